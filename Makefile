@@ -1,0 +1,17 @@
+# The two commands: `make run` sets up and opens Duet; `make test` runs the test suite.
+.PHONY: run test deps release
+
+deps:
+	@bash tools/install-deps.sh
+
+release: deps
+	swift build -c release --product duet
+
+run: release
+	.build/release/duet $(ARGS)
+
+# Build once (with the test targets), then run the suite once without rebuilding.
+# Swift Testing is the one framework; XCTest is disabled so the last line counts the real tests.
+test: deps
+	swift build --build-tests
+	swift test --skip-build --disable-xctest

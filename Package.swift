@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Duet: one executable (`duet`), an engine library, a persistence library, and their C shims.
+// Dependencies point one way: TUI -> Sessions, Engine. Engine knows nothing of SQLite or ncurses.
+let package = Package(
+    name: "Duet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "duet", targets: ["TUI"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Sessions", targets: ["Sessions"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // System libraries. No pkgConfig for ncursesw: its .pc carries flags SwiftPM prohibits.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // Hot SIMD kernels that need per-function ISA targets (AVX2/FMA/F16C) with runtime dispatch.
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]),
+        // Engine and TUI use Swift 5 language mode: kernels pass raw pointers into parallel loops and the
+        // UI drives C globals (ncurses); Swift 6's Sendable checking adds noise there, not safety.
+        .target(name: "Engine", dependencies: ["CBLAS", "CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "Sessions", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .executableTarget(
+            name: "TUI",
+            dependencies: [
+                "Engine", "Sessions", "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "Sessions"], swiftSettings: [.swiftLanguageMode(.v5)]),
+    ]
+)

@@ -1,0 +1,29 @@
+#include "ckernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+static int detect(void) {
+    int f = 0;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) f |= DK_CPU_AVX2;
+    if (__builtin_cpu_supports("fma")) f |= DK_CPU_FMA;
+    if (__builtin_cpu_supports("avx512f")) f |= DK_CPU_AVX512F;
+    if (__builtin_cpu_supports("avx512bw")) f |= DK_CPU_AVX512BW;
+    unsigned a, b, c, d;
+    if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C)) f |= DK_CPU_F16C;
+    if (__get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 5))) f |= DK_CPU_AVX512BF16;
+    return f;
+}
+#else
+static int detect(void) { return 0; }
+#endif
+
+int dk_cpu_features(void) {
+    static int cached = -1;
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
+        v = detect();
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return v;
+}

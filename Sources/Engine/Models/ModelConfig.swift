@@ -1,0 +1,120 @@
+/// Token ids everywhere in the engine.
+public typealias TokenID = Int32
+
+/// Attention pattern of one layer.
+public enum LayerType: String, Sendable, Codable {
+    /// Sees at most `slidingWindow` positions (Gemma 2's local layers).
+    case sliding = "sliding_attention"
+    /// Sees every permitted position.
+    case full = "full_attention"
+}
+
+/// The architecture of one Gemma 2 stack: a decoder-only model, or one side (encoder or decoder)
+/// of a T5Gemma model. Field names follow Hugging Face's `Gemma2Config`.
+public struct Gemma2Config: Sendable, Equatable, Codable {
+    public var vocabSize: Int
+    public var hiddenSize: Int
+    public var intermediateSize: Int
+    public var numLayers: Int
+    public var numHeads: Int
+    public var numKVHeads: Int
+    /// Independent of `hiddenSize / numHeads` (Gemma 2 2B: 2304 hidden, 8 heads of 256).
+    public var headDim: Int
+    /// Scores are scaled by `queryPreAttnScalar^-0.5`.
+    public var queryPreAttnScalar: Float
+    public var ropeTheta: Float
+    public var rmsNormEps: Float
+    public var slidingWindow: Int?
+    public var layerTypes: [LayerType]
+    /// Attention logits soft-cap (50 in Gemma 2), applied before the mask; nil disables it.
+    public var attnLogitSoftcap: Float?
+    /// Final logits soft-cap (30 in Gemma 2); nil disables it.
+    public var finalLogitSoftcap: Float?
+    public var tieWordEmbeddings: Bool
+    public var padTokenID: TokenID
+    public var bosTokenID: TokenID
+    public var eosTokenIDs: [TokenID]
+    /// `gelu_pytorch_tanh` for every Gemma 2 model.
+    public var hiddenActivation: String
+    public var maxPositionEmbeddings: Int
+    /// The dtype the checkpoint declares (`torch_dtype`), if any.
+    public var torchDtype: DType?
+    /// For a T5Gemma decoder: the width of the encoder output its cross-attention reads.
+    public var crossAttentionHiddenSize: Int?
+
+    public init(vocabSize: Int = 256_000, hiddenSize: Int = 2304, intermediateSize: Int = 9216,
+                numLayers: Int = 26, numHeads: Int = 8, numKVHeads: Int = 4, headDim: Int = 256,
+                queryPreAttnScalar: Float = 256, ropeTheta: Float = 10_000, rmsNormEps: Float = 1e-6,
+                slidingWindow: Int? = 4096, layerTypes: [LayerType]? = nil,
+                attnLogitSoftcap: Float? = 50, finalLogitSoftcap: Float? = 30,
+                tieWordEmbeddings: Bool = true, padTokenID: TokenID = 0, bosTokenID: TokenID = 2,
+                eosTokenIDs: [TokenID] = [1], hiddenActivation: String = "gelu_pytorch_tanh",
+                maxPositionEmbeddings: Int = 8192, torchDtype: DType? = nil,
+                crossAttentionHiddenSize: Int? = nil) {
+        self.vocabSize = vocabSize
+        self.hiddenSize = hiddenSize
+        self.intermediateSize = intermediateSize
+        self.numLayers = numLayers
+        self.numHeads = numHeads
+        self.numKVHeads = numKVHeads
+        self.headDim = headDim
+        self.queryPreAttnScalar = queryPreAttnScalar
+        self.ropeTheta = ropeTheta
+        self.rmsNormEps = rmsNormEps
+        self.slidingWindow = slidingWindow
+        self.layerTypes = layerTypes ?? Gemma2Config.defaultLayerTypes(numLayers)
+        self.attnLogitSoftcap = attnLogitSoftcap
+        self.finalLogitSoftcap = finalLogitSoftcap
+        self.tieWordEmbeddings = tieWordEmbeddings
+        self.padTokenID = padTokenID
+        self.bosTokenID = bosTokenID
+        self.eosTokenIDs = eosTokenIDs
+        self.hiddenActivation = hiddenActivation
+        self.maxPositionEmbeddings = maxPositionEmbeddings
+        self.torchDtype = torchDtype
+        self.crossAttentionHiddenSize = crossAttentionHiddenSize
+    }
+
+    /// HF's derivation when `layer_types` is absent: even layers (0, 2, ...) sliding, odd layers full.
+    public static func defaultLayerTypes(_ n: Int) -> [LayerType] {
+        (0..<n).map { ($0 + 1) % 2 == 1 ? .sliding : .full }
+    }
+
+    /// Width of all query heads together.
+    public var qDim: Int { numHeads * headDim }
+    /// Width of all key (or value) heads together.
+    public var kvDim: Int { numKVHeads * headDim }
+    /// `sqrt(hidden_size)`, the embedding scale (exact in f32, as HF computes it for f32 models).
+    public var embedScale: Float { Float(hiddenSize).squareRoot() }
+}
+
+/// An encoder-decoder T5Gemma model: two Gemma 2 stacks (the decoder with cross-attention).
+public struct T5GemmaConfig: Sendable, Equatable, Codable {
+    public var encoder: Gemma2Config
+    public var decoder: Gemma2Config
+    public var tieWordEmbeddings: Bool
+    public var padTokenID: TokenID
+    public var bosTokenID: TokenID
+    public var eosTokenIDs: [TokenID]
+    public var torchDtype: DType?
+
+    public init(encoder: Gemma2Config, decoder: Gemma2Config, tieWordEmbeddings: Bool = true,
+                padTokenID: TokenID = 0, bosTokenID: TokenID = 2, eosTokenIDs: [TokenID] = [1],
+                torchDtype: DType? = nil) {
+        self.encoder = encoder
+        var decoder = decoder
+        decoder.crossAttentionHiddenSize = decoder.crossAttentionHiddenSize ?? encoder.hiddenSize
+        self.decoder = decoder
+        self.tieWordEmbeddings = tieWordEmbeddings
+        self.padTokenID = padTokenID
+        self.bosTokenID = bosTokenID
+        self.eosTokenIDs = eosTokenIDs
+        self.torchDtype = torchDtype
+    }
+}
+
+/// The architectures Duet runs, as read from a model directory's `config.json`.
+public enum ModelConfig: Sendable, Equatable {
+    case gemma2(Gemma2Config)
+    case t5gemma(T5GemmaConfig)
+}

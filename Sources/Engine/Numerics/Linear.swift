@@ -1,0 +1,93 @@
+import CKernels
+
+/// Dense layers without bias, the only kind Gemma has: `y[T, out] = x[T, in] · Wᵀ` with `W` stored
+/// `[out, in]` (PyTorch's layout) in f32, bf16 or f16. Forward handles every weight dtype; backward
+/// (training) requires f32 weights.
+public enum Linear {
+    /// Rows at or below this count take the GEMV path (decode): the 16-bit weights are widened in
+    /// registers and streamed once per row of `x`.
+    public static let gemvRowLimit = 4
+
+    /// `y = x · Wᵀ` (or `y += x · Wᵀ` when `accumulate`). `x` is `[rows, in]`, `y` is `[rows, out]`,
+    /// both contiguous f32.
+    public static func forward(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor,
+                               into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        precondition(w.rank == 2, "Linear weight must be 2-D, got \(w.shape)")
+        let outF = w.shape[0], inF = w.shape[1]
+        if rows == 0 || outF == 0 { return }
+        switch w.dtype {
+        case .f32:
+            sgemm(.none, .transposed, m: rows, n: outF, k: inF, a: x, lda: inF, b: w.f32, ldb: inF,
+                  beta: accumulate ? 1 : 0, c: y, ldc: outF)
+        case .bf16, .f16:
+            if rows <= gemvRowLimit {
+                gemv16(x, rows: rows, weight: w, into: y, accumulate: accumulate)
+            } else {
+                blockedGemm16(x, rows: rows, weight: w, into: y, accumulate: accumulate)
+            }
+        }
+    }
+
+    /// 16-bit weights, few rows: parallel over output features, each worker streaming its slice of W.
+    private static func gemv16(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor,
+                               into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let outF = w.shape[0], inF = w.shape[1]
+        let base = w.u16
+        let isBF16 = w.dtype == .bf16
+        EngineThreads.parallelFor(outF, minimumPerChunk: 256) { range in
+            let n = range.count
+            // Stack scratch for accumulate mode; chunks are bounded by outF.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: accumulate ? n : 0) { tmp in
+                for r in 0..<rows {
+                    let dst = accumulate ? tmp.baseAddress! : y + r * outF + range.lowerBound
+                    let wp = base + range.lowerBound * inF
+                    if isBF16 { dk_gemv_bf16(wp, inF, x + r * inF, dst, n, inF) }
+                    else { dk_gemv_f16(wp, inF, x + r * inF, dst, n, inF) }
+                    if accumulate {
+                        let yr = y + r * outF + range.lowerBound
+                        for i in 0..<n { yr[i] += dst[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// 16-bit weights, many rows: widen blocks of W's rows into a small f32 buffer (never the whole
+    /// matrix) and multiply each block with sgemm into the matching columns of `y`.
+    private static func blockedGemm16(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor,
+                                      into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let outF = w.shape[0], inF = w.shape[1]
+        let blockRows = min(outF, max(32, (1 << 20) / max(1, inF)))
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * inF)
+        defer { block.deallocate() }
+        var r0 = 0
+        while r0 < outF {
+            let n = min(blockRows, outF - r0)
+            let src = w.raw + r0 * inF * 2
+            EngineThreads.parallelFor(n, minimumPerChunk: 8) { range in
+                HalfPrecision.widen(src + range.lowerBound * inF * 2, dtype: w.dtype,
+                                    into: block + range.lowerBound * inF, count: range.count * inF)
+            }
+            sgemm(.none, .transposed, m: rows, n: n, k: inF, a: x, lda: inF, b: block, ldb: inF,
+                  beta: accumulate ? 1 : 0, c: y + r0, ldc: outF)
+            r0 += n
+        }
+    }
+
+    /// Backward of `y = x · Wᵀ` for f32 weights: `dx (+)= dy · W` (skipped when `dx` is nil) and
+    /// `dW += dyᵀ · x` (skipped when `dW` is nil, e.g. a frozen weight).
+    public static func backward(_ dy: UnsafePointer<Float>, x: UnsafePointer<Float>, rows: Int,
+                                weight w: Tensor, dx: UnsafeMutablePointer<Float>?, accumulateDx: Bool = false,
+                                dW: UnsafeMutablePointer<Float>?) {
+        let outF = w.shape[0], inF = w.shape[1]
+        if let dx {
+            precondition(w.dtype == .f32, "Linear.backward needs f32 weights, got \(w.dtype)")
+            sgemm(.none, .none, m: rows, n: inF, k: outF, a: dy, lda: outF, b: w.f32, ldb: inF,
+                  beta: accumulateDx ? 1 : 0, c: dx, ldc: inF)
+        }
+        if let dW {
+            sgemm(.transposed, .none, m: outF, n: inF, k: rows, a: dy, lda: outF, b: x, ldb: inF,
+                  beta: 1, c: dW, ldc: inF)
+        }
+    }
+}

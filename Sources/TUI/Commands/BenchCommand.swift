@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `duet bench ...`: speed measurements that print ratios against baselines measured in the same run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure the engine's speed on this machine.",
+        subcommands: [])
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Engine
+
+/// `duet version`: engine version, BLAS build, threads, CPU features.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Print the engine version, BLAS build, threads and CPU features.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        global.apply()
+        print("duet \(EngineInfo.version)")
+        print("blas:         \(BLASInfo.config)")
+        print("blas core:    \(BLASInfo.coreName)")
+        print("threads:      \(EngineThreads.count) (engine workers and OpenBLAS; \(EngineThreads.onlineCores) cores online)")
+        let features = EngineInfo.cpuFeatures
+        print("cpu features: \(features.isEmpty ? "baseline only" : features.joined(separator: " "))")
+    }
+}
