@@ -1,0 +1,79 @@
+/// Inference state of one stack for one sequence: the self-attention KV cache of every layer,
+/// cross-attention keys/values when the stack is a T5Gemma decoder, and the scratch activations of
+/// one block (shared by all layers, since nothing is kept for a backward pass). Allocated once per
+/// request; prefill and every decode step reuse it, so decoding allocates nothing per token.
+///
+/// Sliding-window layers keep full-length rows too, but the attention mask never lets a query see
+/// a key more than `window - 1` positions back, exactly as HF's sliding cache does.
+final class StackCache {
+    let capacity: Int
+    let maxChunk: Int
+    private(set) var length = 0
+    let keys: [UnsafeMutablePointer<Float>]
+    let values: [UnsafeMutablePointer<Float>]
+    var crossKeys: [UnsafeMutablePointer<Float>] = []
+    var crossValues: [UnsafeMutablePointer<Float>] = []
+    var crossLength = 0
+    let activations: BlockActivations
+    let output: UnsafeMutablePointer<Float>
+    let finalRstd: UnsafeMutablePointer<Float>
+    let positions: UnsafeMutablePointer<Int32>
+    let ids: UnsafeMutablePointer<Int32>
+    private let arena = BufferArena()
+
+    /// `capacity` tokens in total; up to `maxChunk` processed in one call (the prompt).
+    init(stack: GemmaStack, capacity: Int, maxChunk: Int, crossLength: Int = 0) {
+        self.capacity = capacity
+        self.maxChunk = maxChunk
+        let c = stack.config
+        keys = stack.specs.map { _ in arena.floats(capacity * c.kvDim) }
+        values = stack.specs.map { _ in arena.floats(capacity * c.kvDim) }
+        if crossLength > 0 {
+            crossKeys = stack.specs.map { _ in arena.floats(crossLength * c.kvDim) }
+            crossValues = stack.specs.map { _ in arena.floats(crossLength * c.kvDim) }
+            self.crossLength = crossLength
+        }
+        activations = BlockActivations(arena: arena, spec: stack.specs[0], batch: 1, length: maxChunk,
+                                       crossLength: max(crossLength, 1), saveProbabilities: false)
+        output = arena.floats(maxChunk * c.hiddenSize)
+        finalRstd = arena.floats(maxChunk)
+        positions = UnsafeMutableRawPointer.allocate(byteCount: maxChunk * 4, alignment: 64).bindMemory(to: Int32.self, capacity: maxChunk)
+        ids = UnsafeMutableRawPointer.allocate(byteCount: maxChunk * 4, alignment: 64).bindMemory(to: Int32.self, capacity: maxChunk)
+    }
+
+    deinit {
+        positions.deallocate()
+        ids.deallocate()
+    }
+
+    func advance(by n: Int) { length += n }
+    func reset() { length = 0 }
+}
+
+extension GemmaStack {
+    /// Runs `count` new tokens (at positions `cache.length...`) through the stack with the cache and
+    /// returns the final-normed hidden rows `[count, d]` (in `cache.output`).
+    func forwardCached(_ ids: UnsafePointer<Int32>, count: Int, cache: StackCache, weights: ParameterStore,
+                       encoderValid: UnsafePointer<Bool>? = nil) -> UnsafeMutablePointer<Float> {
+        precondition(count <= cache.maxChunk && cache.length + count <= cache.capacity, "KV cache overflow")
+        let d = config.hiddenSize
+        let act = cache.activations
+        let table = weights[names.embedding]
+        _ = Embedding.forward(ids: ids, count: count, table: table, scale: embedScale(table: table), into: act.input)
+        for i in 0..<count { cache.positions[i] = Int32(cache.length + i) }
+        let context = SequenceContext(batch: 1, length: count, positions: cache.positions, keyValid: nil,
+                                      segments: nil, encoderValid: encoderValid)
+        for (i, spec) in specs.enumerated() {
+            let selfSource = KeyValueSource.cache(keys: cache.keys[i], values: cache.values[i], past: cache.length)
+            let crossSource: KeyValueSource? = spec.cross == nil ? nil
+                : .external(keys: cache.crossKeys[i], values: cache.crossValues[i], length: cache.crossLength)
+            // The block output may overwrite its input buffer: the input is last read before the final add.
+            GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
+                               selfSource: selfSource, crossSource: crossSource, act: act, output: act.input)
+        }
+        RMSNorm.forward(act.input, weight: weights[names.finalNorm].f32, rows: count, dim: d, eps: config.rmsNormEps,
+                        into: cache.output, rstd: cache.finalRstd)
+        cache.advance(by: count)
+        return cache.output
+    }
+}

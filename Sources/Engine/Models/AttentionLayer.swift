@@ -1,0 +1,139 @@
+/// Where an attention sub-block reads its keys and values.
+enum KeyValueSource {
+    /// Projected from this block's own input rows (training, encoder, uncached forward).
+    case ownRows
+    /// A KV cache (batch 1): this call's keys/values are written at rows `past..<past+T` of the
+    /// cache, and the queries attend over rows `0..<past+T`.
+    case cache(keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, past: Int)
+    /// Precomputed cross-attention keys/values `[batch, S, kvDim]` (from the encoder output).
+    case external(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, length: Int)
+    /// Cross-attention keys/values projected here from the encoder output `[batch, S, dE]`
+    /// (training and uncached forwards); saved in the activations for the backward pass.
+    case projected(encoder: UnsafePointer<Float>, length: Int)
+}
+
+/// Saved tensors of one attention sub-block, for the backward pass (pointers into an arena).
+struct AttentionActivations {
+    var q, k, v: UnsafeMutablePointer<Float>     // [N, qDim], [N or B*S, kvDim] (k after RoPE)
+    var probs: UnsafeMutablePointer<Float>?      // [B, H, T, S]
+    var context: UnsafeMutablePointer<Float>     // [N, qDim], input of o_proj
+    var output: UnsafeMutablePointer<Float>      // [N, d], output of o_proj
+}
+
+/// Static description of an attention sub-block (self or cross).
+struct AttentionSpec {
+    var heads, kvHeads, headDim: Int
+    var scale: Float
+    var softCap: Float?
+    var rope: RoPE?        // nil for cross-attention (T5Gemma applies no RoPE there)
+    var causal: Bool
+    var window: Int?
+    var qDim: Int { heads * headDim }
+    var kvDim: Int { kvHeads * headDim }
+}
+
+/// Forward and backward of one attention sub-block: q/k/v projections, RoPE, scaled soft-capped
+/// masked attention (the kernel), output projection. Norms and residuals belong to the block.
+enum AttentionLayer {
+    /// `x` is the normed input `[batch*T, d]`; results go to `act`.
+    static func forward(_ x: UnsafePointer<Float>, batch: Int, length t: Int, weights: ParameterStore,
+                        names: AttentionNames, spec: AttentionSpec, source: KeyValueSource,
+                        positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?,
+                        segments: UnsafePointer<Int32>?, act: AttentionActivations) {
+        let n = batch * t
+        Linear.forward(x, rows: n, weight: weights[names.q], into: act.q)
+        if let rope = spec.rope, let positions { rope.forward(act.q, tokens: n, heads: spec.heads, positions: positions) }
+
+        let keys: UnsafePointer<Float>, values: UnsafePointer<Float>
+        var keyLength = t, queryOffset = 0, kvBatchStride: Int? = nil
+        switch source {
+        case .ownRows:
+            Linear.forward(x, rows: n, weight: weights[names.k], into: act.k)
+            Linear.forward(x, rows: n, weight: weights[names.v], into: act.v)
+            if let rope = spec.rope, let positions { rope.forward(act.k, tokens: n, heads: spec.kvHeads, positions: positions) }
+            keys = UnsafePointer(act.k)
+            values = UnsafePointer(act.v)
+        case let .cache(cacheK, cacheV, past):
+            precondition(batch == 1, "the KV cache holds one sequence")
+            let kRows = cacheK + past * spec.kvDim, vRows = cacheV + past * spec.kvDim
+            Linear.forward(x, rows: t, weight: weights[names.k], into: kRows)
+            Linear.forward(x, rows: t, weight: weights[names.v], into: vRows)
+            if let rope = spec.rope, let positions { rope.forward(kRows, tokens: t, heads: spec.kvHeads, positions: positions) }
+            keys = UnsafePointer(cacheK)
+            values = UnsafePointer(cacheV)
+            keyLength = past + t
+            queryOffset = past
+        case let .external(k, v, length):
+            keys = k
+            values = v
+            keyLength = length
+            kvBatchStride = length * spec.kvDim
+        case let .projected(encoder, length):
+            projectKeysValues(encoder, rows: batch * length, weights: weights, names: names, keys: act.k, values: act.v)
+            keys = UnsafePointer(act.k)
+            values = UnsafePointer(act.v)
+            keyLength = length
+        }
+        let shape = AttentionShape(batch: batch, queryLength: t, keyLength: keyLength,
+                                   heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim)
+        let mask = AttentionMask(causal: spec.causal, window: spec.window, queryOffset: queryOffset,
+                                 keyValid: keyValid, segments: segments)
+        Attention.forward(q: act.q, k: keys, v: values, shape: shape, mask: mask, scale: spec.scale,
+                          softCap: spec.softCap, kvBatchStride: kvBatchStride, probs: act.probs, into: act.context)
+        Linear.forward(act.context, rows: n, weight: weights[names.o], into: act.output)
+    }
+
+    /// Cross-attention keys and values of encoder rows (no RoPE): `[rows, kvDim]` each.
+    static func projectKeysValues(_ encoder: UnsafePointer<Float>, rows: Int, weights: ParameterStore,
+                                  names: AttentionNames, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>) {
+        Linear.forward(encoder, rows: rows, weight: weights[names.k], into: keys)
+        Linear.forward(encoder, rows: rows, weight: weights[names.v], into: values)
+    }
+
+    /// Backward from `dOutput` (gradient of the o_proj output). Writes the gradient of the normed
+    /// input into `dx` (overwritten). For cross-attention, `dKeysValues` receives the gradients of the
+    /// projected keys/values (`[B*S, kvDim]` each) and `dEncoder` accumulates the encoder-output gradient.
+    static func backward(_ dOutput: UnsafePointer<Float>, x: UnsafePointer<Float>, batch: Int, length t: Int,
+                         weights: ParameterStore, grads: GradientStore, names: AttentionNames, spec: AttentionSpec,
+                         cross: (encoder: UnsafePointer<Float>, length: Int, dEncoder: UnsafeMutablePointer<Float>)?,
+                         positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?, segments: UnsafePointer<Int32>?,
+                         act: AttentionActivations, scratch: AttentionScratch, dx: UnsafeMutablePointer<Float>) {
+        let n = batch * t
+        let keyLength = cross?.length ?? t
+        let kvRows = batch * keyLength
+        Linear.backward(dOutput, x: act.context, rows: n, weight: weights[names.o], dx: scratch.dContext,
+                        dW: grads.pointer(names.o))
+        let shape = AttentionShape(batch: batch, queryLength: t, keyLength: keyLength,
+                                   heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim)
+        let mask = AttentionMask(causal: spec.causal, window: spec.window, keyValid: keyValid, segments: segments)
+        Attention.backward(scratch.dContext, q: act.q, k: act.k, v: act.v, probs: act.probs!, shape: shape, mask: mask,
+                           scale: spec.scale, softCap: spec.softCap, dq: scratch.dq, dk: scratch.dk, dv: scratch.dv)
+        if let rope = spec.rope, let positions {
+            rope.backward(scratch.dq, tokens: n, heads: spec.heads, positions: positions)
+            rope.backward(scratch.dk, tokens: kvRows, heads: spec.kvHeads, positions: positions)
+        }
+        Linear.backward(scratch.dq, x: x, rows: n, weight: weights[names.q], dx: dx, dW: grads.pointer(names.q))
+        if let cross {
+            Linear.backward(scratch.dk, x: cross.encoder, rows: kvRows, weight: weights[names.k], dx: cross.dEncoder,
+                            accumulateDx: true, dW: grads.pointer(names.k))
+            Linear.backward(scratch.dv, x: cross.encoder, rows: kvRows, weight: weights[names.v], dx: cross.dEncoder,
+                            accumulateDx: true, dW: grads.pointer(names.v))
+        } else {
+            Linear.backward(scratch.dk, x: x, rows: n, weight: weights[names.k], dx: dx, accumulateDx: true,
+                            dW: grads.pointer(names.k))
+            Linear.backward(scratch.dv, x: x, rows: n, weight: weights[names.v], dx: dx, accumulateDx: true,
+                            dW: grads.pointer(names.v))
+        }
+    }
+}
+
+/// Gradient scratch shared by every attention sub-block of a stack (sized for the largest).
+struct AttentionScratch {
+    var dContext, dq, dk, dv: UnsafeMutablePointer<Float>
+    init(arena: BufferArena, queryRows: Int, keyRows: Int, qDim: Int, kvDim: Int) {
+        dContext = arena.floats(queryRows * qDim)
+        dq = arena.floats(queryRows * qDim)
+        dk = arena.floats(keyRows * kvDim)
+        dv = arena.floats(keyRows * kvDim)
+    }
+}

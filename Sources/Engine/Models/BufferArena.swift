@@ -1,0 +1,16 @@
+/// One zeroed allocation carved into f32 buffers, freed together (llm.c's activation memory):
+/// activations are allocated once per batch shape and reused every step, never per token.
+final class BufferArena {
+    private var blocks: [UnsafeMutableRawPointer] = []
+
+    /// A zeroed buffer of `count` floats (64-byte aligned), alive as long as the arena.
+    func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let bytes = max(count, 1) * 4
+        let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        blocks.append(p)
+        return p.assumingMemoryBound(to: Float.self)
+    }
+
+    deinit { blocks.forEach { $0.deallocate() } }
+}

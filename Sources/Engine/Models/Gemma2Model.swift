@@ -1,0 +1,112 @@
+/// A Gemma 2 decoder-only language model (`Gemma2ForCausalLM`): embedding, blocks with causal
+/// (and on local layers sliding-window) attention, final norm, tied LM head with soft-cap.
+public final class Gemma2Model: @unchecked Sendable {
+    public let config: Gemma2Config
+    public let parameters: ParameterStore
+    let stack: GemmaStack
+
+    /// Builds the model over `parameters` (names and shapes as `Gemma2Model.layout(config)`).
+    /// Norm weights are widened to f32 (kernels read them as f32); matrices keep their dtype.
+    public init(config: Gemma2Config, parameters: ParameterStore) {
+        self.config = config
+        self.parameters = parameters
+        let names = StackNames.gemma2(layers: config.numLayers)
+        stack = GemmaStack(config: config, names: names, causal: true, crossAttention: false)
+        let norms = Set(names.norms)
+        parameters.widenToF32 { norms.contains($0) }
+    }
+
+    /// Every parameter name with its shape, in checkpoint order.
+    public static func layout(_ config: Gemma2Config) -> [(name: String, shape: [Int])] {
+        let names = StackNames.gemma2(layers: config.numLayers)
+        return [(names.embedding, [config.vocabSize, config.hiddenSize])]
+            + names.blocks.flatMap { blockLayout($0, config: config, encoderHidden: nil) }
+            + [(names.finalNorm, [config.hiddenSize])]
+    }
+
+    /// Shapes of one block's parameters.
+    static func blockLayout(_ b: BlockNames, config c: Gemma2Config, encoderHidden: Int?) -> [(name: String, shape: [Int])] {
+        var out: [(String, [Int])] = [
+            (b.preAttentionNorm, [c.hiddenSize]),
+            (b.attention.q, [c.qDim, c.hiddenSize]), (b.attention.k, [c.kvDim, c.hiddenSize]),
+            (b.attention.v, [c.kvDim, c.hiddenSize]), (b.attention.o, [c.hiddenSize, c.qDim]),
+            (b.postAttentionNorm, [c.hiddenSize]),
+        ]
+        if let cross = b.cross, let pre = b.preCrossNorm, let post = b.postCrossNorm {
+            let e = encoderHidden ?? c.hiddenSize
+            out += [(pre, [c.hiddenSize]),
+                    (cross.q, [c.qDim, c.hiddenSize]), (cross.k, [c.kvDim, e]), (cross.v, [c.kvDim, e]),
+                    (cross.o, [c.hiddenSize, c.qDim]), (post, [c.hiddenSize])]
+        }
+        out += [(b.preFeedForwardNorm, [c.hiddenSize]),
+                (b.gate, [c.intermediateSize, c.hiddenSize]), (b.up, [c.intermediateSize, c.hiddenSize]),
+                (b.down, [c.hiddenSize, c.intermediateSize]), (b.postFeedForwardNorm, [c.hiddenSize])]
+        return out
+    }
+
+    /// The tied embedding / LM-head table `[V, d]`.
+    public var embeddingTable: Tensor { parameters[stack.names.embedding] }
+
+    // MARK: Batched forward / backward (scoring and training)
+
+    /// Activations for batches of one shape; reuse across steps.
+    public final class Activations {
+        let stack: StackActivations
+        /// Final (soft-capped) logits `[batch * length, V]`.
+        public let logits: Tensor
+        let dLogits: Tensor
+        var targets: [Int32] = []
+
+        init(model: Gemma2Model, batch: Int, length: Int, training: Bool) {
+            stack = StackActivations(stack: model.stack, batch: batch, length: length)
+            logits = Tensor(zeros: [batch * length, model.config.vocabSize])
+            dLogits = training ? Tensor(zeros: [batch * length, model.config.vocabSize]) : Tensor(zeros: [0])
+        }
+    }
+
+    /// Allocates activations for `batch` sequences of `length` tokens.
+    public func makeActivations(batch: Int, length: Int, training: Bool = true) -> Activations {
+        Activations(model: self, batch: batch, length: length, training: training)
+    }
+
+    /// Forward over `batch`; the logits land in `acts.logits`.
+    public func forward(_ batch: TokenBatch, _ acts: Activations) {
+        acts.stack.load(batch)
+        stack.forward(acts.stack, weights: parameters)
+        LanguageModelHead.forward(acts.stack.output, rows: batch.batch * batch.length, table: embeddingTable,
+                                  softCap: config.finalLogitSoftcap, into: acts.logits.f32)
+    }
+
+    /// Next-token targets for causal LM training: `targets[b, t] = ids[b, t+1]` where that token is
+    /// real, else -100 (ignored), as HF's shifted causal-LM loss.
+    public static func shiftedTargets(_ batch: TokenBatch) -> [Int32] {
+        var targets = [Int32](repeating: -100, count: batch.ids.count)
+        for b in 0..<batch.batch {
+            for t in 0..<(batch.length - 1) where batch.valid[b * batch.length + t + 1] {
+                targets[b * batch.length + t] = batch.ids[b * batch.length + t + 1]
+            }
+        }
+        return targets
+    }
+
+    /// Forward plus mean cross-entropy against `targets` (`[batch*length]`, -100 = ignore).
+    /// With `grads`, also runs the backward pass and accumulates parameter gradients.
+    @discardableResult
+    public func loss(_ batch: TokenBatch, targets: [Int32], _ acts: Activations, grads: GradientStore? = nil) -> (loss: Float, count: Int) {
+        forward(batch, acts)
+        let rows = batch.batch * batch.length
+        guard let grads else {
+            return targets.withUnsafeBufferPointer {
+                LanguageModelHead.loss(logits: acts.logits.f32, rows: rows, vocab: config.vocabSize, targets: $0.baseAddress!)
+            }
+        }
+        let result = targets.withUnsafeBufferPointer { t in
+            LanguageModelHead.lossAndBackward(acts.stack.output, rows: rows, table: embeddingTable,
+                                              softCap: config.finalLogitSoftcap, logits: acts.logits.f32,
+                                              dLogits: acts.dLogits.f32, targets: t.baseAddress!,
+                                              dTable: grads.pointer(stack.names.embedding), dH: acts.stack.dOutput)
+        }
+        stack.backward(acts.stack, weights: parameters, grads: grads)
+        return result
+    }
+}

@@ -1,0 +1,177 @@
+/// Static description of one block of a stack.
+struct BlockSpec {
+    var hidden: Int
+    var intermediate: Int
+    var eps: Float
+    var attention: AttentionSpec
+    var cross: AttentionSpec?
+}
+
+/// Saved tensors of one block (pointers into an arena). For inference one set is shared by every
+/// layer, since nothing is kept for a backward pass.
+struct BlockActivations {
+    var input: UnsafeMutablePointer<Float>             // [N, d] residual stream entering the block
+    var attentionNormed: UnsafeMutablePointer<Float>   // [N, d]
+    var attentionRstd, attentionPostRstd: UnsafeMutablePointer<Float>   // [N]
+    var attention: AttentionActivations
+    var afterAttention: UnsafeMutablePointer<Float>    // [N, d] residual after self-attention
+    var crossNormed: UnsafeMutablePointer<Float>?
+    var crossRstd, crossPostRstd: UnsafeMutablePointer<Float>?
+    var cross: AttentionActivations?
+    var afterCross: UnsafeMutablePointer<Float>?       // [N, d] residual after cross-attention
+    var feedForwardNormed: UnsafeMutablePointer<Float>
+    var feedForwardRstd, feedForwardPostRstd: UnsafeMutablePointer<Float>
+    var feedForward: FeedForwardActivations
+    var postNormed: UnsafeMutablePointer<Float>        // [N, d] scratch for post-norm outputs
+
+    /// Allocates buffers for `rows` query rows; `keyRows` cross-attention key rows (batch * S);
+    /// attention probabilities only when `saveProbabilities` (training).
+    init(arena: BufferArena, spec: BlockSpec, batch: Int, length: Int, crossLength: Int, saveProbabilities: Bool,
+         input: UnsafeMutablePointer<Float>? = nil) {
+        let n = batch * length, d = spec.hidden, a = spec.attention
+        self.input = input ?? arena.floats(n * d)
+        attentionNormed = arena.floats(n * d)
+        attentionRstd = arena.floats(n)
+        attentionPostRstd = arena.floats(n)
+        attention = AttentionActivations(
+            q: arena.floats(n * a.qDim), k: arena.floats(n * a.kvDim), v: arena.floats(n * a.kvDim),
+            probs: saveProbabilities ? arena.floats(batch * a.heads * length * length) : nil,
+            context: arena.floats(n * a.qDim), output: arena.floats(n * d))
+        afterAttention = arena.floats(n * d)
+        if let c = spec.cross {
+            let kvRows = batch * crossLength
+            crossNormed = arena.floats(n * d)
+            crossRstd = arena.floats(n)
+            crossPostRstd = arena.floats(n)
+            cross = AttentionActivations(
+                q: arena.floats(n * c.qDim), k: arena.floats(kvRows * c.kvDim), v: arena.floats(kvRows * c.kvDim),
+                probs: saveProbabilities ? arena.floats(batch * c.heads * length * crossLength) : nil,
+                context: arena.floats(n * c.qDim), output: arena.floats(n * d))
+            afterCross = arena.floats(n * d)
+        }
+        feedForwardNormed = arena.floats(n * d)
+        feedForwardRstd = arena.floats(n)
+        feedForwardPostRstd = arena.floats(n)
+        feedForward = FeedForwardActivations(
+            gate: arena.floats(n * spec.intermediate), up: arena.floats(n * spec.intermediate),
+            hidden: arena.floats(n * spec.intermediate), output: arena.floats(n * d))
+        postNormed = arena.floats(n * d)
+    }
+}
+
+/// Masking and position inputs shared by every block of a forward pass.
+struct SequenceContext {
+    var batch: Int
+    var length: Int
+    var positions: UnsafePointer<Int32>?
+    var keyValid: UnsafePointer<Bool>?
+    var segments: UnsafePointer<Int32>?
+    /// Cross-attention: the encoder's padding mask `[batch, S]`.
+    var encoderValid: UnsafePointer<Bool>?
+}
+
+/// One Gemma 2 block: pre-norm -> self-attention -> post-norm -> residual, [the same around
+/// cross-attention], pre-norm -> GeGLU -> post-norm -> residual.
+enum GemmaBlock {
+    /// Forward of the block on `act.input`, writing the block output to `output` (may be the next
+    /// block's `input`).
+    static func forward(spec: BlockSpec, names: BlockNames, weights: ParameterStore, context: SequenceContext,
+                        selfSource: KeyValueSource, crossSource: KeyValueSource?,
+                        act: BlockActivations, output: UnsafeMutablePointer<Float>) {
+        let n = context.batch * context.length, d = spec.hidden, eps = spec.eps
+        RMSNorm.forward(act.input, weight: weights[names.preAttentionNorm].f32, rows: n, dim: d, eps: eps,
+                        into: act.attentionNormed, rstd: act.attentionRstd)
+        AttentionLayer.forward(act.attentionNormed, batch: context.batch, length: context.length, weights: weights,
+                               names: names.attention, spec: spec.attention, source: selfSource,
+                               positions: context.positions, keyValid: context.keyValid,
+                               segments: context.segments, act: act.attention)
+        RMSNorm.forward(act.attention.output, weight: weights[names.postAttentionNorm].f32, rows: n, dim: d, eps: eps,
+                        into: act.postNormed, rstd: act.attentionPostRstd)
+        VectorOps.add(act.input, act.postNormed, count: n * d, into: act.afterAttention)
+        var residual = act.afterAttention
+        if let crossSpec = spec.cross, let crossNames = names.cross, let crossSource, let crossAct = act.cross {
+            RMSNorm.forward(residual, weight: weights[names.preCrossNorm!].f32, rows: n, dim: d, eps: eps,
+                            into: act.crossNormed!, rstd: act.crossRstd!)
+            AttentionLayer.forward(act.crossNormed!, batch: context.batch, length: context.length, weights: weights,
+                                   names: crossNames, spec: crossSpec, source: crossSource, positions: nil,
+                                   keyValid: context.encoderValid, segments: nil, act: crossAct)
+            RMSNorm.forward(crossAct.output, weight: weights[names.postCrossNorm!].f32, rows: n, dim: d, eps: eps,
+                            into: act.postNormed, rstd: act.crossPostRstd!)
+            VectorOps.add(residual, act.postNormed, count: n * d, into: act.afterCross!)
+            residual = act.afterCross!
+        }
+        RMSNorm.forward(residual, weight: weights[names.preFeedForwardNorm].f32, rows: n, dim: d, eps: eps,
+                        into: act.feedForwardNormed, rstd: act.feedForwardRstd)
+        FeedForwardLayer.forward(act.feedForwardNormed, rows: n, intermediate: spec.intermediate, weights: weights,
+                                 names: names, act: act.feedForward)
+        RMSNorm.forward(act.feedForward.output, weight: weights[names.postFeedForwardNorm].f32, rows: n, dim: d,
+                        eps: eps, into: act.postNormed, rstd: act.feedForwardPostRstd)
+        VectorOps.add(residual, act.postNormed, count: n * d, into: output)
+    }
+
+    /// Backward through the block. `dResidual` holds the gradient of the block output on entry and
+    /// the gradient of the block input on return (accumulated in place, as the residual stream is).
+    static func backward(spec: BlockSpec, names: BlockNames, weights: ParameterStore, grads: GradientStore,
+                         context: SequenceContext,
+                         cross: (encoder: UnsafePointer<Float>, length: Int, dEncoder: UnsafeMutablePointer<Float>)?,
+                         act: BlockActivations, scratch: BlockScratch, dResidual: UnsafeMutablePointer<Float>) {
+        let n = context.batch * context.length, d = spec.hidden
+        let residualBeforeFFN = act.afterCross ?? act.afterAttention
+        // Feed-forward branch.
+        RMSNorm.backward(dResidual, x: act.feedForward.output, weight: weights[names.postFeedForwardNorm].f32,
+                         rstd: act.feedForwardPostRstd, rows: n, dim: d, dx: scratch.dSub, accumulate: false,
+                         dWeight: grads.pointer(names.postFeedForwardNorm))
+        FeedForwardLayer.backward(scratch.dSub, x: act.feedForwardNormed, rows: n, intermediate: spec.intermediate,
+                                  weights: weights, grads: grads, names: names, act: act.feedForward,
+                                  scratch: scratch.feedForward, dx: scratch.dNormed)
+        RMSNorm.backward(scratch.dNormed, x: residualBeforeFFN, weight: weights[names.preFeedForwardNorm].f32,
+                         rstd: act.feedForwardRstd, rows: n, dim: d, dx: dResidual, accumulate: true,
+                         dWeight: grads.pointer(names.preFeedForwardNorm))
+        // Cross-attention branch.
+        if let crossSpec = spec.cross, let crossNames = names.cross, let crossAct = act.cross, let cross {
+            RMSNorm.backward(dResidual, x: crossAct.output, weight: weights[names.postCrossNorm!].f32,
+                             rstd: act.crossPostRstd!, rows: n, dim: d, dx: scratch.dSub, accumulate: false,
+                             dWeight: grads.pointer(names.postCrossNorm!))
+            AttentionLayer.backward(scratch.dSub, x: act.crossNormed!, batch: context.batch, length: context.length,
+                                    weights: weights, grads: grads, names: crossNames, spec: crossSpec, cross: cross,
+                                    positions: nil, keyValid: context.encoderValid, segments: nil, act: crossAct,
+                                    scratch: scratch.crossAttention!, dx: scratch.dNormed)
+            RMSNorm.backward(scratch.dNormed, x: act.afterAttention, weight: weights[names.preCrossNorm!].f32,
+                             rstd: act.crossRstd!, rows: n, dim: d, dx: dResidual, accumulate: true,
+                             dWeight: grads.pointer(names.preCrossNorm!))
+        }
+        // Self-attention branch.
+        RMSNorm.backward(dResidual, x: act.attention.output, weight: weights[names.postAttentionNorm].f32,
+                         rstd: act.attentionPostRstd, rows: n, dim: d, dx: scratch.dSub, accumulate: false,
+                         dWeight: grads.pointer(names.postAttentionNorm))
+        AttentionLayer.backward(scratch.dSub, x: act.attentionNormed, batch: context.batch, length: context.length,
+                                weights: weights, grads: grads, names: names.attention, spec: spec.attention,
+                                cross: nil, positions: context.positions, keyValid: context.keyValid,
+                                segments: context.segments, act: act.attention, scratch: scratch.attention,
+                                dx: scratch.dNormed)
+        RMSNorm.backward(scratch.dNormed, x: act.input, weight: weights[names.preAttentionNorm].f32,
+                         rstd: act.attentionRstd, rows: n, dim: d, dx: dResidual, accumulate: true,
+                         dWeight: grads.pointer(names.preAttentionNorm))
+    }
+}
+
+/// Gradient scratch shared by all blocks of a stack.
+struct BlockScratch {
+    var dSub, dNormed: UnsafeMutablePointer<Float>
+    var attention: AttentionScratch
+    var crossAttention: AttentionScratch?
+    var feedForward: FeedForwardScratch
+
+    init(arena: BufferArena, spec: BlockSpec, batch: Int, length: Int, crossLength: Int) {
+        let n = batch * length
+        dSub = arena.floats(n * spec.hidden)
+        dNormed = arena.floats(n * spec.hidden)
+        attention = AttentionScratch(arena: arena, queryRows: n, keyRows: n, qDim: spec.attention.qDim,
+                                     kvDim: spec.attention.kvDim)
+        if let c = spec.cross {
+            crossAttention = AttentionScratch(arena: arena, queryRows: n, keyRows: batch * crossLength,
+                                              qDim: c.qDim, kvDim: c.kvDim)
+        }
+        feedForward = FeedForwardScratch(arena: arena, rows: n, intermediate: spec.intermediate)
+    }
+}

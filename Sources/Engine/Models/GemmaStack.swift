@@ -1,0 +1,150 @@
+/// A stack of Gemma 2 blocks with its token embedding and final norm: the whole of a decoder-only
+/// model but its LM head, or one side of a T5Gemma model.
+struct GemmaStack {
+    let config: Gemma2Config
+    let names: StackNames
+    /// Causal self-attention (decoders) or bidirectional (T5Gemma's encoder).
+    let causal: Bool
+    let specs: [BlockSpec]
+
+    init(config: Gemma2Config, names: StackNames, causal: Bool, crossAttention: Bool) {
+        self.config = config
+        self.names = names
+        self.causal = causal
+        let scale = Float(1 / Double(config.queryPreAttnScalar).squareRoot())
+        let rope = RoPE(headDim: config.headDim, theta: config.ropeTheta)
+        specs = config.layerTypes.map { type in
+            let window = type == .sliding ? config.slidingWindow : nil
+            let selfSpec = AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,
+                                         scale: scale, softCap: config.attnLogitSoftcap, rope: rope,
+                                         causal: causal, window: window)
+            // Cross-attention: same heads and scaling, no RoPE, never sliding, never causal.
+            let crossSpec = crossAttention
+                ? AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,
+                                scale: scale, softCap: config.attnLogitSoftcap, rope: nil, causal: false, window: nil)
+                : nil
+            return BlockSpec(hidden: config.hiddenSize, intermediate: config.intermediateSize,
+                             eps: config.rmsNormEps, attention: selfSpec, cross: crossSpec)
+        }
+    }
+
+    /// The embedding multiplier `sqrt(hidden)`. HF casts it to the activation dtype; Duet computes in
+    /// f32 but rounds the factor to the table's storage dtype, so a bf16 checkpoint scales exactly as
+    /// it did in training (e.g. 59.75 for hidden 3584) and an f32 one by the exact root.
+    func embedScale(table: Tensor) -> Float {
+        let exact = Float(Double(config.hiddenSize).squareRoot())
+        switch table.dtype {
+        case .f32: return exact
+        case .bf16: return HalfPrecision.bf16ToFloat(HalfPrecision.floatToBF16(exact))
+        case .f16: return HalfPrecision.f16ToFloat(HalfPrecision.floatToF16(exact))
+        }
+    }
+
+    // MARK: Training forward and backward
+
+    /// Forward over a batch, saving what backward needs. `encoder` is the encoder output and its
+    /// padding mask when this is a T5Gemma decoder.
+    func forward(_ acts: StackActivations, weights: ParameterStore,
+                 encoder: (output: UnsafePointer<Float>, valid: UnsafePointer<Bool>)? = nil) {
+        let n = acts.batch * acts.length, d = config.hiddenSize
+        let table = weights[names.embedding]
+        acts.ids.withUnsafeBufferPointer { ids in
+            _ = Embedding.forward(ids: ids.baseAddress!, count: n, table: table, scale: embedScale(table: table),
+                                  into: acts.blocks[0].input)
+        }
+        acts.withContext(encoderValid: encoder?.valid) { context in
+            for (i, spec) in specs.enumerated() {
+                let output = i + 1 < specs.count ? acts.blocks[i + 1].input : acts.finalInput
+                let crossSource: KeyValueSource? = encoder.map { .projected(encoder: $0.output, length: acts.crossLength) }
+                GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
+                                   selfSource: .ownRows, crossSource: crossSource, act: acts.blocks[i], output: output)
+            }
+        }
+        RMSNorm.forward(acts.finalInput, weight: weights[names.finalNorm].f32, rows: n, dim: d,
+                        eps: config.rmsNormEps, into: acts.output, rstd: acts.finalRstd)
+    }
+
+    /// Backward from `acts.dOutput` (gradient of the final-normed output, `[N, d]`). Accumulates
+    /// parameter gradients into `grads`; for a decoder, the encoder-output gradient into `encoder.dOutput`.
+    func backward(_ acts: StackActivations, weights: ParameterStore, grads: GradientStore,
+                  encoder: (output: UnsafePointer<Float>, valid: UnsafePointer<Bool>, dOutput: UnsafeMutablePointer<Float>)? = nil) {
+        let n = acts.batch * acts.length, d = config.hiddenSize
+        RMSNorm.backward(acts.dOutput, x: acts.finalInput, weight: weights[names.finalNorm].f32, rstd: acts.finalRstd,
+                         rows: n, dim: d, dx: acts.dResidual, accumulate: false, dWeight: grads.pointer(names.finalNorm))
+        acts.withContext(encoderValid: encoder?.valid) { context in
+            for i in specs.indices.reversed() {
+                let cross = encoder.map { (encoder: $0.output, length: acts.crossLength, dEncoder: $0.dOutput) }
+                GemmaBlock.backward(spec: specs[i], names: names.blocks[i], weights: weights, grads: grads,
+                                    context: context, cross: cross, act: acts.blocks[i], scratch: acts.scratch,
+                                    dResidual: acts.dResidual)
+            }
+        }
+        if let dTable = grads.pointer(names.embedding) {
+            let table = weights[names.embedding]
+            acts.ids.withUnsafeBufferPointer { ids in
+                Embedding.backward(acts.dResidual, ids: ids.baseAddress!, count: n, dim: d,
+                                   scale: embedScale(table: table), paddingID: config.padTokenID, dTable: dTable)
+            }
+        }
+    }
+}
+
+/// Everything one training forward/backward of a stack keeps, allocated once per batch shape.
+final class StackActivations {
+    let batch: Int, length: Int, crossLength: Int
+    var ids: [TokenID]
+    var positions: [Int32]
+    var valid: [Bool]
+    var segments: [Int32]?
+    let blocks: [BlockActivations]
+    let finalInput, finalRstd, output: UnsafeMutablePointer<Float>
+    /// Gradient of `output` (set by the head's backward) and the residual-stream gradient.
+    let dOutput, dResidual: UnsafeMutablePointer<Float>
+    let scratch: BlockScratch
+    private let arena = BufferArena()
+
+    init(stack: GemmaStack, batch: Int, length: Int, crossLength: Int = 0) {
+        self.batch = batch
+        self.length = length
+        self.crossLength = crossLength
+        let n = batch * length, d = stack.config.hiddenSize
+        ids = Array(repeating: 0, count: n)
+        positions = Array(repeating: 0, count: n)
+        valid = Array(repeating: true, count: n)
+        blocks = stack.specs.map {
+            BlockActivations(arena: arena, spec: $0, batch: batch, length: length, crossLength: crossLength,
+                             saveProbabilities: true)
+        }
+        finalInput = arena.floats(n * d)
+        finalRstd = arena.floats(n)
+        output = arena.floats(n * d)
+        dOutput = arena.floats(n * d)
+        dResidual = arena.floats(n * d)
+        scratch = BlockScratch(arena: arena, spec: stack.specs[0], batch: batch, length: length, crossLength: crossLength)
+    }
+
+    /// Loads a batch: ids `[batch, length]`, padding mask, positions, optional packing segments.
+    func load(_ batch: TokenBatch) {
+        precondition(batch.batch == self.batch && batch.length == length, "batch shape changed")
+        ids = batch.ids
+        positions = batch.positions
+        valid = batch.valid
+        segments = batch.segments
+    }
+
+    func withContext<R>(encoderValid: UnsafePointer<Bool>?, _ body: (SequenceContext) -> R) -> R {
+        positions.withUnsafeBufferPointer { pos in
+            valid.withUnsafeBufferPointer { val in
+                withOptionalBuffer(segments) { seg in
+                    body(SequenceContext(batch: batch, length: length, positions: pos.baseAddress,
+                                         keyValid: val.baseAddress, segments: seg, encoderValid: encoderValid))
+                }
+            }
+        }
+    }
+}
+
+func withOptionalBuffer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A model directory opened for use: its config, weights, tokenizer and generation defaults.
+public struct LoadedModel: @unchecked Sendable {
+    public let directory: URL
+    public let config: ModelConfig
+    /// Either a `Gemma2Model` or a `T5GemmaModel`.
+    public let model: any LanguageModel
+    public let tokenizer: (any Tokenizer)?
+    public let generationConfig: GenerationConfig?
+
+    /// End-of-sequence ids to stop on: the generation config's (1 and 107 for IT models), else the
+    /// model config's, plus `<end_of_turn>` when the tokenizer has it (IT models end turns with it).
+    public var stopTokens: Set<TokenID> {
+        var ids = Set(generationConfig?.eosTokenIDs ?? [])
+        switch config {
+        case let .gemma2(c): ids.formUnion(c.eosTokenIDs)
+        case let .t5gemma(c): ids.formUnion(c.eosTokenIDs)
+        }
+        if let endOfTurn = tokenizer?.id(forPiece: "<end_of_turn>") { ids.insert(endOfTurn) }
+        return ids
+    }
+
+    /// The `<bos>` id the encoder/decoder-only prompt starts with.
+    public var bosTokenID: TokenID {
+        switch config {
+        case let .gemma2(c): c.bosTokenID
+        case let .t5gemma(c): c.bosTokenID
+        }
+    }
+}
+
+/// Opens Hugging Face model directories.
+public enum ModelLoader {
+    /// Reads `config.json`, validates every tensor's presence and shape, and builds the model over the
+    /// memory-mapped weights (inference: matrices stay in their file dtype) or over an f32 copy
+    /// (`trainable`: one flat buffer the optimizer updates).
+    public static func load(directory: URL, trainable: Bool = false) throws -> LoadedModel {
+        let config = try ModelConfigFile.load(directory: directory)
+        let reader = try CheckpointReader(directory: directory)
+        try WeightLayout.validate(reader, config: config)
+        let layout = WeightLayout.expectedShapes(config)
+        let named = try layout.map { (name: $0.name, tensor: try reader.tensor($0.name)) }
+        let parameters = trainable ? ParameterStore(trainableCopyOf: named) : ParameterStore(named)
+        let model: any LanguageModel
+        switch config {
+        case let .gemma2(c): model = Gemma2Model(config: c, parameters: parameters)
+        case let .t5gemma(c): model = T5GemmaModel(config: c, parameters: parameters)
+        }
+        return LoadedModel(directory: directory, config: config, model: model,
+                           tokenizer: try TokenizerLoader.load(directory: directory),
+                           generationConfig: try GenerationConfig.load(directory: directory))
+    }
+}

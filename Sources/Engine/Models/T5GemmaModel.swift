@@ -1,0 +1,127 @@
+/// A T5Gemma encoder-decoder model (`T5GemmaForConditionalGeneration`): a bidirectional Gemma 2
+/// encoder with its own embedding, and a Gemma 2 decoder whose blocks add cross-attention (no RoPE,
+/// never sliding) over the encoder output; LM head tied to the decoder embedding, final soft-cap.
+public final class T5GemmaModel: @unchecked Sendable {
+    public let config: T5GemmaConfig
+    public let parameters: ParameterStore
+    let encoder: GemmaStack
+    let decoder: GemmaStack
+
+    public init(config: T5GemmaConfig, parameters: ParameterStore) {
+        self.config = config
+        self.parameters = parameters
+        let encNames = StackNames.t5gemma(stack: "encoder", layers: config.encoder.numLayers, crossAttention: false)
+        let decNames = StackNames.t5gemma(stack: "decoder", layers: config.decoder.numLayers, crossAttention: true)
+        encoder = GemmaStack(config: config.encoder, names: encNames, causal: false, crossAttention: false)
+        decoder = GemmaStack(config: config.decoder, names: decNames, causal: true, crossAttention: true)
+        let norms = Set(encNames.norms + decNames.norms)
+        parameters.widenToF32 { norms.contains($0) }
+    }
+
+    /// Every parameter name with its shape, in checkpoint order (no `lm_head`: tied).
+    public static func layout(_ config: T5GemmaConfig) -> [(name: String, shape: [Int])] {
+        let e = config.encoder, d = config.decoder
+        let encNames = StackNames.t5gemma(stack: "encoder", layers: e.numLayers, crossAttention: false)
+        let decNames = StackNames.t5gemma(stack: "decoder", layers: d.numLayers, crossAttention: true)
+        return [(encNames.embedding, [e.vocabSize, e.hiddenSize])]
+            + encNames.blocks.flatMap { Gemma2Model.blockLayout($0, config: e, encoderHidden: nil) }
+            + [(encNames.finalNorm, [e.hiddenSize]), (decNames.embedding, [d.vocabSize, d.hiddenSize])]
+            + decNames.blocks.flatMap { Gemma2Model.blockLayout($0, config: d, encoderHidden: e.hiddenSize) }
+            + [(decNames.finalNorm, [d.hiddenSize])]
+    }
+
+    /// The decoder embedding, which is also the LM head.
+    public var decoderEmbeddingTable: Tensor { parameters[decoder.names.embedding] }
+
+    // MARK: Batched forward / backward
+
+    /// Activations for one (encoder length, decoder length, batch) shape; reuse across steps.
+    public final class Activations {
+        let encoder: StackActivations
+        let decoder: StackActivations
+        /// Final (soft-capped) decoder logits `[batch * decoderLength, V]`.
+        public let logits: Tensor
+        let dLogits: Tensor
+
+        init(model: T5GemmaModel, batch: Int, encoderLength: Int, decoderLength: Int, training: Bool) {
+            encoder = StackActivations(stack: model.encoder, batch: batch, length: encoderLength)
+            decoder = StackActivations(stack: model.decoder, batch: batch, length: decoderLength, crossLength: encoderLength)
+            let rows = batch * decoderLength, v = model.config.decoder.vocabSize
+            logits = Tensor(zeros: [rows, v])
+            dLogits = training ? Tensor(zeros: [rows, v]) : Tensor(zeros: [0])
+        }
+
+        /// The encoder's final-normed output `[batch * encoderLength, dE]` of the last forward.
+        public var encoderOutput: UnsafePointer<Float> { UnsafePointer(encoder.output) }
+    }
+
+    public func makeActivations(batch: Int, encoderLength: Int, decoderLength: Int, training: Bool = true) -> Activations {
+        Activations(model: self, batch: batch, encoderLength: encoderLength, decoderLength: decoderLength, training: training)
+    }
+
+    /// Encoder then decoder forward; logits land in `acts.logits`.
+    public func forward(encoderInput: TokenBatch, decoderInput: TokenBatch, _ acts: Activations) {
+        acts.encoder.load(encoderInput)
+        acts.decoder.load(decoderInput)
+        encoder.forward(acts.encoder, weights: parameters)
+        acts.encoder.valid.withUnsafeBufferPointer { valid in
+            decoder.forward(acts.decoder, weights: parameters,
+                            encoder: (output: UnsafePointer(acts.encoder.output), valid: valid.baseAddress!))
+        }
+        LanguageModelHead.forward(acts.decoder.output, rows: decoderInput.batch * decoderInput.length,
+                                  table: decoderEmbeddingTable, softCap: config.decoder.finalLogitSoftcap,
+                                  into: acts.logits.f32)
+    }
+
+    /// HF's training convention: `decoder_input_ids = shift_right(labels)` (start with `<bos>`,
+    /// drop the last label, -100 becomes pad); the loss compares logits[t] with labels[t], no shift.
+    public static func decoderInputs(labels: [[TokenID]], bos: TokenID, pad: TokenID) -> [[TokenID]] {
+        labels.map { row in ([bos] + row.dropLast()).map { $0 == -100 ? pad : $0 } }
+    }
+
+    /// Forward plus mean cross-entropy of the decoder logits against `targets`
+    /// (`[batch * decoderLength]`, aligned with the decoder inputs, -100 = ignore). With `grads`,
+    /// backward through decoder, cross-attention and encoder.
+    @discardableResult
+    public func loss(encoderInput: TokenBatch, decoderInput: TokenBatch, targets: [Int32], _ acts: Activations,
+                     grads: GradientStore? = nil) -> (loss: Float, count: Int) {
+        forward(encoderInput: encoderInput, decoderInput: decoderInput, acts)
+        let rows = decoderInput.batch * decoderInput.length
+        guard let grads else {
+            return targets.withUnsafeBufferPointer {
+                LanguageModelHead.loss(logits: acts.logits.f32, rows: rows, vocab: config.decoder.vocabSize,
+                                       targets: $0.baseAddress!)
+            }
+        }
+        let result = targets.withUnsafeBufferPointer { t in
+            LanguageModelHead.lossAndBackward(acts.decoder.output, rows: rows, table: decoderEmbeddingTable,
+                                              softCap: config.decoder.finalLogitSoftcap, logits: acts.logits.f32,
+                                              dLogits: acts.dLogits.f32, targets: t.baseAddress!,
+                                              dTable: grads.pointer(decoder.names.embedding), dH: acts.decoder.dOutput)
+        }
+        let encoderRows = encoderInput.batch * encoderInput.length
+        acts.encoder.dOutput.update(repeating: 0, count: encoderRows * config.encoder.hiddenSize)
+        acts.encoder.valid.withUnsafeBufferPointer { valid in
+            decoder.backward(acts.decoder, weights: parameters, grads: grads,
+                             encoder: (output: UnsafePointer(acts.encoder.output), valid: valid.baseAddress!,
+                                       dOutput: acts.encoder.dOutput))
+        }
+        encoder.backward(acts.encoder, weights: parameters, grads: grads)
+        return result
+    }
+
+    // MARK: Encoder as a text encoder
+
+    /// The encoder's final-normed hidden states `[ids.count, dE]` for one sequence (users use
+    /// T5Gemma encoders as text encoders).
+    public func encode(_ ids: [TokenID]) throws -> Tensor {
+        guard !ids.isEmpty else { throw GenerationError.emptyPrompt }
+        try GenerationLoop.validate(ids, vocabularySize: config.encoder.vocabSize)
+        let acts = StackActivations(stack: encoder, batch: 1, length: ids.count)
+        acts.load(TokenBatch(sequences: [ids], padID: config.padTokenID))
+        encoder.forward(acts, weights: parameters)
+        let out = Tensor(zeros: [ids.count, config.encoder.hiddenSize])
+        out.f32.update(from: acts.output, count: out.count)
+        return out
+    }
+}

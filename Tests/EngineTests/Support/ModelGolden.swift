@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import Engine
+
+/// Root of the committed fixtures (Tests/Fixtures), found from this source file.
+func fixturesDirectory() -> URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures")
+}
+
+/// A golden case written by tools/golden/make_model_goldens.py from a tiny random HF model.
+struct ModelGolden {
+    let directory: URL
+    let json: [String: Any]
+    let tensors: SafeTensorsFile
+
+    init(_ name: String) throws {
+        directory = fixturesDirectory().appendingPathComponent("models").appendingPathComponent(name)
+        let data = try Data(contentsOf: directory.appendingPathComponent("golden.json"))
+        json = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        tensors = try SafeTensorsFile(url: directory.appendingPathComponent("golden.safetensors"))
+    }
+
+    func ids(_ key: String) throws -> [[TokenID]] {
+        let rows = try #require(json[key] as? [[Int]], "golden.json has no \(key)")
+        return rows.map { $0.map { TokenID($0) } }
+    }
+
+    /// Rows of `key` cut to the lengths given by the mask `maskKey` (right padding).
+    func sequences(_ key: String, mask maskKey: String) throws -> [[TokenID]] {
+        let ids = try ids(key), mask = try ids(maskKey)
+        return zip(ids, mask).map { row, m in Array(row.prefix(m.reduce(0) { $0 + Int($1) })) }
+    }
+
+    var loss: Double { (json["loss"] as? Double) ?? .nan }
+
+    func greedy(_ key: String) -> [TokenID] {
+        ((json["greedy"] as? [String: Any])?[key] as? [Int] ?? []).map { TokenID($0) }
+    }
+
+    /// Loads the model's parameters as f32 (trainable copy) from model.safetensors.
+    func parameters(layout: [(name: String, shape: [Int])]) throws -> ParameterStore {
+        let reader = try CheckpointReader(directory: directory)
+        let named = try layout.map { entry -> (name: String, tensor: Tensor) in
+            let t = try reader.tensor(entry.name)
+            try t.check(shape: entry.shape, entry.name)
+            return (entry.name, t)
+        }
+        return ParameterStore(trainableCopyOf: named)
+    }
+}
+
+/// Largest absolute difference and the relative norm error ||a - b|| / ||b||.
+func compare(_ a: [Float], _ b: [Float]) -> (maxAbs: Float, relative: Double) {
+    precondition(a.count == b.count, "compare: \(a.count) vs \(b.count) elements")
+    var maxAbs: Float = 0
+    var diff2 = 0.0, ref2 = 0.0
+    for i in a.indices {
+        let d = a[i] - b[i]
+        maxAbs = max(maxAbs, abs(d))
+        diff2 += Double(d) * Double(d)
+        ref2 += Double(b[i]) * Double(b[i])
+    }
+    return (maxAbs, ref2 > 0 ? (diff2 / ref2).squareRoot() : diff2.squareRoot())
+}
