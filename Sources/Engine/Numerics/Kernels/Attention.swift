@@ -30,6 +30,16 @@ public enum Attention {
                                shape: AttentionShape, mask: AttentionMask, scale: Float, softCap: Float?,
                                kvBatchStride: Int? = nil,
                                probs: UnsafeMutablePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
+        forward(q: q, k: k, v: v, shape: shape, mask: mask, scale: scale, softCap: softCap, kvBatchStride: kvBatchStride,
+                probs: probs, into: out, strategy: nil)
+    }
+
+    /// How `forward` splits the work (both give the same result; tests run both).
+    enum Strategy { case rows, blocks }
+
+    static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                        shape: AttentionShape, mask: AttentionMask, scale: Float, softCap: Float?, kvBatchStride: Int?,
+                        probs: UnsafeMutablePointer<Float>?, into out: UnsafeMutablePointer<Float>, strategy: Strategy?) {
         let B = shape.batch, T = shape.queryLength, S = shape.keyLength
         let H = shape.heads, KV = shape.kvHeads, hd = shape.headDim
         precondition(KV > 0 && H % KV == 0, "heads \(H) must be a multiple of kv heads \(KV)")
@@ -44,7 +54,7 @@ public enum Attention {
         }
         let rules = MaskRules(mask, keyLength: S)
         let layout = Layout(T: T, S: S, H: H, group: H / KV, hd: hd, kvRow: kvRow, kvBatch: kvBatch)
-        if T <= rowStrategyQueryLimit {
+        if (strategy ?? (T <= rowStrategyQueryLimit ? .rows : .blocks)) == .rows {
             forwardRows(q: q, k: k, v: v, B: B, layout: layout, rules: rules, scale: scale, softCap: softCap,
                         probs: probs, out: out)
         } else {
