@@ -36,6 +36,51 @@ void dk_f32_to_f16(const float *src, uint16_t *dst, size_t n);
 /** Streaming read of n floats (memory-bandwidth benchmark); returns their sum so it is not elided. */
 float dk_stream_sum(const float *src, size_t n);
 
+/* ---- vecmath.c: element-wise maps and reductions (f32; AVX-512 / AVX2+FMA / baseline clones) ----
+   "y may alias x" holds for every map below (exact aliasing, not partial overlap). */
+/** y = exp(x); 0 below -87.34, +inf above 88. */
+void dk_exp_f32(const float *x, float *y, size_t n);
+/** y = tanh(x), ~2 ulp. */
+void dk_tanh_f32(const float *x, float *y, size_t n);
+/** y = tanh(x / cap) * cap. */
+void dk_softcap_f32(const float *x, float *y, size_t n, float cap);
+/** dx = dy * (1 - (y / cap)^2), y the soft-cap output; dx may alias dy. */
+void dk_softcap_backward_f32(const float *dy, const float *y, float *dx, size_t n, float cap);
+/** y = gelu_tanh(x) (PyTorch approximate="tanh"). */
+void dk_gelu_tanh_f32(const float *x, float *y, size_t n);
+/** dx = dy * gelu_tanh'(x). */
+void dk_gelu_tanh_backward_f32(const float *dy, const float *x, float *dx, size_t n);
+/** h = gelu_tanh(gate) * up. */
+void dk_geglu_f32(const float *gate, const float *up, float *h, size_t n);
+/** dgate = dh * up * gelu_tanh'(gate), dup = dh * gelu_tanh(gate) (overwritten). */
+void dk_geglu_backward_f32(const float *dh, const float *gate, const float *up, float *dgate, float *dup, size_t n);
+/** x *= s. */
+void dk_scale_f32(float *x, size_t n, float s);
+/** y = a + b. */
+void dk_add_f32(const float *a, const float *b, float *y, size_t n);
+/** y += alpha * x. */
+void dk_axpy_f32(float alpha, const float *x, float *y, size_t n);
+/** y += alpha * a * b (element-wise). */
+void dk_mul_acc_f32(float alpha, const float *a, const float *b, float *y, size_t n);
+/** sum a[i] * b[i]. */
+float dk_dot_f32(const float *a, const float *b, size_t n);
+/** sum x[i]^2, blocks accumulated in double. */
+double dk_sumsq_f32(const float *x, size_t n);
+/** max x[i] (-inf when n == 0). */
+float dk_max_f32(const float *x, size_t n);
+/** sum exp(x[i] - shift), blocks accumulated in double; also stores the exponentials in y unless y is NULL. */
+double dk_exp_sum_f32(const float *x, float shift, float *y, size_t n);
+/** y = exp(x - shift) * scale. */
+void dk_exp_shift_scale_f32(const float *x, float shift, float scale, float *y, size_t n);
+/** Numerically stable softmax of one row. */
+void dk_softmax_row_f32(const float *x, float *y, size_t n);
+/** Softmax backward of one row: dx = y (dy - y.dy); dx may alias dy. */
+void dk_softmax_backward_row_f32(const float *dy, const float *y, float *dx, size_t n);
+/** Gemma RMSNorm of one row: y = x r (1 + w), r = 1/sqrt(mean(x^2) + eps); returns r. */
+float dk_rmsnorm_f32(const float *x, const float *w, float *y, size_t dim, float eps);
+/** Gradient wrt x of one RMSNorm row given its saved r (dx overwritten, or added to when accumulate != 0). */
+void dk_rmsnorm_backward_f32(const float *dy, const float *x, const float *w, float r, float *dx, size_t dim, int accumulate);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,336 @@
+import Foundation
+
+/// A parsed JSON value that keeps object keys in file order and integers exact.
+///
+/// Foundation's `JSONSerialization` loses key order (safetensors lists tensors in file order),
+/// turns large integers into doubles (data offsets) and lets `1` pass as `true` on Linux; model
+/// files need all three right, so the IO layer parses JSON itself.
+public indirect enum JSONValue: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    /// An integer literal that fits in `Int`.
+    case int(Int)
+    /// Any other number (fraction, exponent, or an integer too large for `Int`).
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    /// Members in file order. Duplicate keys are rejected by the parser.
+    case object([(String, JSONValue)])
+
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case let (.bool(x), .bool(y)): x == y
+        case let (.int(x), .int(y)): x == y
+        case let (.double(x), .double(y)): x == y
+        case let (.string(x), .string(y)): x == y
+        case let (.array(x), .array(y)): x == y
+        case let (.object(x), .object(y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: false
+        }
+    }
+
+    /// The member named `key` of an object (nil for other values or an absent key).
+    public subscript(key: String) -> JSONValue? {
+        if case let .object(members) = self { return members.first { $0.0 == key }?.1 }
+        return nil
+    }
+
+    /// A short name of the value's kind, for error messages.
+    public var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// The number as a Double, for int or double values.
+    public var doubleValue: Double? {
+        switch self {
+        case let .int(i): Double(i)
+        case let .double(d): d
+        default: nil
+        }
+    }
+
+    /// The value as an integer: int values, and doubles with no fractional part that fit in `Int`.
+    public var intValue: Int? {
+        switch self {
+        case let .int(i): return i
+        case let .double(d):
+            guard d.rounded() == d, abs(d) < 0x1p62 else { return nil }
+            return Int(d)
+        default: return nil
+        }
+    }
+}
+
+/// Why a JSON text could not be parsed, with the byte offset of the problem.
+public struct JSONParseError: Error, CustomStringConvertible, Equatable {
+    public let offset: Int
+    public let reason: String
+    public var description: String { "\(reason) at byte \(offset)" }
+}
+
+/// A strict RFC 8259 parser over UTF-8 bytes (no comments, no trailing commas, no NaN).
+public struct JSONParser {
+    private let bytes: [UInt8]
+    private var i = 0
+    private var depth = 0
+
+    /// Parses one JSON value filling the whole input (surrounding whitespace allowed).
+    public static func parse(_ data: some Collection<UInt8>) throws -> JSONValue {
+        var parser = JSONParser(bytes: Array(data))
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        if parser.i != parser.bytes.count { throw parser.error("unexpected text after the JSON value") }
+        return value
+    }
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: i, reason: reason) }
+
+    private mutating func skipWhitespace() {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+    }
+
+    private mutating func expectLiteral(_ word: String, _ value: JSONValue) throws -> JSONValue {
+        let w = Array(word.utf8)
+        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else { throw error("invalid literal") }
+        i += w.count
+        return value
+    }
+
+    private mutating func parseValue() throws -> JSONValue {
+        guard i < bytes.count else { throw error("unexpected end of JSON") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): return try expectLiteral("true", .bool(true))
+        case UInt8(ascii: "f"): return try expectLiteral("false", .bool(false))
+        case UInt8(ascii: "n"): return try expectLiteral("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw error("unexpected character")
+        }
+    }
+
+    private mutating func enter() throws {
+        depth += 1
+        if depth > 512 { throw error("JSON nested too deeply") }
+    }
+
+    private mutating func parseObject() throws -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        i += 1
+        var members: [(String, JSONValue)] = []
+        var seen = Set<String>()
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try parseString()
+            if !seen.insert(key).inserted { throw error("duplicate key \"\(key)\"") }
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            i += 1
+            skipWhitespace()
+            members.append((key, try parseValue()))
+            skipWhitespace()
+            guard i < bytes.count else { throw error("unexpected end of JSON") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    private mutating func parseArray() throws -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        i += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+        while true {
+            skipWhitespace()
+            items.append(try parseValue())
+            skipWhitespace()
+            guard i < bytes.count else { throw error("unexpected end of JSON") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            throw error("expected ',' or ']'")
+        }
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard i + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[i]
+            let d: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
+            default: throw error("invalid \\u escape")
+            }
+            v = v << 4 | UInt32(d)
+            i += 1
+        }
+        return v
+    }
+
+    private mutating func parseString() throws -> String {
+        i += 1
+        var out: [UInt8] = []
+        while true {
+            guard i < bytes.count else { throw error("unterminated string") }
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c < 0x20 { throw error("control character in string") }
+            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { throw error("unterminated string") }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    guard i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+                    else { throw error("unpaired surrogate") }
+                    i += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    throw error("unpaired surrogate")
+                }
+                out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+            default: throw error("invalid escape")
+            }
+        }
+        guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+        return s
+    }
+
+    private mutating func parseNumber() throws -> JSONValue {
+        let start = i
+        var isInteger = true
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        func digits() -> Int {
+            let s = i
+            while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 }
+            return i - s
+        }
+        let intStart = i
+        let n = digits()
+        if n == 0 { throw error("invalid number") }
+        if n > 1 && bytes[intStart] == UInt8(ascii: "0") { throw error("leading zero in number") }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            isInteger = false
+            i += 1
+            if digits() == 0 { throw error("invalid number") }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            isInteger = false
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            if digits() == 0 { throw error("invalid number") }
+        }
+        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        if isInteger, let v = Int(text) { return .int(v) }
+        guard let d = Double(text) else { throw error("invalid number") }
+        return .double(d)
+    }
+}
+
+/// Writes JSON the way Python's `json.dumps` does, so files Duet writes look like the ones
+/// transformers writes: `compact` for safetensors headers, or indented by two spaces.
+public enum JSONWriter {
+    public static func string(_ value: JSONValue, indent: Int? = 2) -> String {
+        var out = ""
+        write(value, indent: indent, level: 0, into: &out)
+        return out
+    }
+
+    /// The bytes of `string(value, indent:)` followed by a newline when indented.
+    public static func data(_ value: JSONValue, indent: Int? = 2) -> Data {
+        Data((string(value, indent: indent) + (indent == nil ? "" : "\n")).utf8)
+    }
+
+    private static func write(_ value: JSONValue, indent: Int?, level: Int, into out: inout String) {
+        switch value {
+        case .null: out += "null"
+        case let .bool(b): out += b ? "true" : "false"
+        case let .int(v): out += String(v)
+        case let .double(d): out += formatDouble(d)
+        case let .string(s): writeString(s, into: &out)
+        case let .array(items):
+            writeContainer(items.map { (nil, $0) }, open: "[", close: "]", indent: indent, level: level, into: &out)
+        case let .object(members):
+            writeContainer(members.map { ($0.0, $0.1) }, open: "{", close: "}", indent: indent, level: level, into: &out)
+        }
+    }
+
+    private static func writeContainer(_ items: [(String?, JSONValue)], open: String, close: String,
+                                       indent: Int?, level: Int, into out: inout String) {
+        out += open
+        if items.isEmpty { out += close; return }
+        for (n, (key, item)) in items.enumerated() {
+            if n > 0 { out += "," }
+            if let indent { out += "\n" + String(repeating: " ", count: indent * (level + 1)) }
+            if let key {
+                writeString(key, into: &out)
+                out += indent == nil ? ":" : ": "
+            }
+            write(item, indent: indent, level: level + 1, into: &out)
+        }
+        if let indent { out += "\n" + String(repeating: " ", count: indent * level) }
+        out += close
+    }
+
+    /// Python's float repr: shortest round-trip digits, always with a '.' or an exponent.
+    static func formatDouble(_ d: Double) -> String {
+        guard d.isFinite else { return d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity") }
+        var s = "\(d)"
+        if !s.contains(".") && !s.contains("e") { s += ".0" }
+        return s
+    }
+
+    private static func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+extension ModelConfigFile {
+    /// config.json text that transformers loads as `Gemma2ForCausalLM` or
+    /// `T5GemmaForConditionalGeneration`, laid out as `save_pretrained` writes it (keys sorted, indent
+    /// 2). The dtype goes in both `dtype` (transformers 5) and `torch_dtype` (4.x), and RoPE in both
+    /// `rope_parameters` and `rope_theta`, so either generation of transformers reads the file.
+    public static func encode(_ config: ModelConfig, dtype: DType) throws -> Data {
+        var members: [(String, JSONValue)]
+        switch config {
+        case let .gemma2(c):
+            try check(c, field: "")
+            members = stackMembers(c) + [
+                ("architectures", .array([.string(config.architecture)])),
+                ("model_type", .string("gemma2")),
+                ("use_bidirectional_attention", .null),
+            ]
+        case let .t5gemma(c):
+            try check(c.encoder, field: "encoder.")
+            try check(c.decoder, field: "decoder.")
+            var encoder = stackMembers(c.encoder) + [("is_decoder", .bool(false)), ("dropout_rate", .double(0))]
+            var decoder = stackMembers(c.decoder) + [
+                ("is_decoder", .bool(true)), ("dropout_rate", .double(0)),
+                ("cross_attention_hidden_size", .int(c.decoder.crossAttentionHiddenSize ?? c.encoder.hiddenSize)),
+            ]
+            encoder.append(("model_type", .string("t5_gemma_module")))
+            decoder.append(("model_type", .string("t5_gemma_module")))
+            members = [
+                ("architectures", .array([.string(config.architecture)])),
+                ("attention_dropout", .double(0)),
+                ("bos_token_id", .int(Int(c.bosTokenID))),
+                ("classifier_dropout_rate", .double(0)),
+                ("decoder", sortedObject(decoder)),
+                ("dropout_rate", .double(0)),
+                ("encoder", sortedObject(encoder)),
+                ("eos_token_id", tokenIDs(c.eosTokenIDs)),
+                ("initializer_range", .double(0.02)),
+                ("is_encoder_decoder", .bool(true)),
+                ("model_type", .string("t5gemma")),
+                ("pad_token_id", .int(Int(c.padTokenID))),
+                ("tie_word_embeddings", .bool(c.tieWordEmbeddings)),
+                ("vocab_size", .int(c.decoder.vocabSize)),
+            ]
+        }
+        members.append(("dtype", .string(dtype.torchName)))
+        members.append(("torch_dtype", .string(dtype.torchName)))
+        let data = JSONWriter.data(sortedObject(members))
+        // What Duet writes it must read back identically.
+        guard try parse(data, file: fileName) == config.withTorchDtype(dtype) else {
+            throw CheckpointError.config(file: fileName, field: "(root)", reason: "config does not survive a round trip")
+        }
+        return data
+    }
+
+    /// The fields a Gemma2Config and a T5Gemma module config share.
+    private static func stackMembers(_ c: Gemma2Config) -> [(String, JSONValue)] {
+        [
+            ("attention_bias", .bool(false)),
+            ("attention_dropout", .double(0)),
+            ("attn_logit_softcapping", c.attnLogitSoftcap.map(number) ?? .null),
+            ("bos_token_id", .int(Int(c.bosTokenID))),
+            ("eos_token_id", tokenIDs(c.eosTokenIDs)),
+            ("final_logit_softcapping", c.finalLogitSoftcap.map(number) ?? .null),
+            ("head_dim", .int(c.headDim)),
+            ("hidden_activation", .string(c.hiddenActivation)),
+            ("hidden_size", .int(c.hiddenSize)),
+            ("initializer_range", .double(0.02)),
+            ("intermediate_size", .int(c.intermediateSize)),
+            ("layer_types", .array(c.layerTypes.map { .string($0.rawValue) })),
+            ("max_position_embeddings", .int(c.maxPositionEmbeddings)),
+            ("num_attention_heads", .int(c.numHeads)),
+            ("num_hidden_layers", .int(c.numLayers)),
+            ("num_key_value_heads", .int(c.numKVHeads)),
+            ("pad_token_id", .int(Int(c.padTokenID))),
+            ("query_pre_attn_scalar", number(c.queryPreAttnScalar, integral: true)),
+            ("rms_norm_eps", number(c.rmsNormEps)),
+            ("rope_parameters", .object([("rope_theta", number(c.ropeTheta)), ("rope_type", .string("default"))])),
+            ("rope_theta", number(c.ropeTheta)),
+            ("sliding_window", c.slidingWindow.map { .int($0) } ?? .null),
+            ("tie_word_embeddings", .bool(c.tieWordEmbeddings)),
+            ("use_cache", .bool(true)),
+            ("vocab_size", .int(c.vocabSize)),
+        ]
+    }
+
+    /// Refuses configs transformers would build differently from what Duet computes.
+    private static func check(_ c: Gemma2Config, field prefix: String) throws {
+        func bad(_ field: String, _ reason: String) -> CheckpointError {
+            .config(file: fileName, field: prefix + field, reason: reason)
+        }
+        guard c.layerTypes.count == c.numLayers else {
+            throw bad("layer_types", "has \(c.layerTypes.count) entries but num_hidden_layers is \(c.numLayers)")
+        }
+        for (field, n) in [("vocab_size", c.vocabSize), ("hidden_size", c.hiddenSize), ("intermediate_size", c.intermediateSize),
+                           ("num_hidden_layers", c.numLayers), ("num_attention_heads", c.numHeads),
+                           ("num_key_value_heads", c.numKVHeads), ("head_dim", c.headDim)] where n <= 0 {
+            throw bad(field, "must be positive, found \(n)")
+        }
+        guard c.numHeads % c.numKVHeads == 0 else {
+            throw bad("num_key_value_heads", "\(c.numKVHeads) does not divide num_attention_heads (\(c.numHeads))")
+        }
+    }
+
+    /// A Float as the shortest decimal that reads back as the same Float (`1e-06`, not
+    /// `9.999999974752427e-07`); integral values as integers when `integral` (transformers types
+    /// `query_pre_attn_scalar` as int).
+    private static func number(_ x: Float, integral: Bool) -> JSONValue {
+        if integral, x == x.rounded(), abs(x) < 1e15 { return .int(Int(x)) }
+        return .double(Double("\(x)")!)
+    }
+
+    private static func number(_ x: Float) -> JSONValue { number(x, integral: false) }
+
+    private static func tokenIDs(_ ids: [TokenID]) -> JSONValue {
+        ids.count == 1 ? .int(Int(ids[0])) : .array(ids.map { .int(Int($0)) })
+    }
+
+    private static func sortedObject(_ members: [(String, JSONValue)]) -> JSONValue {
+        .object(members.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) })
+    }
+}
+
+extension ModelConfig {
+    /// The same config declaring `dtype` as its checkpoint dtype.
+    public func withTorchDtype(_ dtype: DType?) -> ModelConfig {
+        switch self {
+        case var .gemma2(c):
+            c.torchDtype = dtype
+            return .gemma2(c)
+        case var .t5gemma(c):
+            c.torchDtype = dtype
+            c.encoder.torchDtype = dtype
+            c.decoder.torchDtype = dtype
+            return .t5gemma(c)
+        }
+    }
+}

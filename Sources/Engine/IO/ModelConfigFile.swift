@@ -1,0 +1,193 @@
+import Foundation
+
+/// A model directory's `config.json` (t5gemma-reference.md §2.1, §3.1).
+///
+/// Tolerant of the variants real files carry (`rope_theta` or `rope_parameters.rope_theta`,
+/// `hidden_act` or `hidden_activation`, `layer_types` given or derived, `eos_token_id` an id or a
+/// list, soft-caps and `sliding_window` null, `torch_dtype` or `dtype`); absent fields take
+/// transformers' defaults, except `head_dim` (hidden/heads) and `query_pre_attn_scalar` (head_dim).
+/// Strict about what changes the computation: unknown `model_type`, a `layer_types` list of the
+/// wrong length, heads not a multiple of KV heads, non-positive sizes, biases, RoPE scaling.
+public enum ModelConfigFile {
+    public static let fileName = "config.json"
+
+    /// Reads and parses `directory/config.json`.
+    public static func load(directory: URL) throws -> ModelConfig {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(file: url.path) }
+        return try parse(try readWholeFile(url), file: url.path)
+    }
+
+    /// Parses config.json text; `file` names it in errors. `model_type` must be gemma2 or t5gemma.
+    public static func parse(_ data: Data, file: String) throws -> ModelConfig {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(data)
+        } catch let e as JSONParseError {
+            throw CheckpointError.config(file: file, field: "(root)", reason: "not valid JSON: \(e)")
+        }
+        let root = try ConfigFields(json, file: file)
+        guard let modelType = try root.string("model_type") else {
+            throw root.error("model_type", "missing (expected \"gemma2\" or \"t5gemma\")")
+        }
+        switch modelType {
+        case "gemma2":
+            return .gemma2(try parseStack(root, inheritedVocab: nil))
+        case "t5gemma":
+            return .t5gemma(try parseT5Gemma(root))
+        default:
+            throw root.error("model_type", "\"\(modelType)\" is not supported (expected \"gemma2\" or \"t5gemma\")")
+        }
+    }
+
+    private static func parseT5Gemma(_ root: ConfigFields) throws -> T5GemmaConfig {
+        // The top-level vocab_size only fills sub-configs that lack one: transformers sizes each
+        // embedding from its own sub-config.
+        let topVocab = try root.int("vocab_size")
+        guard let encoderFields = try root.nested("encoder") else { throw root.error("encoder", "missing encoder config") }
+        guard let decoderFields = try root.nested("decoder") else { throw root.error("decoder", "missing decoder config") }
+        var encoder = try parseStack(encoderFields, inheritedVocab: topVocab)
+        var decoder = try parseStack(decoderFields, inheritedVocab: topVocab)
+        // transformers always sets the decoder's cross-attention width to the encoder's hidden size.
+        let cross = try decoderFields.int("cross_attention_hidden_size") ?? encoder.hiddenSize
+        guard cross == encoder.hiddenSize else {
+            throw decoderFields.error("cross_attention_hidden_size", "is \(cross) but encoder.hidden_size is \(encoder.hiddenSize)")
+        }
+        decoder.crossAttentionHiddenSize = cross
+        let pad = try root.tokenID("pad_token_id") ?? decoder.padTokenID
+        let bos = try root.tokenID("bos_token_id") ?? decoder.bosTokenID
+        let eos = try root.tokenIDs("eos_token_id") ?? decoder.eosTokenIDs
+        try checkTokenIDs(root, vocab: decoder.vocabSize, pad: pad, bos: bos, eos: eos)
+        // One dtype for the whole model: the top-level one, pushed into both stacks.
+        let dtype = try parseDType(root) ?? decoder.torchDtype
+        encoder.torchDtype = dtype
+        decoder.torchDtype = dtype
+        return T5GemmaConfig(encoder: encoder, decoder: decoder,
+                             tieWordEmbeddings: try root.bool("tie_word_embeddings") ?? true,
+                             padTokenID: pad, bosTokenID: bos, eosTokenIDs: eos, torchDtype: dtype)
+    }
+
+    /// One Gemma 2 stack: a whole gemma2 config, or a T5Gemma `encoder`/`decoder` sub-config.
+    static func parseStack(_ f: ConfigFields, inheritedVocab: Int?) throws -> Gemma2Config {
+        let vocab = try f.positiveInt("vocab_size", default: inheritedVocab ?? 256_000)
+        let hidden = try f.positiveInt("hidden_size", default: 2304)
+        let intermediate = try f.positiveInt("intermediate_size", default: 9216)
+        let layers = try f.positiveInt("num_hidden_layers", default: 26)
+        let heads = try f.positiveInt("num_attention_heads", default: 8)
+        let kvHeads = try f.positiveInt("num_key_value_heads", default: 4)
+        guard heads % kvHeads == 0 else {
+            throw f.error("num_key_value_heads", "\(kvHeads) does not divide num_attention_heads (\(heads))")
+        }
+        let headDim = try f.positiveInt("head_dim", default: hidden / heads)
+        let scalar = try f.positiveFloat("query_pre_attn_scalar", default: Float(headDim))
+        let eps = try f.positiveFloat("rms_norm_eps", default: 1e-6)
+        let maxPositions = try f.positiveInt("max_position_embeddings", default: 8192)
+
+        var window: Int? = 4096
+        if f.has("sliding_window") {
+            window = try f.int("sliding_window")
+            if let w = window, w <= 0 { throw f.error("sliding_window", "must be positive or null, found \(w)") }
+        }
+        let layerTypes: [LayerType]
+        if let v = f.value("layer_types") {
+            guard case let .array(items) = v else { throw f.error("layer_types", "expected a list, found \(v.kindName)") }
+            guard items.count == layers else {
+                throw f.error("layer_types", "has \(items.count) entries but num_hidden_layers is \(layers)")
+            }
+            layerTypes = try items.enumerated().map { i, item in
+                guard case let .string(s) = item, let t = LayerType(rawValue: s) else {
+                    throw f.error("layer_types", "entry \(i) must be \"sliding_attention\" or \"full_attention\"")
+                }
+                return t
+            }
+        } else {
+            layerTypes = Gemma2Config.defaultLayerTypes(layers)
+        }
+        let attnCap = try softcap(f, "attn_logit_softcapping", default: 50)
+        let finalCap = try softcap(f, "final_logit_softcapping", default: 30)
+        let activation = try f.string("hidden_activation") ?? f.string("hidden_act") ?? "gelu_pytorch_tanh"
+        if try f.bool("attention_bias") == true { throw f.error("attention_bias", "attention biases are not supported") }
+        if try f.bool("use_bidirectional_attention") == true {
+            throw f.error("use_bidirectional_attention", "bidirectional Gemma 2 models are not supported")
+        }
+        let pad = try f.tokenID("pad_token_id") ?? 0
+        let bos = try f.tokenID("bos_token_id") ?? 2
+        let eos = try f.has("eos_token_id") ? (f.tokenIDs("eos_token_id") ?? []) : [1]
+        try checkTokenIDs(f, vocab: vocab, pad: pad, bos: bos, eos: eos)
+        return Gemma2Config(
+            vocabSize: vocab, hiddenSize: hidden, intermediateSize: intermediate, numLayers: layers,
+            numHeads: heads, numKVHeads: kvHeads, headDim: headDim, queryPreAttnScalar: scalar,
+            ropeTheta: try ropeTheta(f), rmsNormEps: eps, slidingWindow: window, layerTypes: layerTypes,
+            attnLogitSoftcap: attnCap, finalLogitSoftcap: finalCap,
+            tieWordEmbeddings: try f.bool("tie_word_embeddings") ?? true,
+            padTokenID: pad, bosTokenID: bos, eosTokenIDs: eos, hiddenActivation: activation,
+            maxPositionEmbeddings: maxPositions, torchDtype: try parseDType(f),
+            crossAttentionHiddenSize: try f.int("cross_attention_hidden_size"))
+    }
+
+    /// A soft-cap: absent takes transformers' default, null disables it, otherwise positive.
+    private static func softcap(_ f: ConfigFields, _ key: String, default fallback: Float) throws -> Float? {
+        guard f.has(key) else { return fallback }
+        guard let x = try f.float(key) else { return nil }
+        guard x.isFinite, x > 0 else { throw f.error(key, "must be a positive number or null, found \(x)") }
+        return x
+    }
+
+    /// RoPE base: `rope_parameters.rope_theta` (transformers 5) or `rope_theta` (older files).
+    /// Only plain RoPE exists in Gemma 2; any scaling would silently change every position.
+    private static func ropeTheta(_ f: ConfigFields) throws -> Float {
+        if let params = try f.nested("rope_parameters") {
+            if let type = try params.string("rope_type"), type != "default" {
+                throw params.error("rope_type", "\"\(type)\" RoPE is not supported (only \"default\")")
+            }
+            if let theta = try params.float("rope_theta") {
+                guard theta.isFinite, theta > 0 else { throw params.error("rope_theta", "must be positive, found \(theta)") }
+                return theta
+            }
+        }
+        if let scaling = f.value("rope_scaling") {
+            throw f.error("rope_scaling", "RoPE scaling \(JSONWriter.string(scaling, indent: nil)) is not supported")
+        }
+        return try f.positiveFloat("rope_theta", default: 10_000)
+    }
+
+    /// `dtype` (transformers 5) or `torch_dtype` (older); unknown spellings (`"auto"`) read as nil.
+    private static func parseDType(_ f: ConfigFields) throws -> DType? {
+        let name = try f.string("dtype") ?? f.string("torch_dtype")
+        return name.flatMap { DType(name: $0) }
+    }
+
+    private static func checkTokenIDs(_ f: ConfigFields, vocab: Int, pad: TokenID, bos: TokenID, eos: [TokenID]) throws {
+        for (key, ids) in [("pad_token_id", [pad]), ("bos_token_id", [bos]), ("eos_token_id", eos)] {
+            if let bad = ids.first(where: { Int($0) >= vocab }) {
+                throw f.error(key, "token id \(bad) is outside the vocabulary (vocab_size \(vocab))")
+            }
+        }
+    }
+}
+
+extension ModelConfig {
+    /// `"gemma2"` or `"t5gemma"`, as in config.json.
+    public var modelType: String {
+        switch self {
+        case .gemma2: "gemma2"
+        case .t5gemma: "t5gemma"
+        }
+    }
+
+    /// The transformers class that loads the checkpoint.
+    public var architecture: String {
+        switch self {
+        case .gemma2: "Gemma2ForCausalLM"
+        case .t5gemma: "T5GemmaForConditionalGeneration"
+        }
+    }
+
+    /// The dtype config.json declares, if any.
+    public var torchDtype: DType? {
+        switch self {
+        case let .gemma2(c): c.torchDtype
+        case let .t5gemma(c): c.torchDtype
+        }
+    }
+}

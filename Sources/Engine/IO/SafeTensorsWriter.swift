@@ -1,0 +1,97 @@
+import Foundation
+
+/// Name, dtype and shape of a tensor to write, known before its data is produced (so a writer can
+/// lay out the header first and convert huge checkpoints one tensor at a time).
+public struct TensorSpec: Sendable, Equatable {
+    public var name: String
+    public var dtype: DType
+    public var shape: [Int]
+
+    public init(name: String, dtype: DType, shape: [Int]) {
+        self.name = name
+        self.dtype = dtype
+        self.shape = shape
+    }
+
+    /// Bytes of data.
+    public var byteCount: Int { shape.reduce(1, *) * dtype.byteSize }
+}
+
+/// Writes safetensors files byte-identical to the reference implementation's: tensors sorted by
+/// element size (largest first, which keeps every tensor aligned), then by name; compact header
+/// padded with spaces to a multiple of 8. Every file is written atomically.
+public enum SafeTensorsWriter {
+    /// One file, HF-compatible header (8-byte aligned, space padded, `__metadata__` {"format":"pt"}),
+    /// written atomically (temporary file, fsync, rename).
+    public static func write(_ tensors: [(name: String, tensor: Tensor)], to url: URL,
+                             metadata: [String: String] = ["format": "pt"]) throws {
+        let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        try write(tensors.map { TensorSpec(name: $0.name, dtype: $0.tensor.dtype, shape: $0.tensor.shape) },
+                  to: url, metadata: metadata) { byName[$0.name]! }
+    }
+
+    /// One file whose tensors are produced on demand by `data` (called once per spec, in file order;
+    /// it must return a tensor of the spec's dtype and shape). If `data` throws, `url` is untouched.
+    public static func write(_ specs: [TensorSpec], to url: URL, metadata: [String: String] = ["format": "pt"],
+                             data: (TensorSpec) throws -> Tensor) throws {
+        let ordered = try fileOrder(specs, file: url.path)
+        let header = headerBytes(ordered, metadata: metadata)
+        try AtomicFile.write(to: url) { sink in
+            var length = UInt64(header.count).littleEndian
+            try withUnsafeBytes(of: &length) { try sink.write($0.baseAddress!, count: 8) }
+            try sink.write(header)
+            for spec in ordered {
+                let t = try data(spec)
+                guard t.dtype == spec.dtype, t.shape == spec.shape else {
+                    throw CheckpointError.invalidWrite(
+                        file: url.path, reason: "tensor '\(spec.name)' is \(t.dtype.rawValue) \(t.shape), declared \(spec.dtype.rawValue) \(spec.shape)")
+                }
+                try sink.write(t.raw, count: t.byteCount)
+            }
+        }
+    }
+
+    /// The order the reference implementation stores tensors in: element size descending (its dtype
+    /// enum order: F32, BF16, F16), then names bytewise. Rejects duplicate and reserved names.
+    static func fileOrder(_ specs: [TensorSpec], file: String) throws -> [TensorSpec] {
+        var seen = Set<String>()
+        for s in specs {
+            guard !s.name.isEmpty, s.name != "__metadata__" else {
+                throw CheckpointError.invalidWrite(file: file, reason: "invalid tensor name '\(s.name)'")
+            }
+            guard seen.insert(s.name).inserted else {
+                throw CheckpointError.invalidWrite(file: file, reason: "duplicate tensor name '\(s.name)'")
+            }
+            guard s.shape.allSatisfy({ $0 >= 0 }) else {
+                throw CheckpointError.invalidWrite(file: file, reason: "tensor '\(s.name)' has negative shape \(s.shape)")
+            }
+        }
+        func rank(_ d: DType) -> Int { d == .f32 ? 0 : d == .bf16 ? 1 : 2 }
+        return specs.sorted {
+            rank($0.dtype) != rank($1.dtype) ? rank($0.dtype) < rank($1.dtype)
+                : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8))
+        }
+    }
+
+    /// The JSON header for `ordered` tensors (already in file order), padded with spaces so that the
+    /// data region starts at a multiple of 8.
+    static func headerBytes(_ ordered: [TensorSpec], metadata: [String: String]) -> Data {
+        var members: [(String, JSONValue)] = []
+        if !metadata.isEmpty {
+            let sortedMetadata = metadata.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+            members.append(("__metadata__", .object(sortedMetadata.map { ($0.key, .string($0.value)) })))
+        }
+        var offset = 0
+        for s in ordered {
+            members.append((s.name, .object([
+                ("dtype", .string(s.dtype.safetensorsName)),
+                ("shape", .array(s.shape.map { .int($0) })),
+                ("data_offsets", .array([.int(offset), .int(offset + s.byteCount)])),
+            ])))
+            offset += s.byteCount
+        }
+        var text = Array(JSONWriter.string(.object(members), indent: nil).utf8)
+        text += [UInt8](repeating: 0x20, count: (8 - text.count % 8) % 8)
+        return Data(text)
+    }
+}

@@ -1,0 +1,136 @@
+import CKernels
+
+/// Scaled dot-product attention as Hugging Face's eager Gemma 2 path computes it (SDPA is disabled
+/// for Gemma 2 because of the soft-cap):
+/// `scores = (q·k)·scale`, optionally `tanh(scores/cap)·cap` BEFORE the mask, masked keys excluded,
+/// softmax in f32, `out = P·v`. Grouped-query attention: query head `h` reads kv head
+/// `h / (heads / kvHeads)` (HF `repeat_kv`).
+///
+/// Two strategies, same results:
+/// - **rows** (few queries, e.g. decode): each (batch, head, query) is one task on the engine
+///   workers; scores live in stack scratch, q·k and P·v are SIMD dot/axpy loops over only the
+///   visible keys. No heap allocation.
+/// - **blocks** (prefill, training): per (batch, head) and block of 64 queries, OpenBLAS computes the
+///   scores and P·v over only the keys the block can see (causal and windowed masks skip work),
+///   the engine workers soft-cap, mask and normalise the rows in between.
+public enum Attention {
+    /// Query counts at or below this take the row strategy.
+    public static let rowStrategyQueryLimit = 4
+    /// Queries per block in the block strategy.
+    static let queryBlock = 64
+
+    /// Forward pass.
+    /// - q: `[batch, T, heads, hd]`; k, v: `[batch, S, kvHeads, hd]` with rows of `kvHeads·hd` floats
+    ///   and `kvBatchStride` floats between batches (default `S·kvHeads·hd`; a KV cache passes
+    ///   `capacity·kvHeads·hd`).
+    /// - probs: optional `[batch, heads, T, S]`, receives P for `backward` (masked entries 0; a query
+    ///   that sees no key gets `1/S` everywhere, as HF eager does).
+    /// - out: `[batch, T, heads, hd]`.
+    public static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                               shape: AttentionShape, mask: AttentionMask, scale: Float, softCap: Float?,
+                               kvBatchStride: Int? = nil,
+                               probs: UnsafeMutablePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
+        forward(q: q, k: k, v: v, shape: shape, mask: mask, scale: scale, softCap: softCap, kvBatchStride: kvBatchStride,
+                probs: probs, into: out, strategy: nil)
+    }
+
+    /// How `forward` splits the work (both give the same result; tests run both).
+    enum Strategy { case rows, blocks }
+
+    static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                        shape: AttentionShape, mask: AttentionMask, scale: Float, softCap: Float?, kvBatchStride: Int?,
+                        probs: UnsafeMutablePointer<Float>?, into out: UnsafeMutablePointer<Float>, strategy: Strategy?) {
+        let B = shape.batch, T = shape.queryLength, S = shape.keyLength
+        let H = shape.heads, KV = shape.kvHeads, hd = shape.headDim
+        precondition(KV > 0 && H % KV == 0, "heads \(H) must be a multiple of kv heads \(KV)")
+        precondition(mask.segments == nil || mask.queryOffset + T <= S,
+                     "segments need every query among the keys (queryOffset + T <= S)")
+        let kvRow = KV * hd
+        let kvBatch = kvBatchStride ?? S * kvRow
+        if B == 0 || T == 0 || H == 0 { return }
+        if S == 0 {
+            out.update(repeating: 0, count: B * T * H * hd)
+            return
+        }
+        let rules = MaskRules(mask, keyLength: S)
+        let layout = Layout(T: T, S: S, H: H, group: H / KV, hd: hd, kvRow: kvRow, kvBatch: kvBatch)
+        if (strategy ?? (T <= rowStrategyQueryLimit ? .rows : .blocks)) == .rows {
+            forwardRows(q: q, k: k, v: v, B: B, layout: layout, rules: rules, scale: scale, softCap: softCap,
+                        probs: probs, out: out)
+        } else {
+            forwardBlocks(q: q, k: k, v: v, B: B, layout: layout, rules: rules, scale: scale, softCap: softCap,
+                          probs: probs, out: out)
+        }
+    }
+
+    /// Strides of one call, shared by forward and backward.
+    struct Layout {
+        let T: Int, S: Int, H: Int, group: Int, hd: Int, kvRow: Int, kvBatch: Int
+        /// Offset of `q[b, t, h, 0]` (also of `out`, `dq`, `dOut`).
+        @inline(__always) func query(_ b: Int, _ t: Int, _ h: Int) -> Int { ((b * T + t) * H + h) * hd }
+        /// Offset of `k[b, s, h / group, 0]`.
+        @inline(__always) func key(_ b: Int, _ s: Int, _ h: Int) -> Int { b * kvBatch + s * kvRow + (h / group) * hd }
+        /// Offset of `probs[b, h, t, 0]`.
+        @inline(__always) func probRow(_ b: Int, _ h: Int, _ t: Int) -> Int { ((b * H + h) * T + t) * S }
+    }
+
+    private static func forwardRows(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, B: Int,
+                                    layout L: Layout, rules: MaskRules, scale: Float, softCap: Float?,
+                                    probs: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>) {
+        let tasks = B * L.H * L.T
+        let work = max(1, L.S * L.hd)
+        EngineThreads.parallelFor(tasks, minimumPerChunk: max(1, 65_536 / work)) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: L.S) { scratch in
+                let row = scratch.baseAddress!
+                for task in range {
+                    let t = task % L.T, h = (task / L.T) % L.H, b = task / (L.T * L.H)
+                    let qpos = rules.mask.queryOffset + t
+                    let qv = q + L.query(b, t, h), o = out + L.query(b, t, h)
+                    let keys = rules.keyRange(qpos)
+                    for s in keys {
+                        row[s] = rules.hasKeyMask && !rules.keyVisible(batch: b, qpos: qpos, key: s)
+                            ? 0 : dk_dot_f32(qv, k + L.key(b, s, h), L.hd) * scale
+                    }
+                    if let softCap { dk_softcap_f32(row + keys.lowerBound, row + keys.lowerBound, keys.count, softCap) }
+                    rules.normalize(row, batch: b, qpos: qpos)
+                    o.update(repeating: 0, count: L.hd)
+                    let used = rules.seesAnyKey(batch: b, qpos: qpos) ? keys : 0..<L.S
+                    for s in used where row[s] != 0 { dk_axpy_f32(row[s], v + L.key(b, s, h), o, L.hd) }
+                    if let probs { (probs + L.probRow(b, h, t)).update(from: row, count: L.S) }
+                }
+            }
+        }
+    }
+
+    private static func forwardBlocks(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, B: Int,
+                                      layout L: Layout, rules: MaskRules, scale: Float, softCap: Float?,
+                                      probs: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>) {
+        let blockRows = min(queryBlock, L.T)
+        let scratch: UnsafeMutablePointer<Float>? = probs == nil ? .allocate(capacity: blockRows * L.S) : nil
+        defer { scratch?.deallocate() }
+        let qStride = L.H * L.hd
+        for b in 0..<B {
+            for h in 0..<L.H {
+                for t0 in stride(from: 0, to: L.T, by: blockRows) {
+                    let rows = min(blockRows, L.T - t0)
+                    let p = probs.map { $0 + L.probRow(b, h, t0) } ?? scratch!
+                    // Never empty: a query that sees no key widens the range to all S keys.
+                    let keys = rules.blockKeyRange(batch: b, queries: t0..<t0 + rows)
+                    sgemm(.none, .transposed, m: rows, n: keys.count, k: L.hd, alpha: scale,
+                          a: q + L.query(b, t0, h), lda: qStride, b: k + L.key(b, keys.lowerBound, h), ldb: L.kvRow,
+                          c: p + keys.lowerBound, ldc: L.S)
+                    EngineThreads.parallelFor(rows, minimumPerChunk: max(1, 16_384 / L.S)) { range in
+                        for i in range {
+                            let row = p + i * L.S
+                            if let softCap { dk_softcap_f32(row + keys.lowerBound, row + keys.lowerBound, keys.count, softCap) }
+                            rules.normalize(row, batch: b, qpos: rules.mask.queryOffset + t0 + i)
+                        }
+                    }
+                    sgemm(.none, .none, m: rows, n: L.hd, k: keys.count,
+                          a: p + keys.lowerBound, lda: L.S, b: v + L.key(b, keys.lowerBound, h), ldb: L.kvRow,
+                          c: out + L.query(b, t0, h), ldc: qStride)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Testing
+@testable import Engine
+
+/// Attention forward (both strategies) against a double-precision reference that spells out HF
+/// eager semantics, and backward against finite differences of that reference.
+@Suite struct AttentionTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var B = 1, T: Int, S: Int, H = 2, KV = 1, hd = 4
+        var causal = true, window: Int? = nil, offset = 0
+        var keyValid: [Bool]? = nil, segments: [Int32]? = nil
+        var scale = 0.5, softCap: Double? = nil
+        var testDescription: String { name }
+        var shape: AttentionShape { AttentionShape(batch: B, queryLength: T, keyLength: S, heads: H, kvHeads: KV, headDim: hd) }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "GQA causal, soft-cap 5", B: 2, T: 9, S: 9, H: 4, KV: 2, hd: 8, scale: 1, softCap: 5),
+        Case(name: "GQA causal, no cap", B: 2, T: 9, S: 9, H: 4, KV: 2, hd: 8, scale: 1),
+        Case(name: "sliding window 5 over 70 tokens (crosses query blocks)", T: 70, S: 70, window: 5, softCap: 50),
+        Case(name: "bidirectional window 3", T: 10, S: 10, H: 2, KV: 2, hd: 8, causal: false, window: 3, softCap: 2),
+        Case(name: "key padding, left-padded rows fully masked", B: 2, T: 6, S: 6,
+             keyValid: [false, false, true, true, true, true, true, true, true, false, true, true]),
+        Case(name: "packed segments + window", T: 12, S: 12, window: 3, segments: [0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2], softCap: 50),
+        Case(name: "cross-attention T != S, batch 1 all padding", B: 2, T: 3, S: 7, H: 4, KV: 2, hd: 8, causal: false,
+             keyValid: [true, true, true, true, false, true, false] + Array(repeating: false, count: 7), softCap: 50),
+        Case(name: "chunk after a cache: offset 7, window 4", T: 2, S: 9, H: 4, KV: 1, window: 4, offset: 7),
+    ]
+
+    static func visible(_ c: Case, b: Int, t: Int, s: Int) -> Bool {
+        let qpos = c.offset + t
+        if c.causal && s > qpos { return false }
+        if let w = c.window {
+            if c.causal ? qpos - s >= w : abs(qpos - s) >= w { return false }
+        }
+        if let kv = c.keyValid, !kv[b * c.S + s] { return false }
+        if let seg = c.segments, seg[b * c.S + s] != seg[b * c.S + qpos] { return false }
+        return true
+    }
+
+    /// out [B,T,H,hd] and P [B,H,T,S]; k, v dense [B,S,KV,hd]. A query with no visible key averages
+    /// all S values (HF eager: every score + finfo.min rounds to the same value).
+    static func reference(_ c: Case, q: [Double], k: [Double], v: [Double]) -> (out: [Double], probs: [Double]) {
+        var out = [Double](repeating: 0, count: c.B * c.T * c.H * c.hd)
+        var probs = [Double](repeating: 0, count: c.B * c.H * c.T * c.S)
+        for b in 0..<c.B {
+            for h in 0..<c.H {
+                let g = h / (c.H / c.KV)
+                for t in 0..<c.T {
+                    let qo = ((b * c.T + t) * c.H + h) * c.hd
+                    var scores = [Double](repeating: -.infinity, count: c.S)
+                    var any = false
+                    for s in 0..<c.S where visible(c, b: b, t: t, s: s) {
+                        let ko = ((b * c.S + s) * c.KV + g) * c.hd
+                        var dot = 0.0
+                        for d in 0..<c.hd { dot += q[qo + d] * k[ko + d] }
+                        var score = dot * c.scale
+                        if let cap = c.softCap { score = tanh(score / cap) * cap }
+                        scores[s] = score
+                        any = true
+                    }
+                    var p = [Double](repeating: 1 / Double(c.S), count: c.S)
+                    if any {
+                        let m = scores.max()!
+                        let e = scores.map { exp($0 - m) }
+                        let sum = e.reduce(0, +)
+                        p = e.map { $0 / sum }
+                    }
+                    for s in 0..<c.S {
+                        probs[((b * c.H + h) * c.T + t) * c.S + s] = p[s]
+                        let vo = ((b * c.S + s) * c.KV + g) * c.hd
+                        for d in 0..<c.hd { out[qo + d] += p[s] * v[vo + d] }
+                    }
+                }
+            }
+        }
+        return (out, probs)
+    }
+
+    struct Inputs {
+        var q: [Float], k: [Float], v: [Float]
+        init(_ c: Case, seed: UInt64) {
+            var rng = TestRandom(seed: seed)
+            q = rng.floats(c.B * c.T * c.H * c.hd, -1.5, 1.5)
+            k = rng.floats(c.B * c.S * c.KV * c.hd, -1.5, 1.5)
+            v = rng.floats(c.B * c.S * c.KV * c.hd)
+        }
+    }
+
+    /// Runs the kernel with the case's mask (pointers pinned for the call).
+    static func run(_ c: Case, _ x: Inputs, strategy: Attention.Strategy?, kvBatchStride: Int? = nil,
+                    k: [Float]? = nil, v: [Float]? = nil) -> (out: [Float], probs: [Float]) {
+        let valid = c.keyValid.map { Pinned($0) }, seg = c.segments.map { Pinned($0) }
+        let mask = AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset,
+                                 keyValid: valid.map { UnsafePointer($0.pointer) }, segments: seg.map { UnsafePointer($0.pointer) })
+        var out = [Float](repeating: .nan, count: c.B * c.T * c.H * c.hd)
+        var probs = [Float](repeating: .nan, count: c.B * c.H * c.T * c.S)
+        Attention.forward(q: x.q, k: k ?? x.k, v: v ?? x.v, shape: c.shape, mask: mask, scale: Float(c.scale),
+                          softCap: c.softCap.map(Float.init), kvBatchStride: kvBatchStride, probs: &probs, into: &out,
+                          strategy: strategy)
+        withExtendedLifetime((valid, seg)) {}
+        return (out, probs)
+    }
+
+    @Test(arguments: cases)
+    func forwardMatchesReferenceWithBothStrategies(_ c: Case) {
+        let x = Inputs(c, seed: 70)
+        let ref = Self.reference(c, q: x.q.map(Double.init), k: x.k.map(Double.init), v: x.v.map(Double.init))
+        for strategy in [Attention.Strategy.rows, .blocks] {
+            let got = Self.run(c, x, strategy: strategy)
+            #expect(maxScaledError(got.out, ref.out) < 2e-6, "\(strategy) out")
+            #expect(maxScaledError(got.probs, ref.probs) < 2e-6, "\(strategy) probs")
+        }
+        // The public entry point (strategy chosen by size) without probs gives the same output.
+        let valid = c.keyValid.map { Pinned($0) }, seg = c.segments.map { Pinned($0) }
+        let mask = AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset,
+                                 keyValid: valid.map { UnsafePointer($0.pointer) }, segments: seg.map { UnsafePointer($0.pointer) })
+        var out = [Float](repeating: .nan, count: ref.out.count)
+        Attention.forward(q: x.q, k: x.k, v: x.v, shape: c.shape, mask: mask, scale: Float(c.scale),
+                          softCap: c.softCap.map(Float.init), probs: nil, into: &out)
+        withExtendedLifetime((valid, seg)) {}
+        #expect(maxScaledError(out, ref.out) < 2e-6)
+    }
+
+    @Test func fullyMaskedQueryAveragesAllValuesUniformly() {
+        let c = Case(name: "all keys padding", T: 5, S: 7, H: 2, KV: 1, causal: false, keyValid: Array(repeating: false, count: 7), softCap: 50)
+        let x = Inputs(c, seed: 71)
+        for strategy in [Attention.Strategy.rows, .blocks] {
+            let got = Self.run(c, x, strategy: strategy)
+            for t in 0..<c.T {
+                for h in 0..<c.H {
+                    for d in 0..<c.hd {
+                        let mean = (0..<c.S).reduce(0.0) { $0 + Double(x.v[$1 * c.hd + d]) } / Double(c.S)
+                        #expect(abs(Double(got.out[(t * c.H + h) * c.hd + d]) - mean) < 1e-6)
+                    }
+                }
+            }
+            #expect(got.probs.allSatisfy { abs($0 - 1 / 7) < 1e-7 })
+        }
+    }
+
+    /// Decoding from a KV cache (capacity layout, query offset) gives the full computation's rows.
+    @Test func cachedDecodeEqualsFullComputation() {
+        let full = Case(name: "full", B: 2, T: 11, S: 11, H: 4, KV: 2, hd: 16, window: 4, scale: 0.25, softCap: 50)
+        let x = Inputs(full, seed: 72)
+        let whole = Self.run(full, x, strategy: nil)
+        let capacity = 16, row = full.KV * full.hd
+        for (offset, count) in [(10, 1), (8, 3)] {
+            var step = full
+            step.T = count
+            step.offset = offset
+            step.S = offset + count
+            // Cache buffers [B, capacity, KV, hd] holding positions 0..<S.
+            var kc = [Float](repeating: .nan, count: full.B * capacity * row), vc = kc
+            var q = [Float]()
+            for b in 0..<full.B {
+                for s in 0..<step.S {
+                    for j in 0..<row {
+                        kc[(b * capacity + s) * row + j] = x.k[(b * full.S + s) * row + j]
+                        vc[(b * capacity + s) * row + j] = x.v[(b * full.S + s) * row + j]
+                    }
+                }
+                let qRow = full.H * full.hd
+                q += x.q[(b * full.T + offset) * qRow..<(b * full.T + offset + count) * qRow]
+            }
+            var inputs = x
+            inputs.q = q
+            for strategy in [Attention.Strategy.rows, .blocks] {
+                let got = Self.run(step, inputs, strategy: strategy, kvBatchStride: capacity * row, k: kc, v: vc)
+                for b in 0..<full.B {
+                    let qRow = full.H * full.hd
+                    let expected = whole.out[(b * full.T + offset) * qRow..<(b * full.T + offset + count) * qRow]
+                    let actual = got.out[b * count * qRow..<(b + 1) * count * qRow]
+                    #expect(maxScaledError(Array(actual), expected.map(Double.init)) < 1e-6, "offset \(offset) \(strategy)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [cases[0], cases[2], cases[3], cases[4], cases[5], cases[6], cases[7]])
+    func backwardMatchesFiniteDifferences(_ c: Case) {
+        let x = Inputs(c, seed: 73)
+        var rng = TestRandom(seed: 74)
+        let r = rng.floats(c.B * c.T * c.H * c.hd)
+        let fwd = Self.run(c, x, strategy: nil)
+        let valid = c.keyValid.map { Pinned($0) }, seg = c.segments.map { Pinned($0) }
+        let mask = AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset,
+                                 keyValid: valid.map { UnsafePointer($0.pointer) }, segments: seg.map { UnsafePointer($0.pointer) })
+        var dq = [Float](repeating: .nan, count: x.q.count), dk = [Float](repeating: .nan, count: x.k.count)
+        var dv = [Float](repeating: .nan, count: x.v.count)
+        Attention.backward(r, q: x.q, k: x.k, v: x.v, probs: fwd.probs, shape: c.shape, mask: mask, scale: Float(c.scale),
+                           softCap: c.softCap.map(Float.init), dq: &dq, dk: &dk, dv: &dv)
+        withExtendedLifetime((valid, seg)) {}
+        let qd = x.q.map(Double.init), kd = x.k.map(Double.init), vd = x.v.map(Double.init)
+        func loss(_ q: [Double], _ k: [Double], _ v: [Double]) -> Double {
+            zip(Self.reference(c, q: q, k: k, v: v).out, r).reduce(0) { $0 + $1.0 * Double($1.1) }
+        }
+        let iq = sampleIndices(x.q.count, limit: 40, rng: &rng), ik = sampleIndices(x.k.count, limit: 40, rng: &rng)
+        let iv = sampleIndices(x.v.count, limit: 40, rng: &rng)
+        let nq = numericGradient(x.q, indices: iq) { loss($0, kd, vd) }
+        let nk = numericGradient(x.k, indices: ik) { loss(qd, $0, vd) }
+        let nv = numericGradient(x.v, indices: iv) { loss(qd, kd, $0) }
+        #expect(relativeError(iq.map { Double(dq[$0]) }, nq) < 1e-3, "dq")
+        #expect(relativeError(ik.map { Double(dk[$0]) }, nk) < 1e-3, "dk")
+        #expect(relativeError(iv.map { Double(dv[$0]) }, nv) < 1e-3, "dv")
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import Engine
+
+@Suite struct RMSNormTests {
+    static func ref(_ x: [Double], _ w: [Double], rows: Int, dim: Int, eps: Double) -> [Double] {
+        var y = x
+        for r in 0..<rows {
+            let row = x[r * dim..<(r + 1) * dim]
+            let inv = 1 / (row.reduce(0) { $0 + $1 * $1 } / Double(dim) + eps).squareRoot()
+            for j in 0..<dim { y[r * dim + j] = x[r * dim + j] * inv * (1 + w[j]) }
+        }
+        return y
+    }
+
+    @Test func forwardMatchesReferenceAndSavesRstd() {
+        var rng = TestRandom(seed: 10)
+        let rows = 6, dim = 67
+        let x = rng.floats(rows * dim, -3, 3), w = rng.floats(dim, -0.5, 0.5)
+        var y = [Float](repeating: 0, count: x.count), rstd = [Float](repeating: 0, count: rows)
+        RMSNorm.forward(x, weight: w, rows: rows, dim: dim, eps: 1e-6, into: &y, rstd: &rstd)
+        #expect(maxScaledError(y, Self.ref(x.map(Double.init), w.map(Double.init), rows: rows, dim: dim, eps: 1e-6)) < 1e-6)
+        for r in 0..<rows {
+            let ms = x[r * dim..<(r + 1) * dim].reduce(0.0) { $0 + Double($1) * Double($1) } / Double(dim)
+            #expect(abs(Double(rstd[r]) * (ms + 1e-6).squareRoot() - 1) < 1e-6)
+        }
+        // y may alias x.
+        var z = x
+        z.withUnsafeMutableBufferPointer { RMSNorm.forward($0.baseAddress!, weight: w, rows: rows, dim: dim, eps: 1e-6, into: $0.baseAddress!, rstd: nil) }
+        #expect(z == y)
+    }
+
+    @Test func backwardMatchesFiniteDifferences() {
+        var rng = TestRandom(seed: 11)
+        let rows = 4, dim = 37, eps: Float = 1e-6
+        let x = rng.floats(rows * dim, -2, 2), w = rng.floats(dim, -0.5, 0.5), r = rng.floats(rows * dim)
+        var y = [Float](repeating: 0, count: x.count), rstd = [Float](repeating: 0, count: rows)
+        RMSNorm.forward(x, weight: w, rows: rows, dim: dim, eps: eps, into: &y, rstd: &rstd)
+        let prior = rng.floats(x.count)
+        var dx = prior
+        var dW = [Float](repeating: 0.25, count: dim) // accumulates onto existing values
+        RMSNorm.backward(r, x: x, weight: w, rstd: rstd, rows: rows, dim: dim, dx: &dx, accumulate: true, dWeight: &dW)
+        let loss = { (x: [Double], w: [Double]) in zip(Self.ref(x, w, rows: rows, dim: dim, eps: Double(eps)), r).reduce(0) { $0 + $1.0 * Double($1.1) } }
+        let wd = w.map(Double.init), xd = x.map(Double.init)
+        let nx = numericGradient(x, indices: Array(0..<x.count)) { loss($0, wd) }
+        let nw = numericGradient(w, indices: Array(0..<dim)) { loss(xd, $0) }
+        #expect(relativeError(zip(dx, prior).map { Double($0 - $1) }, nx) < 1e-4)
+        #expect(relativeError(dW.map { Double($0 - 0.25) }, nw) < 1e-4)
+        // Overwrite mode, no weight gradient.
+        var dx2 = prior
+        RMSNorm.backward(r, x: x, weight: w, rstd: rstd, rows: rows, dim: dim, dx: &dx2, accumulate: false, dWeight: nil)
+        #expect(relativeError(dx2.map(Double.init), nx) < 1e-4)
+    }
+}
