@@ -19,12 +19,14 @@ final class StackCache {
     let finalRstd: UnsafeMutablePointer<Float>
     let positions: UnsafeMutablePointer<Int32>
     let ids: UnsafeMutablePointer<Int32>
-    private let arena = BufferArena()
+    private let arena: BufferArena
 
     /// `capacity` tokens in total; up to `maxChunk` processed in one call (the prompt).
     init(stack: GemmaStack, capacity: Int, maxChunk: Int, crossLength: Int = 0) {
         self.capacity = capacity
         self.maxChunk = maxChunk
+        let arena = BufferArena()
+        self.arena = arena
         let c = stack.config
         keys = stack.specs.map { _ in arena.floats(capacity * c.kvDim) }
         values = stack.specs.map { _ in arena.floats(capacity * c.kvDim) }

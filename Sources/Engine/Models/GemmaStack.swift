@@ -11,13 +11,14 @@ struct GemmaStack {
         self.config = config
         self.names = names
         self.causal = causal
+        let isCausal = causal
         let scale = Float(1 / Double(config.queryPreAttnScalar).squareRoot())
         let rope = RoPE(headDim: config.headDim, theta: config.ropeTheta)
         specs = config.layerTypes.map { type in
             let window = type == .sliding ? config.slidingWindow : nil
             let selfSpec = AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,
                                          scale: scale, softCap: config.attnLogitSoftcap, rope: rope,
-                                         causal: causal, window: window)
+                                         causal: isCausal, window: window)
             // Cross-attention: same heads and scaling, no RoPE, never sliding, never causal.
             let crossSpec = crossAttention
                 ? AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,
@@ -101,9 +102,11 @@ final class StackActivations {
     /// Gradient of `output` (set by the head's backward) and the residual-stream gradient.
     let dOutput, dResidual: UnsafeMutablePointer<Float>
     let scratch: BlockScratch
-    private let arena = BufferArena()
+    private let arena: BufferArena
 
     init(stack: GemmaStack, batch: Int, length: Int, crossLength: Int = 0) {
+        let arena = BufferArena()
+        self.arena = arena
         self.batch = batch
         self.length = length
         self.crossLength = crossLength

@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,10 +18,13 @@ import Glibc
 /// set once at startup (`duet --threads N`, default: the number of online cores).
 public enum EngineThreads {
     nonisolated(unsafe) private static var configured = 0
+    private static let lock = NSLock()
 
-    /// Number of compute threads the engine uses.
+    /// Number of compute threads the engine uses (configured on first use if nobody did).
     public static var count: Int {
-        if configured == 0 { configure(nil) }
+        lock.lock()
+        defer { lock.unlock() }
+        if configured == 0 { configureLocked(nil) }
         return configured
     }
 
@@ -30,6 +34,12 @@ public enum EngineThreads {
     /// Sets the thread count (nil: all online cores) for the engine workers and for OpenBLAS.
     /// Call at startup, before any computation.
     public static func configure(_ threads: Int?) {
+        lock.lock()
+        defer { lock.unlock() }
+        configureLocked(threads)
+    }
+
+    private static func configureLocked(_ threads: Int?) {
         let n = max(1, threads ?? onlineCores)
         configured = n
         openblas_set_num_threads(Int32(n))

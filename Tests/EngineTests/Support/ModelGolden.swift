@@ -28,7 +28,7 @@ struct ModelGolden {
 
     /// Rows of `key` cut to the lengths given by the mask `maskKey` (right padding).
     func sequences(_ key: String, mask maskKey: String) throws -> [[TokenID]] {
-        let ids = try ids(key), mask = try ids(maskKey)
+        let ids = try self.ids(key), mask = try self.ids(maskKey)
         return zip(ids, mask).map { row, m in Array(row.prefix(m.reduce(0) { $0 + Int($1) })) }
     }
 
