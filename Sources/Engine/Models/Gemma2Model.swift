@@ -18,34 +18,13 @@ public final class Gemma2Model: @unchecked Sendable {
 
     /// Every parameter name with its shape, in checkpoint order.
     public static func layout(_ config: Gemma2Config) -> [(name: String, shape: [Int])] {
-        let names = StackNames.gemma2(layers: config.numLayers)
-        return [(names.embedding, [config.vocabSize, config.hiddenSize])]
-            + names.blocks.flatMap { blockLayout($0, config: config, encoderHidden: nil) }
-            + [(names.finalNorm, [config.hiddenSize])]
+        WeightLayout.expectedShapes(.gemma2(config))
     }
 
-    /// Shapes of one block's parameters.
-    static func blockLayout(_ b: BlockNames, config c: Gemma2Config, encoderHidden: Int?) -> [(name: String, shape: [Int])] {
-        var out: [(String, [Int])] = [
-            (b.preAttentionNorm, [c.hiddenSize]),
-            (b.attention.q, [c.qDim, c.hiddenSize]), (b.attention.k, [c.kvDim, c.hiddenSize]),
-            (b.attention.v, [c.kvDim, c.hiddenSize]), (b.attention.o, [c.hiddenSize, c.qDim]),
-            (b.postAttentionNorm, [c.hiddenSize]),
-        ]
-        if let cross = b.cross, let pre = b.preCrossNorm, let post = b.postCrossNorm {
-            let e = encoderHidden ?? c.hiddenSize
-            out += [(pre, [c.hiddenSize]),
-                    (cross.q, [c.qDim, c.hiddenSize]), (cross.k, [c.kvDim, e]), (cross.v, [c.kvDim, e]),
-                    (cross.o, [c.hiddenSize, c.qDim]), (post, [c.hiddenSize])]
-        }
-        out += [(b.preFeedForwardNorm, [c.hiddenSize]),
-                (b.gate, [c.intermediateSize, c.hiddenSize]), (b.up, [c.intermediateSize, c.hiddenSize]),
-                (b.down, [c.hiddenSize, c.intermediateSize]), (b.postFeedForwardNorm, [c.hiddenSize])]
-        return out
+    /// The LM-head table `[V, d]`: the embedding (tied, as every Gemma 2), or `lm_head.weight`.
+    public var embeddingTable: Tensor {
+        config.tieWordEmbeddings ? parameters[stack.names.embedding] : parameters["lm_head.weight"]
     }
-
-    /// The tied embedding / LM-head table `[V, d]`.
-    public var embeddingTable: Tensor { parameters[stack.names.embedding] }
 
     // MARK: Batched forward / backward (scoring and training)
 

@@ -18,20 +18,15 @@ public final class T5GemmaModel: @unchecked Sendable {
         parameters.widenToF32 { norms.contains($0) }
     }
 
-    /// Every parameter name with its shape, in checkpoint order (no `lm_head`: tied).
+    /// Every parameter name with its shape, in checkpoint order (no `lm_head` when tied).
     public static func layout(_ config: T5GemmaConfig) -> [(name: String, shape: [Int])] {
-        let e = config.encoder, d = config.decoder
-        let encNames = StackNames.t5gemma(stack: "encoder", layers: e.numLayers, crossAttention: false)
-        let decNames = StackNames.t5gemma(stack: "decoder", layers: d.numLayers, crossAttention: true)
-        return [(encNames.embedding, [e.vocabSize, e.hiddenSize])]
-            + encNames.blocks.flatMap { Gemma2Model.blockLayout($0, config: e, encoderHidden: nil) }
-            + [(encNames.finalNorm, [e.hiddenSize]), (decNames.embedding, [d.vocabSize, d.hiddenSize])]
-            + decNames.blocks.flatMap { Gemma2Model.blockLayout($0, config: d, encoderHidden: e.hiddenSize) }
-            + [(decNames.finalNorm, [d.hiddenSize])]
+        WeightLayout.expectedShapes(.t5gemma(config))
     }
 
-    /// The decoder embedding, which is also the LM head.
-    public var decoderEmbeddingTable: Tensor { parameters[decoder.names.embedding] }
+    /// The LM-head table: the decoder embedding when tied (every released T5Gemma), else `lm_head.out_proj.weight`.
+    public var decoderEmbeddingTable: Tensor {
+        config.tieWordEmbeddings ? parameters[decoder.names.embedding] : parameters["lm_head.out_proj.weight"]
+    }
 
     // MARK: Batched forward / backward
 

@@ -46,3 +46,32 @@ public enum ModelInitializer {
         }
     }
 }
+
+import Foundation
+
+extension ModelInitializer {
+    /// Writes a randomly initialised model in Hugging Face layout: `config.json`,
+    /// `generation_config.json`, weights (sharded above 4 GiB), one tensor generated at a time so a
+    /// 2B model never needs its full size in memory twice.
+    public static func writeRandomModel(_ config: ModelConfig, dtype: DType, seed: UInt64, to directory: URL) throws {
+        let layout = WeightLayout.expectedShapes(config)
+        let pad: Int
+        let eos: [TokenID]
+        let bos: TokenID
+        switch config {
+        case let .gemma2(c): (pad, eos, bos) = (Int(c.padTokenID), c.eosTokenIDs, c.bosTokenID)
+        case let .t5gemma(c): (pad, eos, bos) = (Int(c.padTokenID), c.eosTokenIDs, c.bosTokenID)
+        }
+        let index = Dictionary(uniqueKeysWithValues: layout.enumerated().map { ($1.name, $0) })
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try SafeTensorsWriter.writeCheckpoint(layout.map { TensorSpec(name: $0.name, dtype: dtype, shape: $0.shape) },
+                                              to: directory) { spec in
+            let i = index[spec.name]!
+            return randomParameters(layout: [layout[i]], dtype: dtype, seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15,
+                                    paddingID: pad)[0].tensor
+        }
+        try AtomicFile.write(try ModelConfigFile.encode(config, dtype: dtype), to: directory.appendingPathComponent("config.json"))
+        let generation = GenerationConfig(eosTokenIDs: eos, bosTokenID: bos, padTokenID: TokenID(pad))
+        try AtomicFile.write(try generation.encode(), to: directory.appendingPathComponent(GenerationConfig.fileName))
+    }
+}

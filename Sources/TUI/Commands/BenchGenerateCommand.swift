@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Engine
+
+/// `duet bench generate`: load time, memory, prefill and decode speed of a model, and decode speed as a
+/// fraction of the memory-bandwidth bound measured in the same run.
+struct BenchGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Measure load, prefill and decode speed of a model against the memory-bandwidth bound.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Model directory.") var model: String
+    @Option(help: "Prompt length in tokens (random ids).") var promptTokens = 128
+    @Option(help: "Generated tokens per run.") var tokens = 32
+    @Option(help: "Runs (the median is reported).") var runs = 3
+
+    func run() throws {
+        global.apply()
+        let start = Date()
+        let loaded = try openModel(model)
+        let loadSeconds = Date().timeIntervalSince(start)
+        let m = loaded.model
+        var rng = SeededGenerator(seed: 1)
+        let prompt = (0..<promptTokens).map { _ in TokenID(3 + Int(rng.next() % UInt64(min(m.vocabularySize, 30_000) - 3))) }
+        var results: [GenerationStats] = []
+        for _ in 0..<max(1, runs) {
+            let r = try m.generate(prompt: prompt, parameters: SamplingParameters(maxTokens: tokens, ignoreEOS: true),
+                                   stopTokens: [], cancel: nil, onToken: { _ in })
+            results.append(r.stats)
+        }
+        let bandwidth = MemoryBandwidth.measure()
+        let bytesPerToken = Double(DecodeTraffic.bytesPerToken(loaded))
+        let bound = bandwidth * 1e9 / bytesPerToken
+        func median(_ f: (GenerationStats) -> Double) -> Double { results.map(f).sorted()[results.count / 2] }
+        let decode = median(\.decodeTokensPerSecond)
+        print("model:            \(loaded.directory.lastPathComponent) (\(m.architecture.rawValue), \(m.parameterCount.formatted()) parameters)")
+        print(String(format: "load:             %.2f s, resident %.2f GB", loadSeconds, ProcessMemory.residentGigabytes))
+        print("threads:          \(EngineThreads.count)")
+        if median(\.encodeMilliseconds) > 0 {
+            print(String(format: "encode:           %d tokens in %.1f ms (%.1f tok/s)", promptTokens,
+                         median(\.encodeMilliseconds), median(\.encodeTokensPerSecond)))
+        }
+        print(String(format: "prefill:          %d tokens in %.1f ms (%.1f tok/s)", results[0].promptTokens,
+                     median(\.prefillMilliseconds), median(\.prefillTokensPerSecond)))
+        print(String(format: "time to first:    %.1f ms", median(\.timeToFirstTokenMilliseconds)))
+        print(String(format: "decode:           %.2f tok/s (%d tokens, median of %d runs)", decode, tokens, results.count))
+        print(String(format: "weights per token: %.2f GB; bandwidth %.2f GB/s -> bound %.2f tok/s", bytesPerToken / 1e9, bandwidth, bound))
+        print(String(format: "decode / bound:   %.2f", decode / bound))
+    }
+}
+
+/// Bytes a decode step must stream: every matrix a generated token multiplies with (the embedding
+/// row lookup aside, and for encoder-decoder models the decoder only, with cross K/V cached).
+enum DecodeTraffic {
+    static func bytesPerToken(_ loaded: LoadedModel) -> Int {
+        let layout = WeightLayout.expectedShapes(loaded.config)
+        let reader = try? CheckpointReader(directory: loaded.directory)
+        var total = 0
+        for (name, shape) in layout where shape.count == 2 {
+            if name.contains(".encoder.") { continue }
+            if name.contains("cross_attn.k_proj") || name.contains("cross_attn.v_proj") { continue }
+            let size = reader?.info(name)?.dtype.byteSize ?? 2
+            total += shape.reduce(1, *) * size   // embedding counts once, as the LM head
+        }
+        return total
+    }
+}
+
+/// Resident memory of this process, from /proc/self/statm.
+enum ProcessMemory {
+    static var residentGigabytes: Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1e9
+    }
+}

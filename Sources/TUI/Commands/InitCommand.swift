@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Engine
+
+/// `duet init`: a randomly initialised model in Hugging Face layout.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write a randomly initialised Gemma 2 or T5Gemma model in Hugging Face layout.",
+        discussion: "Presets: \(ModelPresets.names.joined(separator: ", ")). T5Gemma presets pair two, e.g. 2b-2b or b-b.")
+
+    enum Architecture: String, ExpressibleByArgument { case gemma2, t5gemma }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "gemma2 or t5gemma.") var arch: Architecture = .gemma2
+    @Option(help: "Named size (gemma2: tiny, mini, s, b, 2b, 9b; t5gemma: ENC-DEC, e.g. 2b-2b).") var preset: String?
+    @Option(help: "A config.json to use instead of a preset.") var config: String?
+    @Option(help: "Tokenizer directory: copied into the model, and its vocabulary size used.") var tokenizer: String?
+    @Option(help: "Output directory.") var out: String
+    @Option(help: "Weight dtype: f32, bf16 or f16.") var dtype = "bf16"
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+
+    func validate() throws {
+        if (preset == nil) == (config == nil) { throw ValidationError("give exactly one of --preset or --config") }
+        if DType(name: dtype) == nil { throw ValidationError("--dtype must be f32, bf16 or f16") }
+    }
+
+    func run() throws {
+        global.apply()
+        let tokenizerURL = tokenizer.map { URL(fileURLWithPath: $0) }
+        let vocab = try tokenizerURL.map { dir -> Int in
+            guard let t = try TokenizerLoader.load(directory: dir) else {
+                throw ValidationError("--tokenizer: no tokenizer.json or tokenizer.model in \(dir.path)")
+            }
+            return t.vocabularySize
+        }
+        let modelConfig = try resolveConfig(vocab: vocab)
+        let outURL = URL(fileURLWithPath: out)
+        let start = Date()
+        try ModelInitializer.writeRandomModel(modelConfig, dtype: DType(name: dtype)!, seed: seed, to: outURL)
+        if let tokenizerURL { try TokenizerFiles.copy(from: tokenizerURL, to: outURL) }
+        let params = WeightLayout.expectedShapes(modelConfig).reduce(0) { $0 + $1.shape.reduce(1, *) }
+        print(String(format: "wrote %@ (%@ parameters, %@) in %.1f s", outURL.path, params.formatted(), dtype,
+                     Date().timeIntervalSince(start)))
+    }
+
+    private func resolveConfig(vocab: Int?) throws -> ModelConfig {
+        if let config {
+            let url = URL(fileURLWithPath: config)
+            return try ModelConfigFile.parse(try Data(contentsOf: url), file: url.path)
+        }
+        let name = preset!
+        switch arch {
+        case .gemma2:
+            guard let c = ModelPresets.gemma2(name, vocabSize: vocab) else {
+                throw ValidationError("unknown preset '\(name)'; choose one of \(ModelPresets.names.joined(separator: ", "))")
+            }
+            return .gemma2(c)
+        case .t5gemma:
+            let parts = name.split(separator: "-").map(String.init)
+            guard parts.count == 2, let e = ModelPresets.gemma2(parts[0], vocabSize: vocab),
+                  let d = ModelPresets.gemma2(parts[1], vocabSize: vocab) else {
+                throw ValidationError("t5gemma presets are ENC-DEC pairs of \(ModelPresets.names.joined(separator: ", ")), e.g. 2b-2b")
+            }
+            return .t5gemma(T5GemmaConfig(encoder: e, decoder: d))
+        }
+    }
+}
