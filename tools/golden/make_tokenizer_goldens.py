@@ -148,6 +148,21 @@ def handcrafted_cases():
     return cases, invalid
 
 
+def chat_conversations():
+    """Conversations for the Gemma chat template (it has no system role)."""
+    return [
+        ([{"role": "user", "content": "Hello!"}], True),
+        ([{"role": "user", "content": "Hello!"}], False),
+        ([{"role": "user", "content": "  What is 2+2?\n\n"}, {"role": "assistant", "content": "4.  "},
+          {"role": "user", "content": "\tAnd 3+3? "}], True),
+        ([{"role": "user", "content": "\u00a0\u3000\x1c trim unicode spaces \u2028"},
+          {"role": "model", "content": "ok"}], False),
+        ([{"role": "user", "content": "写一首诗 🌸"}, {"role": "assistant", "content": "春眠不觉晓。"},
+          {"role": "user", "content": "<bos> and <start_of_turn> inside"}], True),
+        ([{"role": "user", "content": ""}], True),
+    ]
+
+
 def generated_cases(count):
     rng = random.Random(77)
     out = []
@@ -219,11 +234,20 @@ def make_gemma_like():
                 [3], [0, 2, 1], [byte_ids[0xF0], byte_ids[0x9F], byte_ids[0x98], byte_ids[0x80], 2, byte_ids[0x41]]):
         decode_cases.append({"ids": ids, "spm_decoded": sp.decode(ids), "hf_decoded": tok.decode(ids),
                              "hf_decoded_with_special": tok.decode(ids, skip_special_tokens=False)})
+    chat_cases = []
+    for messages, generation_prompt in chat_conversations():
+        rendered = auto.apply_chat_template(messages, tokenize=False, add_generation_prompt=generation_prompt)
+        encoded = auto.apply_chat_template(messages, tokenize=True, add_generation_prompt=generation_prompt)
+        if not isinstance(encoded, list):
+            encoded = encoded["input_ids"]
+        assert rendered.startswith("<bos>")
+        chat_cases.append({"messages": messages, "add_generation_prompt": generation_prompt, "rendered": rendered,
+                           "hf_ids": encoded, "spm_ids": [sp.bos_id()] + sp.encode(rendered[len("<bos>"):])})
     write_goldens(os.path.join(GEMMA_DIR, "goldens.json"), {
         "generator": "tools/golden/make_tokenizer_goldens.py",
         "versions": {"sentencepiece": spm.__version__, "tokenizers": __import__("tokenizers").__version__,
                      "transformers": __import__("transformers").__version__},
-        "vocab_size": sp.get_piece_size()}, {"cases": cases, "decode_cases": decode_cases})
+        "vocab_size": sp.get_piece_size()}, {"cases": cases, "decode_cases": decode_cases, "chat_cases": chat_cases})
     print(f"gemma-like: vocab {sp.get_piece_size()}, {len(cases)} cases")
 
 

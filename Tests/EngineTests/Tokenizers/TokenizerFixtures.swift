@@ -31,9 +31,18 @@ enum TokenizerFixtures {
         var hf_decoded_with_special: String
     }
 
+    struct ChatCase: Decodable {
+        var messages: [ChatMessage]
+        var add_generation_prompt: Bool
+        var rendered: String
+        var hf_ids: [TokenID]
+        var spm_ids: [TokenID]
+    }
+
     struct Goldens: Decodable {
         var cases: [Case]
         var decode_cases: [DecodeCase]?
+        var chat_cases: [ChatCase]?
     }
 
     static func goldens(_ directory: URL) throws -> Goldens {
