@@ -25,7 +25,7 @@ struct BenchKernelsCommand: ParsableCommand {
     func run() throws {
         global.apply()
         print("duet bench kernels: \(EngineThreads.count) threads, OpenBLAS \(BLASInfo.coreName), cpu: \(EngineInfo.cpuFeatures.joined(separator: " "))")
-        print("each figure: min / median / max over \(repeats) runs\n")
+        print("each figure: min / median / max over \(repeats) runs")
         let table = BenchTable()
 
         // --- sgemm
