@@ -81,6 +81,14 @@ float dk_rmsnorm_f32(const float *x, const float *w, float *y, size_t dim, float
 /** Gradient wrt x of one RMSNorm row given its saved r (dx overwritten, or added to when accumulate != 0). */
 void dk_rmsnorm_backward_f32(const float *dy, const float *x, const float *w, float r, float *dx, size_t dim, int accumulate);
 
+/* ---- attention.c: attention products for few queries ---- */
+/** scores[r*lds + s] = scale * (q[r*ldq : +n] . k[s*ldk : +n]) for r < nq, s < nk. */
+void dk_qk_scores_f32(const float *q, size_t ldq, size_t nq, const float *k, size_t ldk, size_t nk,
+                      size_t n, float scale, float *scores, size_t lds);
+/** out[r*ldo : +n] += sum_s p[r*ldp + s] * v[s*ldv : +n] for r < nq (zero weights skipped). */
+void dk_pv_accumulate_f32(const float *p, size_t ldp, size_t nq, const float *v, size_t ldv, size_t nk,
+                          size_t n, float *out, size_t ldo);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,5 +4,8 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure the engine's speed on this machine.",
-        subcommands: [BenchGenerateCommand.self])
+        subcommands: [
+            BenchKernelsCommand.self,
+            BenchGenerateCommand.self,
+        ])
 }

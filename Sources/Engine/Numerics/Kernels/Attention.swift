@@ -7,9 +7,10 @@ import CKernels
 /// `h / (heads / kvHeads)` (HF `repeat_kv`).
 ///
 /// Two strategies, same results:
-/// - **rows** (few queries, e.g. decode): each (batch, head, query) is one task on the engine
-///   workers; scores live in stack scratch, q·k and P·v are SIMD dot/axpy loops over only the
-///   visible keys. No heap allocation.
+/// - **rows** (few queries, e.g. decode): each (batch, query, kv head) is one task on the engine
+///   workers, covering the query heads that share the kv head so every key/value row is read from
+///   memory once; scores live in stack scratch; q·k and P·v are SIMD C loops over only the keys the
+///   causal/window mask allows. No heap allocation.
 /// - **blocks** (prefill, training): per (batch, head) and block of 64 queries, OpenBLAS computes the
 ///   scores and P·v over only the keys the block can see (causal and windowed masks skip work),
 ///   the engine workers soft-cap, mask and normalise the rows in between.
@@ -74,29 +75,37 @@ public enum Attention {
         @inline(__always) func probRow(_ b: Int, _ h: Int, _ t: Int) -> Int { ((b * H + h) * T + t) * S }
     }
 
+    /// One task per (batch, query, kv head): the `group` query heads sharing a kv head are done
+    /// together, so each key and value row is read once for all of them.
     private static func forwardRows(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, B: Int,
                                     layout L: Layout, rules: MaskRules, scale: Float, softCap: Float?,
                                     probs: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>) {
-        let tasks = B * L.H * L.T
-        let work = max(1, L.S * L.hd)
-        EngineThreads.parallelFor(tasks, minimumPerChunk: max(1, 65_536 / work)) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: L.S) { scratch in
-                let row = scratch.baseAddress!
+        let kvHeads = L.H / L.group
+        let tasks = B * L.T * kvHeads
+        EngineThreads.parallelFor(tasks, minimumPerChunk: max(1, 65_536 / max(1, L.S * L.hd * L.group))) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: L.group * L.S) { scratch in
+                let rows = scratch.baseAddress!
                 for task in range {
-                    let t = task % L.T, h = (task / L.T) % L.H, b = task / (L.T * L.H)
+                    let g = task % kvHeads, t = (task / kvHeads) % L.T, b = task / (kvHeads * L.T)
+                    let h0 = g * L.group
                     let qpos = rules.mask.queryOffset + t
-                    let qv = q + L.query(b, t, h), o = out + L.query(b, t, h)
                     let keys = rules.keyRange(qpos)
-                    for s in keys {
-                        row[s] = rules.hasKeyMask && !rules.keyVisible(batch: b, qpos: qpos, key: s)
-                            ? 0 : dk_dot_f32(qv, k + L.key(b, s, h), L.hd) * scale
+                    // Heads h0..<h0+group of one token are contiguous in q and out (stride hd).
+                    dk_qk_scores_f32(q + L.query(b, t, h0), L.hd, L.group, k + L.key(b, keys.lowerBound, h0), L.kvRow,
+                                     keys.count, L.hd, scale, rows + keys.lowerBound, L.S)
+                    for r in 0..<L.group {
+                        let row = rows + r * L.S
+                        if let softCap { dk_softcap_f32(row + keys.lowerBound, row + keys.lowerBound, keys.count, softCap) }
+                        rules.normalize(row, batch: b, qpos: qpos)
                     }
-                    if let softCap { dk_softcap_f32(row + keys.lowerBound, row + keys.lowerBound, keys.count, softCap) }
-                    rules.normalize(row, batch: b, qpos: qpos)
-                    o.update(repeating: 0, count: L.hd)
                     let used = rules.seesAnyKey(batch: b, qpos: qpos) ? keys : 0..<L.S
-                    for s in used where row[s] != 0 { dk_axpy_f32(row[s], v + L.key(b, s, h), o, L.hd) }
-                    if let probs { (probs + L.probRow(b, h, t)).update(from: row, count: L.S) }
+                    let o = out + L.query(b, t, h0)
+                    o.update(repeating: 0, count: L.group * L.hd)
+                    dk_pv_accumulate_f32(rows + used.lowerBound, L.S, L.group, v + L.key(b, used.lowerBound, h0), L.kvRow,
+                                         used.count, L.hd, o, L.hd)
+                    if let probs {
+                        for r in 0..<L.group { (probs + L.probRow(b, h0 + r, t)).update(from: rows + r * L.S, count: L.S) }
+                    }
                 }
             }
         }

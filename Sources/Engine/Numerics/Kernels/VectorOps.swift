@@ -28,6 +28,12 @@ public enum VectorOps {
         dk_dot_f32(a, b, count)
     }
 
+    /// `Σ x[i]` in f32 with 16 running partial sums: a plain streaming read (the memory-bandwidth
+    /// benchmark uses it), not for sums that need extra precision.
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        dk_stream_sum(x, count)
+    }
+
     /// `Σ x[i]²`, accumulated in double over blocks (for gradient norms).
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
         dk_sumsq_f32(x, count)

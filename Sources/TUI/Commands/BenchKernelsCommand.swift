@@ -1,0 +1,163 @@
+import ArgumentParser
+import Dispatch
+import Engine
+import Foundation
+
+/// `duet bench kernels`: throughput of the numeric building blocks on this machine: OpenBLAS sgemm
+/// (square and Gemma 2 2B MLP shapes), the bf16 GEMV used for decode, streaming memory bandwidth,
+/// and the engine's own attention / activation kernels. Each figure is min / median / max over
+/// `--repeats` timed runs after one warm-up run; the GEMV is also given as a fraction of the
+/// bandwidth measured in the same run (decode streams every weight once per token, so that ratio is
+/// how close it runs to the machine's limit).
+struct BenchKernelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernels", abstract: "Measure GEMM, bf16 GEMV, memory bandwidth and attention kernels.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Timed runs per measurement (after one warm-up run).")
+    var repeats: Int = 5
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+    }
+
+    func run() throws {
+        global.apply()
+        print("duet bench kernels: \(EngineThreads.count) threads, OpenBLAS \(BLASInfo.coreName), cpu: \(EngineInfo.cpuFeatures.joined(separator: " "))")
+        print("each figure: min / median / max over \(repeats) runs")
+        let table = BenchTable()
+
+        // --- sgemm
+        table.section("OpenBLAS sgemm (f32), GFLOP/s")
+        let square = Tensor(zeros: [1024, 1024]), squareB = Tensor(zeros: [1024, 1024]), squareC = Tensor(zeros: [1024, 1024])
+        fill(square); fill(squareB)
+        table.row("1024 x 1024 x 1024", unit: "GFLOP/s", rates(work: 2 * 1024 * 1024 * 1024 / 1e9) {
+            sgemm(.none, .none, m: 1024, n: 1024, k: 1024, a: square.f32, lda: 1024, b: squareB.f32, ldb: 1024, c: squareC.f32, ldc: 1024)
+        })
+        let up = Tensor(zeros: [9216, 2304]), down = Tensor(zeros: [2304, 9216])
+        fill(up); fill(down)
+        let x = Tensor(zeros: [128, 9216]), y = Tensor(zeros: [128, 9216])
+        fill(x)
+        for (name, w) in [("2304 -> 9216 (gate/up)", up), ("9216 -> 2304 (down)", down)] {
+            let outF = w.shape[0], inF = w.shape[1]
+            for m in [1, 8, 128] {
+                table.row("M=\(m) \(name)", unit: "GFLOP/s", rates(work: 2 * Double(m * inF * outF) / 1e9) {
+                    sgemm(.none, .transposed, m: m, n: outF, k: inF, a: x.f32, lda: inF, b: w.f32, ldb: inF, c: y.f32, ldc: outF)
+                })
+            }
+        }
+
+        // --- memory bandwidth
+        let stream = Tensor(zeros: [128 << 20]) // 512 MB
+        fill(stream)
+        let streamBytes = Double(stream.byteCount)
+        let threads = EngineThreads.count
+        table.section("streaming read of 512 MB, GB/s")
+        let oneThread = rates(work: streamBytes / 1e9) { _ = VectorOps.sum(stream.f32, count: stream.count) }
+        table.row("1 thread", unit: "GB/s", oneThread)
+        let allThreads = rates(work: streamBytes / 1e9) {
+            EngineThreads.parallelFor(stream.count, minimumPerChunk: 1 << 20) { r in
+                _ = VectorOps.sum(stream.f32 + r.lowerBound, count: r.count)
+            }
+        }
+        table.row("\(threads) threads", unit: "GB/s", allThreads)
+
+        // --- bf16 GEMV (decode)
+        table.section("bf16 GEMV, Linear.forward rows=1 (\(threads) threads)")
+        let upBF = up.converted(to: .bf16), downBF = down.converted(to: .bf16)
+        for (name, w) in [("[9216, 2304]", upBF), ("[2304, 9216]", downBF)] {
+            let outF = w.shape[0], inF = w.shape[1]
+            let seconds = times { Linear.forward(x.f32, rows: 1, weight: w, into: y.f32) }
+            table.row("\(name) compute", unit: "GFLOP/s", seconds.map { 2 * Double(outF * inF) / 1e9 / $0 })
+            let gbs = seconds.map { Double(w.byteCount) / 1e9 / $0 }
+            table.row("\(name) weight stream", unit: "GB/s", gbs)
+            table.note(String(format: "%@ median weight stream / median %d-thread read bandwidth = %.2f",
+                              name, threads, median(gbs) / median(allThreads)))
+        }
+
+        // --- engine kernels
+        table.section("engine kernels")
+        let heads = 8, kvHeads = 4, hd = 256
+        let cacheLength = 4096
+        let q = Tensor(zeros: [512, heads * hd]), kv = Tensor(zeros: [cacheLength, kvHeads * hd]), out = Tensor(zeros: [512, heads * hd])
+        fill(q); fill(kv)
+        let decodeShape = AttentionShape(batch: 1, queryLength: 1, keyLength: cacheLength, heads: heads, kvHeads: kvHeads, headDim: hd)
+        let decodeMask = AttentionMask(causal: true, queryOffset: cacheLength - 1)
+        let decodeBytes = Double(2 * cacheLength * kvHeads * hd * 4)
+        let decode = times {
+            Attention.forward(q: q.f32, k: kv.f32, v: kv.f32, shape: decodeShape, mask: decodeMask, scale: 0.0625,
+                              softCap: 50, probs: nil, into: out.f32)
+        }
+        table.row("attention decode S=4096 (8 heads, 4 kv, hd 256) K+V read", unit: "GB/s", decode.map { decodeBytes / 1e9 / $0 })
+        let prefillShape = AttentionShape(batch: 1, queryLength: 512, keyLength: 512, heads: heads, kvHeads: kvHeads, headDim: hd)
+        let prefillFlops = 4 * Double(heads * hd) * 512 * 513 / 2 / 1e9 // causal: q.k and P.v over the visible half
+        table.row("attention prefill causal T=S=512 (visible FLOPs)", unit: "GFLOP/s", rates(work: prefillFlops) {
+            Attention.forward(q: q.f32, k: kv.f32, v: kv.f32, shape: prefillShape, mask: AttentionMask(causal: true),
+                              scale: 0.0625, softCap: 50, probs: nil, into: out.f32)
+        })
+        let n = 128 * 9216
+        table.row("GeGLU forward, 128 x 9216", unit: "Gelem/s", rates(work: Double(n) / 1e9) {
+            GeGLU.forward(gate: x.f32, up: stream.f32, count: n, into: y.f32)
+        })
+        let norm = Tensor(zeros: [2304])
+        table.row("RMSNorm forward, 128 x 2304", unit: "Gelem/s", rates(work: Double(128 * 2304) / 1e9) {
+            RMSNorm.forward(x.f32, weight: norm.f32, rows: 128, dim: 2304, eps: 1e-6, into: y.f32, rstd: nil)
+        })
+        table.print()
+    }
+
+    /// Seconds per run: one warm-up, then `repeats` timed runs.
+    private func times(_ body: () -> Void) -> [Double] {
+        body()
+        return (0..<repeats).map { _ in
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+    }
+
+    /// `work` units per second for each timed run.
+    private func rates(work: Double, _ body: () -> Void) -> [Double] { times(body).map { work / $0 } }
+
+    /// Small deterministic values (no denormals, no zeros that could shortcut anything).
+    private func fill(_ t: Tensor) {
+        let p = t.f32
+        EngineThreads.parallelFor(t.count, minimumPerChunk: 1 << 20) { r in
+            for i in r { p[i] = Float((i &* 2_654_435_761) & 1023) / 1024 - 0.5 }
+        }
+    }
+}
+
+private func median(_ values: [Double]) -> Double {
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// Collects rows and prints them aligned.
+private final class BenchTable {
+    private var lines: [(label: String, unit: String, values: [Double]?)] = []
+
+    func section(_ title: String) { lines.append((title, "", nil)) }
+    func note(_ text: String) { lines.append(("  " + text, "note", nil)) }
+    func row(_ label: String, unit: String, _ values: [Double]) { lines.append(("  " + label, unit, values)) }
+
+    func print() {
+        let width = lines.filter { $0.values != nil }.map(\.label.count).max() ?? 0
+        for line in lines {
+            guard let values = line.values else {
+                Swift.print(line.unit == "note" ? line.label : "\n" + line.label)
+                continue
+            }
+            let s = values.sorted()
+            let cells = [s.first!, median(s), s.last!].map { pad(format($0), 9) }.joined()
+            Swift.print(line.label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + cells + "  " + line.unit)
+        }
+    }
+
+    private func format(_ v: Double) -> String {
+        v >= 100 ? String(format: "%.0f", v) : v >= 10 ? String(format: "%.1f", v) : String(format: "%.2f", v)
+    }
+
+    private func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+}
