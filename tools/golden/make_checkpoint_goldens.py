@@ -86,7 +86,7 @@ def writer_reference():
     return {
         "zeta.f32": (torch.arange(6, dtype=torch.float32) * 0.5 - 1).reshape(2, 3),
         "alpha.bf16": torch.tensor([1.0, -2.0, 3.5], dtype=torch.bfloat16),
-        "mid.f16": torch.tensor([0.25, 65504.0, -0.0, 1e-4, 2.0], dtype=torch.float16),
+        "mid.f16": torch.tensor([0.25, 65504.0, -0.0, 2.0**-24, 2.0], dtype=torch.float16),
         "scalar.f32": torch.tensor(7.0, dtype=torch.float32),
         "empty.f32": torch.zeros((0, 4), dtype=torch.float32),
         "beta.bf16": torch.tensor([[0.5], [0.75]], dtype=torch.bfloat16),
