@@ -8,7 +8,15 @@ struct Duet: AsyncParsableCommand {
         commandName: "duet",
         abstract: "Chat with, compare, train and adapt Gemma 2 and T5Gemma models in the terminal.",
         version: EngineInfo.version,
-        subcommands: [VersionCommand.self, InitCommand.self, ScoreCommand.self, GenerateCommand.self, BenchCommand.self])
+        subcommands: [
+            GenerateCommand.self,
+            ScoreCommand.self,
+            InspectCommand.self,
+            InitCommand.self,
+            ConvertCommand.self,
+            BenchCommand.self,
+            VersionCommand.self,
+        ])
 
     @OptionGroup var global: GlobalOptions
 

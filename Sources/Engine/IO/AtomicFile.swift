@@ -21,6 +21,13 @@ public enum AtomicFile {
     /// Replaces `url` atomically with the bytes `body` writes to the sink. If `body` throws, the
     /// temporary file is removed, `url` is untouched and the error is rethrown.
     public static func write(to url: URL, _ body: (FileSink) throws -> Void) throws {
+        try prepare(url, body).commit()
+    }
+
+    /// First phase of an atomic write: the complete contents of `url`, written and fsynced to a
+    /// temporary file next to it, not yet visible under `url`. Several files prepared and then
+    /// committed together narrow the window in which a crash leaves a mix of old and new files.
+    public static func prepare(_ url: URL, _ body: (FileSink) throws -> Void) throws -> PendingFile {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temp = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
@@ -32,13 +39,12 @@ public enum AtomicFile {
             guard fsync(fd) == 0 else { throw CheckpointError.io(file: path, operation: "fsync", errno: errno) }
             closed = true
             guard close(fd) == 0 else { throw CheckpointError.io(file: path, operation: "close", errno: errno) }
-            guard rename(temp, path) == 0 else { throw CheckpointError.io(file: path, operation: "rename", errno: errno) }
         } catch {
             if !closed { close(fd) }
             unlink(temp)
             throw error
         }
-        syncDirectory(directory)
+        return PendingFile(url: url, temporaryPath: temp)
     }
 
     /// Removes `url` if it exists and fsyncs its directory; a missing file is not an error.
@@ -58,6 +64,25 @@ public enum AtomicFile {
             close(dfd)
         }
     }
+}
+
+/// A fully written, fsynced temporary file waiting to be renamed over its target.
+public struct PendingFile {
+    public let url: URL
+    let temporaryPath: String
+
+    /// Renames the temporary file over `url` and fsyncs the directory.
+    public func commit() throws {
+        guard rename(temporaryPath, url.path) == 0 else {
+            let code = errno
+            unlink(temporaryPath)
+            throw CheckpointError.io(file: url.path, operation: "rename", errno: code)
+        }
+        AtomicFile.syncDirectory(url.deletingLastPathComponent().path)
+    }
+
+    /// Deletes the temporary file; `url` is untouched.
+    public func discard() { unlink(temporaryPath) }
 }
 
 /// The write end of an atomic file: writes all bytes or throws, retrying short writes and EINTR.

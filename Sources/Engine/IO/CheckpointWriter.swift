@@ -14,9 +14,8 @@ extension SafeTensorsWriter {
     ///
     /// Shards are cut as transformers cuts them: tensors in the given order, a new shard whenever
     /// the next tensor would push the current one past `maxShardBytes` (a larger tensor gets a shard
-    /// of its own). Each file is replaced atomically, and the index last, so a reader sees the old
-    /// checkpoint or the new one; weight files of the old checkpoint that the new one does not use
-    /// are removed at the end.
+    /// of its own). Weight files of the old checkpoint that the new one does not use are removed
+    /// at the end.
     public static func writeCheckpoint(_ specs: [TensorSpec], to directory: URL, maxShardBytes: Int = 4 << 30,
                                        data: (TensorSpec) throws -> Tensor) throws {
         guard maxShardBytes > 0 else {
@@ -40,23 +39,35 @@ extension SafeTensorsWriter {
         }
         if !current.isEmpty || shards.isEmpty { shards.append(current) }
 
-        var written: Set<String>
         if shards.count == 1 {
+            // The single file takes precedence over any index: renaming it in switches checkpoints.
             try write(shards[0], to: directory.appendingPathComponent(CheckpointReader.singleFileName), data: data)
-            written = [CheckpointReader.singleFileName]
-        } else {
-            let names = (1...shards.count).map { String(format: "model-%05d-of-%05d.safetensors", $0, shards.count) }
+            try removeStale(stale.subtracting([CheckpointReader.singleFileName]), in: directory)
+            return
+        }
+        // Two phases: every shard complete on disk under a temporary name, then the old index
+        // removed, the shards renamed in and the new index written. A crash in the first phase
+        // leaves the old checkpoint intact; in the second (a few renames) the directory has no
+        // index, which readers report, rather than an index naming shards of another checkpoint.
+        let names = (1...shards.count).map { String(format: "model-%05d-of-%05d.safetensors", $0, shards.count) }
+        var pending: [PendingFile] = []
+        do {
             for (shard, name) in zip(shards, names) {
-                try write(shard, to: directory.appendingPathComponent(name), data: data)
+                pending.append(try prepare(shard, to: directory.appendingPathComponent(name), data: data))
             }
-            written = Set(names)
-            let index = indexJSON(shards: shards, names: names)
-            try AtomicFile.write(JSONWriter.data(index), to: directory.appendingPathComponent(CheckpointReader.indexFileName))
-            written.insert(CheckpointReader.indexFileName)
+        } catch {
+            pending.forEach { $0.discard() }
+            throw error
         }
-        for name in stale.subtracting(written).sorted() {
-            try AtomicFile.remove(directory.appendingPathComponent(name))
-        }
+        try AtomicFile.remove(directory.appendingPathComponent(CheckpointReader.indexFileName))
+        for p in pending { try p.commit() }
+        let index = indexJSON(shards: shards, names: names)
+        try AtomicFile.write(JSONWriter.data(index), to: directory.appendingPathComponent(CheckpointReader.indexFileName))
+        try removeStale(stale.subtracting(names + [CheckpointReader.indexFileName]), in: directory)
+    }
+
+    private static func removeStale(_ names: Set<String>, in directory: URL) throws {
+        for name in names.sorted() { try AtomicFile.remove(directory.appendingPathComponent(name)) }
     }
 
     /// `model.safetensors.index.json` as transformers writes it (keys sorted, indent 2).

@@ -14,7 +14,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    /// Members in file order. Duplicate keys are rejected by the parser.
+    /// Members in file order, keys unique.
     case object([(String, JSONValue)])
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
@@ -79,12 +79,15 @@ public struct JSONParseError: Error, CustomStringConvertible, Equatable {
 /// A strict RFC 8259 parser over UTF-8 bytes (no comments, no trailing commas, no NaN).
 public struct JSONParser {
     private let bytes: [UInt8]
+    private let rejectDuplicates: Bool
     private var i = 0
     private var depth = 0
 
-    /// Parses one JSON value filling the whole input (surrounding whitespace allowed).
-    public static func parse(_ data: some Collection<UInt8>) throws -> JSONValue {
-        var parser = JSONParser(bytes: Array(data))
+    /// Parses one JSON value filling the whole input (surrounding whitespace allowed). A key repeated
+    /// in one object is an error when `rejectDuplicateKeys` (safetensors headers: which tensor is
+    /// meant?); otherwise the last value wins at the first key's position, as in Python's `json`.
+    public static func parse(_ data: some Collection<UInt8>, rejectDuplicateKeys: Bool = false) throws -> JSONValue {
+        var parser = JSONParser(bytes: Array(data), rejectDuplicates: rejectDuplicateKeys)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -92,7 +95,10 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], rejectDuplicates: Bool) {
+        self.bytes = bytes
+        self.rejectDuplicates = rejectDuplicates
+    }
 
     private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: i, reason: reason) }
 
@@ -131,19 +137,26 @@ public struct JSONParser {
         defer { depth -= 1 }
         i += 1
         var members: [(String, JSONValue)] = []
-        var seen = Set<String>()
+        var position: [String: Int] = [:]
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyOffset = i
             let key = try parseString()
-            if !seen.insert(key).inserted { throw error("duplicate key \"\(key)\"") }
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
             i += 1
             skipWhitespace()
-            members.append((key, try parseValue()))
+            let value = try parseValue()
+            if let k = position[key] {
+                if rejectDuplicates { throw JSONParseError(offset: keyOffset, reason: "duplicate key \"\(key)\"") }
+                members[k].1 = value
+            } else {
+                position[key] = members.count
+                members.append((key, value))
+            }
             skipWhitespace()
             guard i < bytes.count else { throw error("unexpected end of JSON") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

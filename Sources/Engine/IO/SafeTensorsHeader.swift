@@ -75,7 +75,7 @@ enum SafeTensorsHeader {
 
         let json: JSONValue
         do {
-            json = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[8..<dataStart]))
+            json = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[8..<dataStart]), rejectDuplicateKeys: true)
         } catch let e as JSONParseError {
             throw CheckpointError.badHeader(file: file, reason: "not valid JSON: \(e)")
         }

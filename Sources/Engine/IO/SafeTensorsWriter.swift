@@ -34,9 +34,15 @@ public enum SafeTensorsWriter {
     /// it must return a tensor of the spec's dtype and shape). If `data` throws, `url` is untouched.
     public static func write(_ specs: [TensorSpec], to url: URL, metadata: [String: String] = ["format": "pt"],
                              data: (TensorSpec) throws -> Tensor) throws {
+        try prepare(specs, to: url, metadata: metadata, data: data).commit()
+    }
+
+    /// Writes the file to a temporary name beside `url` (see `AtomicFile.prepare`).
+    static func prepare(_ specs: [TensorSpec], to url: URL, metadata: [String: String] = ["format": "pt"],
+                        data: (TensorSpec) throws -> Tensor) throws -> PendingFile {
         let ordered = try fileOrder(specs, file: url.path)
         let header = headerBytes(ordered, metadata: metadata)
-        try AtomicFile.write(to: url) { sink in
+        return try AtomicFile.prepare(url) { sink in
             var length = UInt64(header.count).littleEndian
             try withUnsafeBytes(of: &length) { try sink.write($0.baseAddress!, count: 8) }
             try sink.write(header)

@@ -105,6 +105,12 @@ public struct ParameterCounts: Sendable, Equatable {
     public var embeddings: Int
     public var total: Int { encoder + decoder + embeddings }
 
+    public init(encoder: Int, decoder: Int, embeddings: Int) {
+        self.encoder = encoder
+        self.decoder = decoder
+        self.embeddings = embeddings
+    }
+
     /// Counts the tensors of `reader` by name.
     public init(_ reader: CheckpointReader) {
         encoder = 0
