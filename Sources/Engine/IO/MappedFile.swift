@@ -5,8 +5,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A whole file mapped into memory copy-on-write: reading costs page faults, not copies, and a
-/// kernel that writes through a view changes the process's private copy, never the file.
+/// A whole file mapped into memory copy-on-write: reading costs page faults, not copies, and code
+/// that writes through a view (say, an optimizer updating weights in place) changes the process's
+/// private copy of those pages, never the file. No swap is reserved up front (MAP_NORESERVE), so
+/// mapping a checkpoint larger than RAM + swap works as long as few of its pages are written.
 final class MappedFile: @unchecked Sendable {
     let path: String
     /// Start of the mapping (nil for an empty file, which cannot be mapped).
@@ -28,7 +30,12 @@ final class MappedFile: @unchecked Sendable {
             base = nil
             return
         }
-        let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_NORESERVE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        let p = mmap(nil, size, PROT_READ | PROT_WRITE, flags, fd, 0)
         guard let p, p != MAP_FAILED else { throw CheckpointError.io(file: path, operation: "mmap", errno: errno) }
         base = p
     }

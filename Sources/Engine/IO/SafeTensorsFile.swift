@@ -2,7 +2,8 @@ import Foundation
 
 /// A memory-mapped `.safetensors` file. Opening validates the whole header (t5gemma-reference.md
 /// §5.1); tensors are zero-copy views over the mapping (a `Storage(borrowing:)` that keeps it alive),
-/// so a checkpoint costs page cache, not heap, until its weights are touched.
+/// so a checkpoint costs page cache, not heap, until its weights are touched. The mapping is
+/// copy-on-write: writing through a view changes this process's copy, never the file.
 public final class SafeTensorsFile: @unchecked Sendable {
     public let url: URL
     /// The `__metadata__` strings (`{"format": "pt"}` in files transformers writes).
