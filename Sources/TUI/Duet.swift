@@ -13,6 +13,7 @@ struct Duet: AsyncParsableCommand {
             ScoreCommand.self,
             InspectCommand.self,
             InitCommand.self,
+            AdaptCommand.self,
             ConvertCommand.self,
             BenchCommand.self,
             VersionCommand.self,
