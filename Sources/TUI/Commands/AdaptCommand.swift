@@ -27,7 +27,7 @@ struct AdaptCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out)
         let plan = try Adaptation.adapt(decoderFrom: URL(fileURLWithPath: from), encoderFrom: encoderFrom.map { URL(fileURLWithPath: $0) },
                                         crossAttention: crossAttn, seed: seed, to: outURL)
-        print(String(format: "wrote %@ in %.1f s", outURL.path, Date().timeIntervalSince(start)))
+        print("wrote \(outURL.path) in " + String(format: "%.1f s", Date().timeIntervalSince(start)))
         print("cross-attention: \(plan.crossAttention.rawValue)"
               + (plan.warmupCrossAttentionSteps > 0 ? "; train it alone for the first \(plan.warmupCrossAttentionSteps) steps (--warmup-cross-attn)" : ""))
     }

@@ -40,8 +40,9 @@ struct InitCommand: ParsableCommand {
         try ModelInitializer.writeRandomModel(modelConfig, dtype: DType(name: dtype)!, seed: seed, to: outURL)
         if let tokenizerURL { try TokenizerFiles.copy(from: tokenizerURL, to: outURL) }
         let params = WeightLayout.expectedShapes(modelConfig).reduce(0) { $0 + $1.shape.reduce(1, *) }
-        print(String(format: "wrote %@ (%@ parameters, %@) in %.1f s", outURL.path, params.formatted(), dtype,
-                     Date().timeIntervalSince(start)))
+        // (String(format:) with %@ does not take Swift strings on Linux: interpolate instead.)
+        print("wrote \(outURL.path) (\(params.formatted()) parameters, \(dtype)) in "
+              + String(format: "%.1f s", Date().timeIntervalSince(start)))
     }
 
     private func resolveConfig(vocab: Int?) throws -> ModelConfig {
