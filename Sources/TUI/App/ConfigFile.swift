@@ -122,8 +122,10 @@ public struct ConfigFile {
                 try endOfLine()
                 return .table(name, line: at)
             }
-            let k = try key()
+            // A dotted key ("app.palette") names one setting; Duet's tables are flat, so keep it whole.
+            var k = try key()
             skipSpaces()
+            while current == "." { advance(); skipSpaces(); k += "." + (try key()); skipSpaces() }
             guard current == "=" else { throw error("expected \"=\" after key \"\(k)\"") }
             advance()
             skipSpaces()

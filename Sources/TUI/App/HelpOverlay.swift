@@ -1,14 +1,21 @@
 /// F1 / `?`: every key of the current keymap, grouped by context, in the order they apply on the
 /// current screen (keys shadowed by the focused element are not listed where they do not work).
 public final class HelpOverlay: ShellOverlay {
-    private var content: WrappedText
+    private var content = WrappedText()
+    private var contentWidth = -1
     private var view = TextView(followingTail: false)
     private let screenTitle: String
+    private let keymap: Keymap
+    private let chain: [KeyContext]
+    private let textInput: Bool
+    private let configPath: String
 
     public init(shell: AppShell) {
         screenTitle = shell.active.title
-        content = WrappedText(HelpOverlay.lines(keymap: shell.keymap, chain: shell.activeScreen.keyContexts + [.global],
-                                                textInput: shell.activeScreen.acceptsText, configPath: shell.paths.config))
+        keymap = shell.keymap
+        chain = shell.activeScreen.keyContexts + [.global]
+        textInput = shell.activeScreen.acceptsText
+        configPath = shell.paths.config
     }
 
     public var keyContexts: [KeyContext] { [.overlay, .view, .list] }
@@ -29,6 +36,11 @@ public final class HelpOverlay: ShellOverlay {
 
     public func draw(in screen: Rect, grid: inout CellGrid, context: ScreenContext) {
         let width = min(screen.width - 2, 78)
+        if width != contentWidth {
+            content.setLines(HelpOverlay.lines(keymap: keymap, chain: chain, textInput: textInput, configPath: configPath,
+                                               width: max(1, width - 4)))
+            contentWidth = width
+        }
         let height = min(screen.height, content.layout(width: max(1, width - 4)) + 2)
         let inner = Overlay.frame(in: screen, width: width, height: height, title: "Keys: \(screenTitle)",
                                   grid: &grid, glyphs: context.glyphs)
@@ -40,10 +52,11 @@ public final class HelpOverlay: ShellOverlay {
         .global: "Everywhere", .editor: "Input", .view: "Scrolling", .list: "Lists", .overlay: "Dialogs",
     ]
 
-    /// The help text: one section per context of `chain` (then Dialogs), one line per action.
-    static func lines(keymap: Keymap, chain: [KeyContext], textInput: Bool, configPath: String) -> [StyledLine] {
+    /// The help text for `width` columns: one section per context (Everywhere first, then the focused
+    /// element's contexts, then Dialogs), one line per action, with the action's config name when it fits.
+    static func lines(keymap: Keymap, chain: [KeyContext], textInput: Bool, configPath: String, width: Int) -> [StyledLine] {
         var lines: [StyledLine] = []
-        var sections = chain
+        var sections = [KeyContext.global] + chain.filter { $0 != .global }
         if !sections.contains(.overlay) { sections.append(.overlay) }
         for context in sections {
             let actions = keymap.actions.filter { $0.context == context }
@@ -61,7 +74,7 @@ public final class HelpOverlay: ShellOverlay {
                 var line = StyledLine()
                 line.append("  " + keyText.padding(to: column) + "  ", Style(keyText == "(no key)" ? .dim : .accent))
                 line.append(action.title, .normal)
-                line.append("  " + action.name, Style(.dim))
+                if line.width + 2 + DisplayWidth.of(action.name) <= width { line.append("  " + action.name, Style(.dim)) }
                 lines.append(line)
             }
         }

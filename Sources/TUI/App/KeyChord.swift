@@ -112,11 +112,12 @@ public struct KeyChord: Hashable, CustomStringConvertible {
         let source = text.trimmingCharacters(in: .whitespaces)
         guard !source.isEmpty else { throw KeymapError.invalidKey(text, "empty") }
         var parts = source.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
-        if source.hasSuffix("+") && source.count > 1 {  // "ctrl++": the key itself is "+"
+        if source.hasSuffix("++") {  // "alt++": the key itself is "+"
             parts.removeLast(2)
             parts.append("+")
         }
         let keyName = parts.removeLast()
+        guard !keyName.isEmpty else { throw KeymapError.invalidKey(text, "no key after the modifiers") }
         var modifiers: Modifiers = []
         for part in parts {
             switch part.lowercased() {

@@ -96,7 +96,8 @@ public struct Keymap {
     }
 
     /// Applies the `[keys]` table of a config file: `action = "key"` or `action = ["key", "key"]`
-    /// (`[]` unbinds). Errors name the file and line. Two actions of one context given the same key is an error.
+    /// (`[]` unbinds). A key given to an action is taken from the defaults of every other action, in every
+    /// context. Errors name the file and line; two actions of one context given the same key is an error.
     public mutating func apply(_ config: ConfigFile) throws {
         var claimed: [KeyContext: [KeyChord: String]] = [:]
         for entry in config.entries(in: "keys") {
@@ -121,6 +122,15 @@ public struct Keymap {
                 claimed[action.context, default: [:]][chord] = entry.key
             }
             try bind(entry.key, to: chords)
+            // The user's key wins everywhere: a default binding of another context would shadow it
+            // (Ctrl+K for the palette must not stay "delete to end of line" in the input).
+            for chord in chords {
+                for (context, table) in lookup where context != action.context {
+                    guard let other = table[chord], claimed[context]?[chord] == nil else { continue }
+                    keys[other]?.removeAll { $0 == chord }
+                    lookup[context]?[chord] = nil
+                }
+            }
         }
     }
 

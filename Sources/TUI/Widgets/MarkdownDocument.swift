@@ -114,7 +114,9 @@ public struct MarkdownDocument: TextContent {
         if let (marker, content) = listItem(trimmed) {
             let pad = String(repeating: " ", count: min(indent, 12))
             let shown = marker.first?.isNumber == true ? marker : glyphs.bullet
-            let first = StyledLine([Span(pad), Span(shown, Style(.listMarker)), Span(" ")])
+            var first = StyledLine(pad)
+            first.append(shown, Style(.listMarker))
+            first.append(" ")
             let continuation = StyledLine(String(repeating: " ", count: first.width))
             let body = StyledLine(MarkdownInline.parse(content, base: .normal, isOpen: isOpen))
             return .text(body: body, firstPrefix: first, continuationPrefix: continuation)
