@@ -58,9 +58,25 @@ static inline int cn_mvadd_cluster(int y, int x, const wchar_t *wstr, attr_t att
     return mvadd_wch(y, x, &cc);
 }
 
+/* One character (no combining marks) with attributes and an extended colour pair: the common case. */
+static inline int cn_mvadd_char(int y, int x, unsigned int ch, attr_t attrs, int pair) {
+    cchar_t cc;
+    wchar_t wstr[2] = { (wchar_t)ch, L'\0' };
+    setcchar(&cc, wstr, attrs, 0, &pair);
+    return mvadd_wch(y, x, &cc);
+}
+
 /* newterm on the process's stdout/stdin (FILE* globals are awkward from Swift). NULL if the terminal
    type is unknown (initscr would print and exit instead). */
 static inline SCREEN *cn_newterm(const char *type) { return newterm(type, stdout, stdin); }
+
+/* newterm writing to a file (for `duet bench tui`: real ncurses output cost without a terminal). */
+static inline SCREEN *cn_newterm_file(const char *type, const char *path) {
+    FILE *out = fopen(path, "w");
+    FILE *in = fopen("/dev/null", "r");
+    if (!out || !in) return NULL;
+    return newterm(type, out, in);
+}
 
 /* Reads one key: returns OK (a character in *value), KEY_CODE_YES (a key code in *value) or ERR. */
 static inline int cn_get_wch(unsigned int *value) {

@@ -137,6 +137,38 @@ import Testing
         #expect(shell.overlays.isEmpty)
     }
 
+    @Test func noticesExpire() throws {
+        let shell = try makeShell()
+        shell.showNotice("hello there", now: 100, seconds: 5)
+        #expect(shell.noticeDeadline == 105)
+        #expect(screen(shell).contains("hello there"))
+        shell.expireNotice(now: 104)
+        #expect(screen(shell).contains("hello there"))
+        shell.expireNotice(now: 105)
+        #expect(!screen(shell).contains("hello there"))
+        #expect(shell.noticeDeadline == nil)
+    }
+
+    @Test func debugOverlayShowsFrameTimings() throws {
+        let shell = try makeShell()
+        shell.frameStats = FrameStats(frames: 7, renderMilliseconds: 0.25, presentMilliseconds: 0.5, cellsWritten: 42)
+        try press(shell, "f12")
+        let text = screen(shell)
+        #expect(text.contains("render    0.250 ms"))
+        #expect(text.contains("cells   42"))
+        #expect(text.contains("frames  7"))
+        try press(shell, "f12")
+        #expect(!screen(shell).contains("render    0.250 ms"))
+    }
+
+    @Test func statusBarShowsTheDatabaseFromTheCommandLine() throws {
+        let paths = DuetPaths.resolve(environment: ["DUET_HOME": "/tmp/duet-x"], database: "/tmp/other.sqlite")
+        let shell = try AppShell(paths: paths, glyphs: .unicode, threads: 3)
+        let status = screen(shell, width: 120).split(separator: "\n").last!
+        #expect(status.contains("db /tmp/other.sqlite"))
+        #expect(status.contains("threads 3"))
+    }
+
     @Test func eventsFromOtherThreadsArriveThroughTheQueue() async throws {
         let shell = try makeShell()
         let queue = UIEventQueue()

@@ -164,11 +164,16 @@ public final class AppShell {
         needsRedraw = true
     }
 
-    /// Periodic refresh (about once a second): resident memory, notice expiry.
+    /// Periodic refresh (about once a second): resident memory.
     public func tick(now: Double) {
         let rss = ProcessStats.residentBytes()
         if rss.map(ProcessStats.formatBytes) != residentBytes.map(ProcessStats.formatBytes) { needsRedraw = true }
         residentBytes = rss
+        expireNotice(now: now)
+    }
+
+    /// Removes the status notice once its time is up.
+    public func expireNotice(now: Double) {
         if let n = notice, now >= n.until { notice = nil; needsRedraw = true }
     }
 

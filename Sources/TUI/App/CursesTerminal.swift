@@ -39,6 +39,7 @@ public final class CursesTerminal {
     private var cursorVisible: Int32 = -1
     private var terminalWidths: [UInt32: Int] = [:]
     private var isOpen = false
+    private var isInteractive = false
 
     /// Paste markers defined with `define_key` (codes above ncurses' KEY_MAX).
     static let pasteStartCode: Int32 = 0x7F01
@@ -84,6 +85,27 @@ public final class CursesTerminal {
         setUpLooks()
         cn_write_tty("\u{1B}[?2004h")  // bracketed paste on
         _ = cn_install_winch_wakeup(wakeFD)
+        isInteractive = true
+    }
+
+    /// An off-screen terminal of type `type` writing to `outputPath` (for `duet bench tui`): the same
+    /// ncurses work as on screen, without a TTY, signals or input.
+    init(offscreen type: String, outputPath: String, width: Int, height: Int, environment: [String: String]) throws {
+        _ = TerminalLocale.configure()
+        isUTF8 = true
+        glyphs = .unicode
+        theme = .standard
+        terminalType = type
+        guard let opened = cn_newterm_file(type, outputPath) else { throw TerminalError.unknownTerminalType(type) }
+        screen = opened
+        isOpen = true
+        resizeterm(Int32(height), Int32(width))
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        depth = ColorDepth.detect(hasColors: has_colors(), colors: Int(cn_colors()), environment: environment)
+        setUpLooks()
     }
 
     deinit { close() }
@@ -92,9 +114,11 @@ public final class CursesTerminal {
     public func close() {
         guard isOpen else { return }
         isOpen = false
-        cn_remove_winch_wakeup()
         endwin()
-        cn_write_tty("\u{1B}[?2004l")
+        if isInteractive {
+            cn_remove_winch_wakeup()
+            cn_write_tty("\u{1B}[?2004l")
+        }
         if let screen { delscreen(screen) }
         screen = nil
     }
@@ -165,8 +189,16 @@ public final class CursesTerminal {
         let look = looks[Int(cell.style.role.rawValue)]
         let attrs = look.attributes | attributes(cell.style.attributes)
         let width = isWide ? 2 : 1
+        if !isWide, cell.text.utf8.count == 1, let byte = cell.text.utf8.first, byte >= 0x20, byte < 0x7F {
+            _ = cn_mvadd_char(Int32(y), Int32(x), UInt32(byte), attrs, look.pair)  // ASCII: most cells
+            return
+        }
         let scalars = Array(cell.text.unicodeScalars)
         func put(_ column: Int, _ cluster: [UInt32]) {
+            if cluster.count == 1 {
+                _ = cn_mvadd_char(Int32(y), Int32(column), cluster[0], attrs, look.pair)
+                return
+            }
             var buffer = cluster.map { wchar_t(bitPattern: $0) } + [0]
             _ = cn_mvadd_cluster(Int32(y), Int32(column), &buffer, attrs, look.pair)
         }

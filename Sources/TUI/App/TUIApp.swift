@@ -69,6 +69,7 @@ public final class TUIApp {
             if fds[1].revents & Int16(POLLIN) != 0 {
                 for event in events.drain() { shell.handle(event, now: now) }
             }
+            shell.expireNotice(now: now)
             if now >= nextTick {
                 shell.tick(now: now)
                 nextTick = now + 1
