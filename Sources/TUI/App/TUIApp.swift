@@ -62,6 +62,8 @@ public final class TUIApp {
             } else {
                 emptyReads = 0
             }
+            // Esc waits for a second key (Esc 2 = Alt+2) only where that matters; in a dialog it closes at once.
+            decoder.escapeWindow = shell.overlays.isEmpty ? 0.5 : 0.05
             for input in raw {
                 for event in decoder.feed(input, now: now) { shell.handle(event, now: now) }
             }
