@@ -128,9 +128,10 @@ import Testing
     }
 
     @Test func rebindingFromConfigChangesHintsAndKeys() throws {
-        let shell = try makeShell(config: "[keys]\napp.palette = \"ctrl+k\"\napp.help = [\"f9\"]\n")
+        let shell = try makeShell(config: "[keys]\napp.palette = \"ctrl+k\"\napp.help = [\"f9\"]\nscreen.models = \"ctrl+o\"\n")
         let text = screen(shell)
         #expect(text.contains("F9 help ^K cmds"))
+        #expect(text.contains("F4 Train   ^O Models"))
         try press(shell, "ctrl+k")
         #expect(shell.overlays.last is CommandPalette)
         try press(shell, "esc", "f1")

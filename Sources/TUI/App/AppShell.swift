@@ -221,21 +221,24 @@ public final class AppShell {
         if isDebugVisible { drawDebug(in: content, grid: &grid) }
     }
 
+    /// " duet  F2 Chat   F3 Compare ..." with the first key of each screen; when that does not fit, the
+    /// titles alone; when even that does not fit, the titles without the brand.
     private func drawTabs(in row: Rect, grid: inout CellGrid) {
         grid.fill(row, with: Cell(" ", Style(.statusBar)))
         let brand = " duet "
-        let tabs = ScreenID.allCases.map { id -> (String, String, Bool) in
-            let key = keymap.keys(for: id.action).first(where: { if case .function = $0.key { return true } else { return false } })
-            return (" \(key.map { "\($0) " } ?? "")\(id.title) ", " \(id.title) ", id == active)
+        let withKeys = ScreenID.allCases.map { id in
+            " " + (keymap.keys(for: id.action).first.map { $0.shortDescription + " " } ?? "") + id.title + " "
         }
-        let fullWidth = DisplayWidth.of(brand) + tabs.reduce(0) { $0 + DisplayWidth.of($1.0) + 1 }
-        let useFull = fullWidth <= row.width
+        let titles = ScreenID.allCases.map { " \($0.title) " }
+        func width(_ labels: [String]) -> Int { labels.reduce(0) { $0 + DisplayWidth.of($1) + 1 } }
+        let brandWidth = DisplayWidth.of(brand)
+        let labels = brandWidth + width(withKeys) <= row.width ? withKeys : titles
         var x = row.x
-        if useFull || DisplayWidth.of(brand) + tabs.reduce(0, { $0 + DisplayWidth.of($1.1) + 1 }) <= row.width {
+        if brandWidth + width(labels) <= row.width {
             x += grid.put(brand, x: x, y: row.y, style: Style(.statusKey, [.bold]), clip: row)
         }
-        for (full, short, isActive) in tabs {
-            x += grid.put(useFull ? full : short, x: x, y: row.y, style: Style(isActive ? .tabActive : .tabInactive), clip: row)
+        for (id, label) in zip(ScreenID.allCases, labels) {
+            x += grid.put(label, x: x, y: row.y, style: Style(id == active ? .tabActive : .tabInactive), clip: row)
             x += 1
         }
     }
