@@ -19,7 +19,7 @@ func spawnWait(_ argv: [String], environment: [String: String] = [:], stdin: Str
     mkdir(dir, 0o755)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let outPath = dir + "/out", errPath = dir + "/err", inPath = dir + "/in"
-    FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
+    _ = FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
     var fa = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fa)
     defer { posix_spawn_file_actions_destroy(&fa) }
