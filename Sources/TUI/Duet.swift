@@ -8,7 +8,7 @@ struct Duet: AsyncParsableCommand {
         commandName: "duet",
         abstract: "Chat with, compare, train and adapt Gemma 2 and T5Gemma models in the terminal.",
         version: EngineInfo.version,
-        subcommands: [VersionCommand.self, BenchCommand.self])
+        subcommands: [VersionCommand.self, BenchCommand.self, TokenizeCommand.self, DetokenizeCommand.self, TokenizerCommand.self])
 
     @OptionGroup var global: GlobalOptions
 

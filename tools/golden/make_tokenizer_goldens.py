@@ -12,7 +12,7 @@ Run with the project venv (no downloads, seeded, deterministic):
    that produced the published Gemma tokenizer.json files), and records ids from `sentencepiece` and from
    `tokenizers` (cross-checked against transformers' AutoTokenizer) for >= 200 strings.
 2. duet-trained: writes corpus.txt for Duet's Swift BPETrainer. When Tests/Fixtures/tokenizers/
-   duet-trained/tokenizer.json exists (produced by `duet tokenizer train --data corpus.txt --vocab-size 640
+   duet-trained/tokenizer.json exists (produced by `duet tokenizer train --data corpus.txt --vocab-size 1024
    --out Tests/Fixtures/tokenizers/duet-trained`), records the ids `tokenizers` and AutoTokenizer give for
    it, proving the Swift-written file loads in Python and encodes identically.
 
@@ -252,7 +252,7 @@ def make_gemma_like():
 
 
 DUET_TRAIN_NOTE = ("duet tokenizer train --data Tests/Fixtures/tokenizers/duet-trained/corpus.txt "
-                   "--vocab-size 640 --unused-tokens 4 --out Tests/Fixtures/tokenizers/duet-trained")
+                   "--vocab-size 1024 --unused-tokens 4 --out Tests/Fixtures/tokenizers/duet-trained")
 
 
 def make_duet_trained(tokenizer_json):
