@@ -34,6 +34,15 @@ import Testing
         }
     }
 
+    @Test func heapMergesEqualTheQuadraticReference() throws {
+        let goldens = try TokenizerFixtures.goldens(TokenizerFixtures.gemmaLike)
+        for c in goldens.cases {
+            #expect(Self.gemmaLike.encodeWithQuadraticReference(c.text, addBOS: true) == c.hf_ids_special, "\(c.name)")
+        }
+        let long = goldens.cases.map(\.text).joined(separator: " ")
+        #expect(Self.gemmaLike.encode(long, addBOS: false) == Self.gemmaLike.encodeWithQuadraticReference(long, addBOS: false))
+    }
+
     @Test func bothFormatsAgreeWhereTheLibrariesAgree() throws {
         // The converted tokenizer.json and the original tokenizer.model differ only on literal special
         // token text (special added tokens in tokenizer.json, plain characters for sentencepiece).

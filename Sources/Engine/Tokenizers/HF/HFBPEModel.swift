@@ -127,7 +127,7 @@ struct HFBPEModel {
     }
 
     /// Appends the ids of one pre-tokenized word (valid UTF-8).
-    func tokenize(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [TokenID]) {
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, quadraticReference: Bool = false, into ids: inout [TokenID]) {
         let n = word.count
         guard let base = word.baseAddress, n > 0 else { return }
         if ignoreMerges, let id = vocab.lookup(base, n) {
@@ -180,12 +180,33 @@ struct HFBPEModel {
         if let unk = pendingUnknown { add(unk.id, unk.length) }
         guard !symbols.isEmpty else { return }
         symbols[symbols.count - 1].next = -1
+        if quadraticReference {
+            ids += mergeQuadratically(symbols.map(\.id))
+            return
+        }
         mergeAll(&symbols)
         var index: Int32 = 0
         while index >= 0 {
             ids.append(symbols[Int(index)].id)
             index = symbols[Int(index)].next
         }
+    }
+
+    /// The textbook loop: find the lowest-rank adjacent pair (leftmost on ties), merge it, rescan.
+    private func mergeQuadratically(_ start: [TokenID]) -> [TokenID] {
+        var ids = start
+        while ids.count > 1 {
+            var best: (rank: UInt64, position: Int, id: TokenID)? = nil
+            for p in 0..<(ids.count - 1) {
+                if let m = merges.get(ids[p], ids[p + 1]), best == nil || (m >> 32) < best!.rank {
+                    best = (m >> 32, p, TokenID(bitPattern: UInt32(m & 0xFFFF_FFFF)))
+                }
+            }
+            guard let merge = best else { break }
+            ids[merge.position] = merge.id
+            ids.remove(at: merge.position + 1)
+        }
+        return ids
     }
 
     /// tokenizers' `Word::merge_all`.
