@@ -49,14 +49,20 @@ struct BenchTokenizerCommand: ParsableCommand {
             let (count, seconds) = timed { texts.reduce(0) { $0 + tok.encode($1, addBOS: true).count } }
             print("  per text     \(count) tokens in \(format(seconds)) s: \(Int(Double(count) / seconds)) tokens/s, "
                   + "\(String(format: "%.2f", megabytesRead / seconds)) MB/s")
-            // One long text: BPE runs over the whole of it (no pre-tokenizer splits), so the cost of
-            // the merge loop per byte shows whether it scales as n log n.
+            // One long text: BPE runs over the whole of it (no pre-tokenizer splits), so the cost per
+            // byte across lengths shows how the merge loop scales (n log n: slow growth; n²: 4x per 4x).
             let joined = texts.joined(separator: "\n")
-            let small = String(joined.utf8.prefix(64 * 1024))!, large = String(joined.utf8.prefix(1024 * 1024))!
-            let (_, smallSeconds) = timed { tok.encode(small, addBOS: false) }
-            let (_, largeSeconds) = timed { tok.encode(large, addBOS: false) }
-            print("  one text     64 KB in \(format(smallSeconds)) s, 1 MB in \(format(largeSeconds)) s: "
-                  + "cost per byte grows \(String(format: "%.2f", largeSeconds / smallSeconds / 16))x for 16x the length")
+            var line = "  one text    "
+            var previous: Double? = nil
+            for size in [16, 64, 256, 1024] {
+                let chunk = String(decoding: joined.utf8.prefix(size * 1024), as: UTF8.self)
+                let (_, seconds) = timed { tok.encode(chunk, addBOS: false) }
+                let perByte = seconds / Double(chunk.utf8.count) * 1e9
+                line += " \(size) KB: \(String(format: "%.0f", perByte)) ns/byte"
+                if let previous { line += " (\(String(format: "%.2f", perByte / previous))x)" }
+                previous = perByte
+            }
+            print(line)
         }
 
         let hf = try trained.makeTokenizer()

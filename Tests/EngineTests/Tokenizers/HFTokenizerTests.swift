@@ -39,7 +39,8 @@ import Testing
         for c in goldens.cases {
             #expect(Self.gemmaLike.encodeWithQuadraticReference(c.text, addBOS: true) == c.hf_ids_special, "\(c.name)")
         }
-        let long = goldens.cases.map(\.text).joined(separator: " ")
+        // A few KB as one BPE word (the reference is quadratic, and this is a debug build).
+        let long = String(decoding: goldens.cases.map(\.text).joined(separator: " ").utf8.prefix(3000), as: UTF8.self)
         #expect(Self.gemmaLike.encode(long, addBOS: false) == Self.gemmaLike.encodeWithQuadraticReference(long, addBOS: false))
     }
 
