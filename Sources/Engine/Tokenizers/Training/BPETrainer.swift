@@ -100,7 +100,7 @@ public struct BPETrainer {
         var merges: [(Int32, Int32)] = []
         var loop = BPEMergeLoop(symbols: symbols, counts: words.counts, firstMergeable: Int32(reservedCount),
                                 minimumFrequency: options.minimumPairFrequency, maximumLength: options.maximumTokenLength)
-        try loop.run { left, right in
+        loop.run { left, right in
                 guard tokens.count < options.vocabularySize else { return nil }
                 let merged = tokens[Int(left)] + tokens[Int(right)]
                 if let existing = tokenIDs[merged] {
