@@ -338,7 +338,7 @@ def make_features():
     texts, invalid = handcrafted_cases()
     texts = [t for t in texts if t[0] not in ("long word", "repeat")]
     texts += [(n, raw.decode("utf-8", "replace")) for n, raw in invalid]
-    texts += generated_cases(25)
+    texts += generated_cases(12)
     texts += [("added lstrip", "fill  [MASK] in"), ("added rstrip", "a <rs>   b"), ("single word", "hello, hellothere ohello hello"),
               ("sep normalized", "A <SEP> b <sep>"), ("upper", "ÉCOLE Straße ﬁ ①"), ("eot", "a<|endoftext|>b")]
     for name, (tok, trainer, added) in feature_tokenizers().items():
@@ -374,6 +374,50 @@ def make_features():
         print(f"features/{name}: vocab {tok.get_vocab_size()}, {len(cases)} cases")
 
 
+def make_sentencepiece_flags():
+    """Small SentencePiece models exercising the NormalizerSpec flags Gemma leaves off, and UNUSED pieces."""
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+    os.makedirs(FEATURES_DIR, exist_ok=True)
+    sentences = corpus(seed=7, target_bytes=120_000)
+    texts, invalid = handcrafted_cases()
+    texts = [t for t in texts if t[0] not in ("long word", "repeat", "json", "url")]
+    texts += [(n, raw.decode("utf-8", "replace")) for n, raw in invalid]
+    texts += generated_cases(12)
+    texts += [("spaces around", "   lead and trail   "), ("inner runs", "a    b \t  c"), ("only spaces", "     "),
+              ("space before symbol", "x <h1> y")]
+
+    def train(**flags):
+        model = io.BytesIO()
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(sentences), model_writer=model, model_type="bpe", vocab_size=600, byte_fallback=True,
+            character_coverage=0.99, normalization_rule_name="identity", user_defined_symbols=["<h1>"], max_sentence_length=16384,
+            num_threads=1, minloglevel=2, **flags)
+        return model.getvalue()
+
+    variants = {}
+    variants["spm-dummy-prefix"] = train(add_dummy_prefix=True, remove_extra_whitespaces=True)
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(variants["spm-dummy-prefix"])
+    proto.normalizer_spec.escape_whitespaces = False
+    variants["spm-no-escape"] = proto.SerializeToString()
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(variants["spm-dummy-prefix"])
+    # Mark some merged pieces UNUSED: sentencepiece still merges through them, then splits them back.
+    marked = [i for i, p in enumerate(proto.pieces) if p.type == 1 and len(p.piece) >= 3][:12]
+    for i in marked:
+        proto.pieces[i].type = 5
+    variants["spm-unused"] = proto.SerializeToString()
+    variants["spm-suffix"] = train(add_dummy_prefix=True, remove_extra_whitespaces=False, treat_whitespace_as_suffix=True)
+    for name, data in variants.items():
+        with open(os.path.join(FEATURES_DIR, f"{name}.model"), "wb") as f:
+            f.write(data)
+        sp = spm.SentencePieceProcessor(model_proto=data)
+        cases = [{"name": n, "text": t, "spm_ids": sp.encode(t), "spm_decoded": sp.decode(sp.encode(t))} for n, t in texts]
+        write_goldens(os.path.join(FEATURES_DIR, f"{name}.goldens.json"), {"generator": "tools/golden/make_tokenizer_goldens.py"},
+                      {"cases": cases})
+        print(f"features/{name}: vocab {sp.get_piece_size()}, {len(cases)} cases")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duet-tokenizer", default=os.path.join(DUET_DIR, "tokenizer.json"),
@@ -383,6 +427,7 @@ def main():
     if not args.skip_gemma:
         make_gemma_like()
         make_features()
+        make_sentencepiece_flags()
     make_duet_trained(args.duet_tokenizer)
 
 
