@@ -47,7 +47,7 @@ struct TokenizeCommand: ParsableCommand {
         let pieces = tokenizer.pieces(for: ids)
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
             writeStandardOutput(String(decoding: try encoder.encode(Output(ids: ids, pieces: pieces)), as: UTF8.self) + "\n")
         } else {
             var out = "\(ids.count) tokens\n"
