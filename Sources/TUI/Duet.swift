@@ -16,10 +16,13 @@ struct Duet: AsyncParsableCommand {
         subcommands: [
             GenerateCommand.self,
             ScoreCommand.self,
+            TokenizeCommand.self,
+            DetokenizeCommand.self,
             InspectCommand.self,
             InitCommand.self,
             AdaptCommand.self,
             ConvertCommand.self,
+            TokenizerCommand.self,
             BenchCommand.self,
             VersionCommand.self,
         ])

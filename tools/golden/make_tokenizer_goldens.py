@@ -12,7 +12,7 @@ Run with the project venv (no downloads, seeded, deterministic):
    that produced the published Gemma tokenizer.json files), and records ids from `sentencepiece` and from
    `tokenizers` (cross-checked against transformers' AutoTokenizer) for >= 200 strings.
 2. duet-trained: writes corpus.txt for Duet's Swift BPETrainer. When Tests/Fixtures/tokenizers/
-   duet-trained/tokenizer.json exists (produced by `duet tokenizer train --data corpus.txt --vocab-size 640
+   duet-trained/tokenizer.json exists (produced by `duet tokenizer train --data corpus.txt --vocab-size 1024
    --out Tests/Fixtures/tokenizers/duet-trained`), records the ids `tokenizers` and AutoTokenizer give for
    it, proving the Swift-written file loads in Python and encodes identically.
 
@@ -252,7 +252,7 @@ def make_gemma_like():
 
 
 DUET_TRAIN_NOTE = ("duet tokenizer train --data Tests/Fixtures/tokenizers/duet-trained/corpus.txt "
-                   "--vocab-size 640 --unused-tokens 4 --out Tests/Fixtures/tokenizers/duet-trained")
+                   "--vocab-size 1024 --unused-tokens 4 --out Tests/Fixtures/tokenizers/duet-trained")
 
 
 def make_duet_trained(tokenizer_json):
@@ -284,6 +284,140 @@ def make_duet_trained(tokenizer_json):
     print(f"duet-trained: {len(cases)} cases, loaded as {type(auto).__name__}")
 
 
+FEATURES_DIR = os.path.join(FIXTURES, "features")
+
+
+def feature_tokenizers():
+    """Small tokenizer.json pipelines beyond Gemma's, trained with `tokenizers` itself."""
+    from tokenizers import decoders, models, normalizers, pre_tokenizers, trainers
+    made = {}
+
+    # GPT-2 style byte-level BPE with added tokens using lstrip / rstrip / single_word.
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    tok.decoder = decoders.ByteLevel()
+    tok.post_processor = processors.ByteLevel(trim_offsets=True)
+    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=["<|endoftext|>"], show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    made["bytelevel"] = (tok, trainer, [AddedToken("[MASK]", lstrip=True, special=True),
+                                        AddedToken("<rs>", rstrip=True, special=True),
+                                        AddedToken("hello", single_word=True, normalized=False, special=False)])
+
+    # Metaspace (prepend first, split) + Digits, NFKC + Lowercase normalizers, <s> $A </s>.
+    tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True))
+    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="first", split=True),
+                                                 pre_tokenizers.Digits(individual_digits=True)])
+    tok.decoder = decoders.Sequence([decoders.Metaspace(replacement="\u2581", prepend_scheme="first"), decoders.ByteFallback(),
+                                     decoders.Fuse()])
+    bytes_tokens = [f"<0x{b:02X}>" for b in range(256)]
+    trainer = trainers.BpeTrainer(vocab_size=900, special_tokens=["<unk>", "<s>", "</s>"] + bytes_tokens, show_progress=False)
+    made["metaspace"] = (tok, trainer, [AddedToken("<sep>", normalized=True, special=False)])
+
+    # Legacy Llama: Prepend + Replace normalizers, no pre-tokenizer, Strip decoder, "a b" merges.
+    tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True, fuse_unk=True))
+    tok.normalizer = normalizers.Sequence([normalizers.Prepend("\u2581"), normalizers.Replace(" ", "\u2581")])
+    tok.decoder = decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(),
+                                     decoders.Strip(content=" ", left=1, right=0)])
+    trainer = trainers.BpeTrainer(vocab_size=900, special_tokens=["<unk>", "<s>", "</s>"] + bytes_tokens, show_progress=False)
+    made["legacy-llama"] = (tok, trainer, [])
+
+    # Word-level splitting with ## prefixes, </w> suffixes and unknowns (no byte fallback).
+    tok = Tokenizer(models.BPE(unk_token="[UNK]", continuing_subword_prefix="##", end_of_word_suffix="</w>", fuse_unk=False))
+    tok.normalizer = normalizers.Sequence([normalizers.NFD(), normalizers.Strip()])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Whitespace()])
+    trainer = trainers.BpeTrainer(vocab_size=500, special_tokens=["[UNK]", "[CLS]", "[SEP]"], show_progress=False,
+                                  continuing_subword_prefix="##", end_of_word_suffix="</w>")
+    made["wordsplit"] = (tok, trainer, [])
+    return made
+
+
+def make_features():
+    os.makedirs(FEATURES_DIR, exist_ok=True)
+    sentences = corpus(seed=99, target_bytes=150_000)
+    texts, invalid = handcrafted_cases()
+    texts = [t for t in texts if t[0] not in ("long word", "repeat")]
+    texts += [(n, raw.decode("utf-8", "replace")) for n, raw in invalid]
+    texts += generated_cases(12)
+    texts += [("added lstrip", "fill  [MASK] in"), ("added rstrip", "a <rs>   b"), ("single word", "hello, hellothere ohello hello"),
+              ("sep normalized", "A <SEP> b <sep>"), ("upper", "ÉCOLE Straße ﬁ ①"), ("eot", "a<|endoftext|>b")]
+    for name, (tok, trainer, added) in feature_tokenizers().items():
+        tok.train_from_iterator(sentences, trainer=trainer)
+        if added:
+            tok.add_tokens(added)
+        if name == "metaspace":
+            tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[("<s>", tok.token_to_id("<s>")),
+                                                                                                    ("</s>", tok.token_to_id("</s>"))])
+        if name == "legacy-llama":
+            tok.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", tok.token_to_id("<s>"))])
+        if name == "wordsplit":
+            tok.post_processor = processors.BertProcessing(("[SEP]", tok.token_to_id("[SEP]")), ("[CLS]", tok.token_to_id("[CLS]")))
+        path = os.path.join(FEATURES_DIR, f"{name}.json")
+        data = json.loads(tok.to_str())
+        if name == "wordsplit":
+            # The trainer numbers "##x" alphabet tokens in hash-map order; renumber for a stable file.
+            vocab = data["model"]["vocab"]
+            specials = sorted((i, t) for t, i in vocab.items() if i < 3)
+            rest = sorted(t for t, i in vocab.items() if i >= 3)
+            data["model"]["vocab"] = {t: i for i, t in enumerate([t for _, t in specials] + rest)}
+        if name == "legacy-llama":  # the older "a b" merge format
+            assert all(" " not in a and " " not in b for a, b in data["model"]["merges"])
+            data["model"]["merges"] = [f"{a} {b}" for a, b in data["model"]["merges"]]
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        tok = Tokenizer.from_file(path)
+        cases = [{"name": n, "text": t, "hf_ids": tok.encode(t, add_special_tokens=False).ids,
+                  "hf_ids_special": tok.encode(t).ids, "hf_decoded": tok.decode(tok.encode(t, add_special_tokens=False).ids)}
+                 for n, t in texts]
+        write_goldens(os.path.join(FEATURES_DIR, f"{name}.goldens.json"), {"generator": "tools/golden/make_tokenizer_goldens.py"},
+                      {"cases": cases})
+        print(f"features/{name}: vocab {tok.get_vocab_size()}, {len(cases)} cases")
+
+
+def make_sentencepiece_flags():
+    """Small SentencePiece models exercising the NormalizerSpec flags Gemma leaves off, and UNUSED pieces."""
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+    os.makedirs(FEATURES_DIR, exist_ok=True)
+    sentences = corpus(seed=7, target_bytes=120_000)
+    texts, invalid = handcrafted_cases()
+    texts = [t for t in texts if t[0] not in ("long word", "repeat", "json", "url")]
+    texts += [(n, raw.decode("utf-8", "replace")) for n, raw in invalid]
+    texts += generated_cases(12)
+    texts += [("spaces around", "   lead and trail   "), ("inner runs", "a    b \t  c"), ("only spaces", "     "),
+              ("space before symbol", "x <h1> y")]
+
+    def train(**flags):
+        model = io.BytesIO()
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(sentences), model_writer=model, model_type="bpe", vocab_size=600, byte_fallback=True,
+            character_coverage=0.99, normalization_rule_name="identity", user_defined_symbols=["<h1>"], max_sentence_length=16384,
+            num_threads=1, minloglevel=2, **flags)
+        return model.getvalue()
+
+    variants = {}
+    variants["spm-dummy-prefix"] = train(add_dummy_prefix=True, remove_extra_whitespaces=True)
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(variants["spm-dummy-prefix"])
+    proto.normalizer_spec.escape_whitespaces = False
+    variants["spm-no-escape"] = proto.SerializeToString()
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(variants["spm-dummy-prefix"])
+    # Mark some merged pieces UNUSED: sentencepiece still merges through them, then splits them back.
+    marked = [i for i, p in enumerate(proto.pieces) if p.type == 1 and len(p.piece) >= 3][:12]
+    for i in marked:
+        proto.pieces[i].type = 5
+    variants["spm-unused"] = proto.SerializeToString()
+    variants["spm-suffix"] = train(add_dummy_prefix=True, remove_extra_whitespaces=False, treat_whitespace_as_suffix=True)
+    for name, data in variants.items():
+        with open(os.path.join(FEATURES_DIR, f"{name}.model"), "wb") as f:
+            f.write(data)
+        sp = spm.SentencePieceProcessor(model_proto=data)
+        cases = [{"name": n, "text": t, "spm_ids": sp.encode(t), "spm_decoded": sp.decode(sp.encode(t))} for n, t in texts]
+        write_goldens(os.path.join(FEATURES_DIR, f"{name}.goldens.json"), {"generator": "tools/golden/make_tokenizer_goldens.py"},
+                      {"cases": cases})
+        print(f"features/{name}: vocab {sp.get_piece_size()}, {len(cases)} cases")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duet-tokenizer", default=os.path.join(DUET_DIR, "tokenizer.json"),
@@ -292,6 +426,8 @@ def main():
     args = parser.parse_args()
     if not args.skip_gemma:
         make_gemma_like()
+        make_features()
+        make_sentencepiece_flags()
     make_duet_trained(args.duet_tokenizer)
 
 

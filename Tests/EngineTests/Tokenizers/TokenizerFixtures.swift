@@ -15,10 +15,10 @@ enum TokenizerFixtures {
         var bytes_b64: String?
         var spm_ids: [TokenID]?
         var spm_ids_from_bytes: [TokenID]?
-        var hf_ids: [TokenID]
-        var hf_ids_special: [TokenID]
+        var hf_ids: [TokenID]?
+        var hf_ids_special: [TokenID]?
         var spm_decoded: String?
-        var hf_decoded: String
+        var hf_decoded: String?
 
         /// The raw input bytes (differ from `text` only for the invalid-UTF-8 cases).
         var bytes: [UInt8] { bytes_b64.map { [UInt8](Data(base64Encoded: $0)!) } ?? Array(text.utf8) }

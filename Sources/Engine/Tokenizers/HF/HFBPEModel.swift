@@ -1,3 +1,5 @@
+import Foundation
+
 /// The "BPE" model of a tokenizer.json (tokenizers' `models::bpe`): ranked merges applied lowest rank
 /// first (leftmost on ties) through a heap over a linked list of symbols, so a word of n characters
 /// costs O(n log n). Characters outside the vocabulary become `<0xXX>` byte tokens (byte_fallback) or
@@ -28,14 +30,19 @@ struct HFBPEModel {
         }
         let vocabNode = node["vocab"]
         guard !vocabNode.isNull else { throw TokenizerError.missingField(file: node.file, field: "\(node.path).vocab") }
-        let entries = try vocabNode.object()
+        guard let entries = vocabNode.value as? [String: Any] else { throw vocabNode.error("expected an object") }
         var vocab = PieceTable(capacity: entries.count)
         var maxID = -1
         var pairs: [(String, Int)] = []
         pairs.reserveCapacity(entries.count)
-        for (token, idNode) in entries {
-            let id = try idNode.int()
-            guard id >= 0 && id < Int(Int32.max) else { throw idNode.error("token id \(id) is out of range") }
+        for (token, value) in entries {
+            // Fast path for the 256k-entry case; JSONNode only to build the error.
+            guard let number = value as? NSNumber, !(value is String), let id = Int(exactly: number.doubleValue),
+                  id >= 0 && id < Int(Int32.max) else {
+                let node = vocabNode[token]
+                _ = try node.int()
+                throw node.error("token id is out of range")
+            }
             vocab.insert(token.utf8, value: TokenID(id))
             pairs.append((token, id))
             maxID = max(maxID, id)
@@ -82,29 +89,29 @@ struct HFBPEModel {
     /// rank = position. A repeated pair keeps its last rank, as tokenizers' HashMap collect does.
     private static func parseMerges(_ node: JSONNode, vocab: PieceTable, prefixLength: Int) throws -> PairTable {
         if node.isNull { return PairTable() }
-        let items = try node.array()
+        guard let items = node.value as? [Any] else { throw node.error("expected an array") }
         var table = PairTable(capacity: items.count)
         var rank: UInt64 = 0
-        for item in items {
+        for (index, item) in items.enumerated() {
+            let itemNode = JSONNode(value: item, path: "\(node.path)[\(index)]", file: node.file)
             let a: String, b: String
-            if item.value is String {
-                let line = try item.string()
+            if let line = item as? String {
                 if line.hasPrefix("#version") { continue }
                 let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-                guard parts.count == 2 else { throw item.error("a merge must be two tokens separated by one space") }
+                guard parts.count == 2 else { throw itemNode.error("a merge must be two tokens separated by one space") }
                 a = String(parts[0])
                 b = String(parts[1])
+            } else if let parts = item as? [Any], parts.count == 2, let first = parts[0] as? String, let second = parts[1] as? String {
+                a = first
+                b = second
             } else {
-                let parts = try item.array()
-                guard parts.count == 2 else { throw item.error("a merge must be a pair of tokens") }
-                a = try parts[0].string()
-                b = try parts[1].string()
+                throw itemNode.error("a merge must be \"a b\" or [\"a\", \"b\"]")
             }
-            guard let left = vocab.lookup(a.utf8) else { throw item.error("merge token \"\(a)\" is not in the vocabulary") }
-            guard let right = vocab.lookup(b.utf8) else { throw item.error("merge token \"\(b)\" is not in the vocabulary") }
+            guard let left = vocab.lookup(a.utf8) else { throw itemNode.error("merge token \"\(a)\" is not in the vocabulary") }
+            guard let right = vocab.lookup(b.utf8) else { throw itemNode.error("merge token \"\(b)\" is not in the vocabulary") }
             let merged = Array(a.utf8) + Array(b.utf8).dropFirst(prefixLength)
             guard let id = vocab.lookup(merged) else {
-                throw item.error("merged token \"\(String(decoding: merged, as: UTF8.self))\" is not in the vocabulary")
+                throw itemNode.error("merged token \"\(String(decoding: merged, as: UTF8.self))\" is not in the vocabulary")
             }
             table.set(left, right, rank << 32 | UInt64(UInt32(bitPattern: id)))
             rank += 1
@@ -127,7 +134,7 @@ struct HFBPEModel {
     }
 
     /// Appends the ids of one pre-tokenized word (valid UTF-8).
-    func tokenize(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [TokenID]) {
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, quadraticReference: Bool = false, into ids: inout [TokenID]) {
         let n = word.count
         guard let base = word.baseAddress, n > 0 else { return }
         if ignoreMerges, let id = vocab.lookup(base, n) {
@@ -180,12 +187,33 @@ struct HFBPEModel {
         if let unk = pendingUnknown { add(unk.id, unk.length) }
         guard !symbols.isEmpty else { return }
         symbols[symbols.count - 1].next = -1
+        if quadraticReference {
+            ids += mergeQuadratically(symbols.map(\.id))
+            return
+        }
         mergeAll(&symbols)
         var index: Int32 = 0
         while index >= 0 {
             ids.append(symbols[Int(index)].id)
             index = symbols[Int(index)].next
         }
+    }
+
+    /// The textbook loop: find the lowest-rank adjacent pair (leftmost on ties), merge it, rescan.
+    private func mergeQuadratically(_ start: [TokenID]) -> [TokenID] {
+        var ids = start
+        while ids.count > 1 {
+            var best: (rank: UInt64, position: Int, id: TokenID)? = nil
+            for p in 0..<(ids.count - 1) {
+                if let m = merges.get(ids[p], ids[p + 1]), best == nil || (m >> 32) < best!.rank {
+                    best = (m >> 32, p, TokenID(bitPattern: UInt32(m & 0xFFFF_FFFF)))
+                }
+            }
+            guard let merge = best else { break }
+            ids[merge.position] = merge.id
+            ids.remove(at: merge.position + 1)
+        }
+        return ids
     }
 
     /// tokenizers' `Word::merge_all`.

@@ -13,13 +13,19 @@ struct HFDecoder {
     }
 
     let steps: [Step]
+    /// With no decoder at all, tokenizers joins the tokens with spaces.
+    let joinsWithSpaces: Bool
 
-    init(steps: [Step]) { self.steps = steps }
+    init(steps: [Step]) {
+        self.steps = steps
+        joinsWithSpaces = false
+    }
 
     init(_ node: JSONNode) throws {
         var steps: [Step] = []
         try Self.flatten(node, into: &steps)
         self.steps = steps
+        joinsWithSpaces = node.isNull
     }
 
     private static func flatten(_ node: JSONNode, into steps: inout [Step]) throws {
@@ -97,6 +103,10 @@ struct HFDecoder {
                     isRawByte = true
                 }
             }
+        }
+        if joinsWithSpaces && state.decodedTokens > 0 {
+            bytes.append(0x20)
+            state.producedBytes += 1
         }
         bytes += text
         state.decodedTokens += 1

@@ -75,6 +75,16 @@ public final class HFTokenizer: Tokenizer {
     // MARK: Encoding
 
     public func encode(_ text: String, addBOS: Bool) -> [TokenID] {
+        encode(text, addBOS: addBOS, quadraticReference: false)
+    }
+
+    /// Encodes with a textbook O(n²) merge loop (rescan every pair, merge the best, repeat) instead of
+    /// the heap. Same ids; used as an independent oracle in tests and as the `duet bench tokenizer` baseline.
+    public func encodeWithQuadraticReference(_ text: String, addBOS: Bool) -> [TokenID] {
+        encode(text, addBOS: addBOS, quadraticReference: true)
+    }
+
+    func encode(_ text: String, addBOS: Bool, quadraticReference: Bool) -> [TokenID] {
         var ids: [TokenID] = []
         ids.reserveCapacity(text.utf8.count / 3 + 4)
         if addBOS { ids += postProcessor.prefix }
@@ -92,7 +102,9 @@ public final class HFTokenizer: Tokenizer {
                 for inner in pieces {
                     switch inner {
                     case let .token(id): ids.append(id)
-                    case let .text(segment): encodeSegment(Array(segment), atInputStart: atInputStart && segment.startIndex == 0, into: &ids)
+                    case let .text(segment):
+                        encodeSegment(Array(segment), atInputStart: atInputStart && segment.startIndex == 0,
+                                      quadraticReference: quadraticReference, into: &ids)
                     }
                 }
             }
@@ -102,11 +114,11 @@ public final class HFTokenizer: Tokenizer {
         return ids
     }
 
-    private func encodeSegment(_ bytes: [UInt8], atInputStart: Bool, into ids: inout [TokenID]) {
+    private func encodeSegment(_ bytes: [UInt8], atInputStart: Bool, quadraticReference: Bool, into ids: inout [TokenID]) {
         let word = HFPreTokenizer.Word(bytes: bytes, atInputStart: atInputStart)
         let words = preTokenizer?.apply([word]) ?? [word]
         for w in words {
-            w.bytes.withUnsafeBufferPointer { model.tokenize($0, into: &ids) }
+            w.bytes.withUnsafeBufferPointer { model.tokenize($0, quadraticReference: quadraticReference, into: &ids) }
         }
     }
 

@@ -19,8 +19,12 @@ struct JSONNode {
 
     func error(_ reason: String) -> TokenizerError { .malformedJSON(file: file, path: path, reason: reason) }
 
-    /// True when the value is absent or JSON null.
-    var isNull: Bool { value == nil || value is NSNull }
+    /// True when the value is absent or JSON null. (Checks the metatype: `value is NSNull` would bridge
+    /// a whole Swift dictionary to NSDictionary first, which dominated loading a 256k-token file.)
+    var isNull: Bool {
+        guard let value else { return true }
+        return type(of: value) is NSNull.Type
+    }
 
     subscript(key: String) -> JSONNode {
         JSONNode(value: (value as? [String: Any])?[key], path: "\(path).\(key)", file: file)
@@ -30,7 +34,7 @@ struct JSONNode {
 
     private var kind: String {
         switch value {
-        case nil, is NSNull: return "null"
+        case _ where isNull: return "null"
         case is String: return "a string"
         case is [Any]: return "an array"
         case is [String: Any]: return "an object"

@@ -1,5 +1,5 @@
 /// A binary min-heap ordered by `Element.<`: the BPE agendas (pop the best merge, push new
-/// neighbours) that keep encoding at O(n log n) per chunk.
+/// neighbours) that keep encoding at O(n log n) per chunk. Sifts move a hole instead of swapping.
 struct MinHeap<Element: Comparable> {
     private(set) var storage: [Element] = []
 
@@ -12,31 +12,35 @@ struct MinHeap<Element: Comparable> {
 
     mutating func push(_ element: Element) {
         storage.append(element)
-        var child = storage.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            if !(storage[child] < storage[parent]) { break }
-            storage.swapAt(child, parent)
-            child = parent
+        storage.withUnsafeMutableBufferPointer { heap in
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) >> 1
+                if !(element < heap[parent]) { break }
+                heap[child] = heap[parent]
+                child = parent
+            }
+            heap[child] = element
         }
     }
 
     mutating func pop() -> Element? {
         guard let last = storage.popLast() else { return nil }
-        guard !storage.isEmpty else { return last }
-        let top = storage[0]
-        storage[0] = last
-        var parent = 0
-        let n = storage.count
-        while true {
-            let left = 2 * parent + 1
-            if left >= n { break }
-            let right = left + 1
-            let child = right < n && storage[right] < storage[left] ? right : left
-            if !(storage[child] < storage[parent]) { break }
-            storage.swapAt(child, parent)
-            parent = child
+        if storage.isEmpty { return last }
+        return storage.withUnsafeMutableBufferPointer { heap -> Element in
+            let top = heap[0]
+            let n = heap.count
+            var hole = 0
+            while true {
+                var child = 2 * hole + 1
+                if child >= n { break }
+                if child + 1 < n && heap[child + 1] < heap[child] { child += 1 }
+                if !(heap[child] < last) { break }
+                heap[hole] = heap[child]
+                hole = child
+            }
+            heap[hole] = last
+            return top
         }
-        return top
     }
 }
