@@ -23,7 +23,8 @@ import Glibc
 public final class DuetStore: Sendable {
     /// How a store behaves; the defaults suit the TUI and the trainer.
     public struct Options: Sendable {
-        /// How long to wait for another process's write lock before failing with ``SessionsError/busy(path:)``.
+        /// How long a write waits for another process's lock before failing with ``SessionsError/busy(path:)``.
+        /// (Reads in WAL mode do not wait for writers; in the rare cases they must, GRDB waits up to 10 s.)
         public var busyTimeout: TimeInterval
         /// A `running`/`paused` run without a heartbeat for this long is reported as ``RunStatus/lost``.
         public var staleRunAfter: TimeInterval
@@ -103,7 +104,14 @@ public final class DuetStore: Sendable {
         let store = DuetStore(path: path, access: access, options: options, pool: pool)
         switch access {
         case .readWrite:
-            do { try Schema.migrate(pool, path: path, upTo: schemaVersion) } catch { throw SessionsError.wrap(error, path: path) }
+            do {
+                // fsync the WAL at every commit, so a finished reply or metrics batch survives power loss too.
+                // (GRDB sets NORMAL when it opens the pool; the pool has one writer connection, so this sticks.)
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                try Schema.migrate(pool, path: path, upTo: schemaVersion)
+            } catch {
+                throw SessionsError.wrap(error, path: path)
+            }
         case .readOnly:
             let found = try store.read { db in try Schema.checkCompatible(db, path: path); return try Schema.version(db) }
             if found < Schema.currentVersion {
@@ -156,10 +164,6 @@ public final class DuetStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(options.busyTimeout)
         configuration.label = "Duet"
-        configuration.prepareDatabase { db in
-            // fsync the WAL at every commit: a finished reply or metrics batch survives power loss too.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
-        }
         return configuration
     }
 
