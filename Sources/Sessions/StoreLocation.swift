@@ -35,6 +35,11 @@ public enum StoreLocation {
         return FileManager.default.homeDirectoryForCurrentUser.path
     }
 
+    /// Expands a leading `~/` with the home directory of `environment`.
+    public static func expandTilde(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        expandTilde(path, home: homeDirectory(environment: environment))
+    }
+
     static func expandTilde(_ path: String, home: String) -> String {
         if path == "~" { return home }
         if path.hasPrefix("~/") { return (home as NSString).appendingPathComponent(String(path.dropFirst(2))) }

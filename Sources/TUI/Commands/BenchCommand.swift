@@ -4,5 +4,5 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure the engine's speed on this machine.",
-        subcommands: [])
+        subcommands: [SessionsBenchCommand.self])
 }
