@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Sessions
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,14 +24,14 @@ struct Duet: AsyncParsableCommand {
             AdaptCommand.self,
             ConvertCommand.self,
             TokenizerCommand.self,
+            HistoryCommand.self,
+            RunsCommand.self,
             BenchCommand.self,
             VersionCommand.self,
+            DebugCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions
-
-    @Option(name: .long, help: "Database file for the terminal UI (default: $DUET_HOME/duet.sqlite).")
-    var db: String?
 
     mutating func run() async throws {
         global.apply()
@@ -40,7 +41,7 @@ struct Duet: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let environment = ProcessInfo.processInfo.environment
-        let paths = DuetPaths.resolve(environment: environment, database: db)
+        let paths = DuetPaths.resolve(environment: environment, database: global.db)
         do {
             let config = try ConfigFile.load(path: paths.config)
             let app = try TUIApp(paths: paths, config: config, environment: environment)
@@ -66,8 +67,25 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Compute threads for the engine and OpenBLAS (default: all cores).")
     var threads: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Database file (default: $DUET_HOME/duet.sqlite).",
+        discussion: "DUET_HOME defaults to $XDG_DATA_HOME/duet, else ~/.local/share/duet.",
+        valueName: "path"))
+    var db: String?
+
     /// Applies the options that configure the process (thread pools).
     func apply() {
         EngineThreads.configure(threads)
+    }
+
+    /// The database path: `--db`, else the default for this environment (see `StoreLocation`).
+    var databasePath: String {
+        guard let db, !db.isEmpty else { return StoreLocation.defaultDatabasePath() }
+        return StoreLocation.expandTilde(db)
+    }
+
+    /// Opens the database chosen by `--db` / `DUET_HOME`.
+    func openStore(access: DuetStore.Access = .readWrite) throws -> DuetStore {
+        try DuetStore.open(path: databasePath, access: access)
     }
 }

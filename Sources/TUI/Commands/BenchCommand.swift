@@ -8,6 +8,7 @@ struct BenchCommand: ParsableCommand {
             BenchKernelsCommand.self,
             BenchGenerateCommand.self,
             BenchTokenizerCommand.self,
+            SessionsBenchCommand.self,
             TUIBenchCommand.self,
         ])
 }
