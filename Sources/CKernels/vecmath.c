@@ -39,7 +39,17 @@ typedef int v16i __attribute__((ext_vector_type(16)));
 #define vmin(a, b) __builtin_elementwise_min((a), (b))
 #define vmax(a, b) __builtin_elementwise_max((a), (b))
 #define vabs(a) ((v16f)((v16i)(a) & 0x7fffffff))
-#define hsum(v) ({ v16f _h = (v); float _s = 0; for (int _j = 0; _j < 16; _j++) _s += _h[_j]; _s; })
+typedef float v8f __attribute__((ext_vector_type(8)));
+typedef float v4f __attribute__((ext_vector_type(4)));
+/* Sum of the 16 lanes as a tree (4 dependent adds, not 16). */
+#define hsum(v)                                                                                             \
+    ({                                                                                                      \
+        v16f _h = (v);                                                                                      \
+        v8f _a = __builtin_shufflevector(_h, _h, 0, 1, 2, 3, 4, 5, 6, 7) +                                 \
+                 __builtin_shufflevector(_h, _h, 8, 9, 10, 11, 12, 13, 14, 15);                            \
+        v4f _b = __builtin_shufflevector(_a, _a, 0, 1, 2, 3) + __builtin_shufflevector(_a, _a, 4, 5, 6, 7); \
+        (_b[0] + _b[2]) + (_b[1] + _b[3]);                                                                  \
+    })
 
 DK_INLINE float hmax_p(const v16f *v) {
     float m = (*v)[0];

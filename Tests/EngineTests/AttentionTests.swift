@@ -26,6 +26,8 @@ import Testing
         Case(name: "cross-attention T != S, batch 1 all padding", B: 2, T: 3, S: 7, H: 4, KV: 2, hd: 8, causal: false,
              keyValid: [true, true, true, true, false, true, false] + Array(repeating: false, count: 7), softCap: 50),
         Case(name: "chunk after a cache: offset 7, window 4", T: 2, S: 9, H: 4, KV: 1, window: 4, offset: 7),
+        Case(name: "head dim 40 (vector body + tail), 13 keys (key blocks + rest)", T: 3, S: 13, H: 4, KV: 2, hd: 40,
+             offset: 10, scale: 0.3, softCap: 50),
     ]
 
     static func visible(_ c: Case, b: Int, t: Int, s: Int) -> Bool {
@@ -178,7 +180,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [cases[0], cases[2], cases[3], cases[4], cases[5], cases[6], cases[7]])
+    @Test(arguments: [cases[0], cases[2], cases[3], cases[4], cases[5], cases[6], cases[7], cases[8]])
     func backwardMatchesFiniteDifferences(_ c: Case) {
         let x = Inputs(c, seed: 73)
         var rng = TestRandom(seed: 74)

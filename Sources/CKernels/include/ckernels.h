@@ -85,7 +85,7 @@ void dk_rmsnorm_backward_f32(const float *dy, const float *x, const float *w, fl
 /** scores[r*lds + s] = scale * (q[r*ldq : +n] . k[s*ldk : +n]) for r < nq, s < nk. */
 void dk_qk_scores_f32(const float *q, size_t ldq, size_t nq, const float *k, size_t ldk, size_t nk,
                       size_t n, float scale, float *scores, size_t lds);
-/** out[r*ldo : +n] += sum_s p[r*ldp + s] * v[s*ldv : +n] for r < nq (zero weights skipped). */
+/** out[r*ldo : +n] += sum_s p[r*ldp + s] * v[s*ldv : +n] for r < nq. */
 void dk_pv_accumulate_f32(const float *p, size_t ldp, size_t nq, const float *v, size_t ldv, size_t nk,
                           size_t n, float *out, size_t ldo);
 

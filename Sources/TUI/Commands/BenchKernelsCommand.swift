@@ -25,7 +25,9 @@ struct BenchKernelsCommand: ParsableCommand {
     func run() throws {
         global.apply()
         print("duet bench kernels: \(EngineThreads.count) threads, OpenBLAS \(BLASInfo.coreName), cpu: \(EngineInfo.cpuFeatures.joined(separator: " "))")
-        print("each figure: min / median / max over \(repeats) runs")
+        // Wall-clock timings: other processes competing for the cores lower every figure.
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+        print("each figure: min / median / max over \(repeats) runs (wall clock; load average \(load ?? "unknown"))")
         let table = BenchTable()
 
         // --- sgemm
@@ -80,20 +82,21 @@ struct BenchKernelsCommand: ParsableCommand {
         table.section("engine kernels")
         let heads = 8, kvHeads = 4, hd = 256
         let cacheLength = 4096
-        let q = Tensor(zeros: [512, heads * hd]), kv = Tensor(zeros: [cacheLength, kvHeads * hd]), out = Tensor(zeros: [512, heads * hd])
-        fill(q); fill(kv)
+        let q = Tensor(zeros: [512, heads * hd]), out = Tensor(zeros: [512, heads * hd])
+        let keys = Tensor(zeros: [cacheLength, kvHeads * hd]), values = Tensor(zeros: [cacheLength, kvHeads * hd])
+        fill(q); fill(keys); fill(values)
         let decodeShape = AttentionShape(batch: 1, queryLength: 1, keyLength: cacheLength, heads: heads, kvHeads: kvHeads, headDim: hd)
         let decodeMask = AttentionMask(causal: true, queryOffset: cacheLength - 1)
         let decodeBytes = Double(2 * cacheLength * kvHeads * hd * 4)
         let decode = times {
-            Attention.forward(q: q.f32, k: kv.f32, v: kv.f32, shape: decodeShape, mask: decodeMask, scale: 0.0625,
+            Attention.forward(q: q.f32, k: keys.f32, v: values.f32, shape: decodeShape, mask: decodeMask, scale: 0.0625,
                               softCap: 50, probs: nil, into: out.f32)
         }
         table.row("attention decode S=4096 (8 heads, 4 kv, hd 256) K+V read", unit: "GB/s", decode.map { decodeBytes / 1e9 / $0 })
         let prefillShape = AttentionShape(batch: 1, queryLength: 512, keyLength: 512, heads: heads, kvHeads: kvHeads, headDim: hd)
         let prefillFlops = 4 * Double(heads * hd) * 512 * 513 / 2 / 1e9 // causal: q.k and P.v over the visible half
         table.row("attention prefill causal T=S=512 (visible FLOPs)", unit: "GFLOP/s", rates(work: prefillFlops) {
-            Attention.forward(q: q.f32, k: kv.f32, v: kv.f32, shape: prefillShape, mask: AttentionMask(causal: true),
+            Attention.forward(q: q.f32, k: keys.f32, v: values.f32, shape: prefillShape, mask: AttentionMask(causal: true),
                               scale: 0.0625, softCap: 50, probs: nil, into: out.f32)
         })
         let n = 128 * 9216
