@@ -1,3 +1,4 @@
+import CBLAS
 import CKernels
 
 /// Dense layers without bias, the only kind Gemma has: `y[T, out] = x[T, in] · Wᵀ` with `W` stored
@@ -16,6 +17,12 @@ public enum Linear {
         let outF = w.shape[0], inF = w.shape[1]
         if rows == 0 || outF == 0 { return }
         switch w.dtype {
+        case .f32 where rows <= gemvRowLimit:
+            // sgemm with M = 1 runs far below bandwidth in OpenBLAS; sgemv streams W once per row.
+            for r in 0..<rows {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outF), Int32(inF), 1, w.f32, Int32(inF),
+                            x + r * inF, 1, accumulate ? 1 : 0, y + r * outF, 1)
+            }
         case .f32:
             sgemm(.none, .transposed, m: rows, n: outF, k: inF, a: x, lda: inF, b: w.f32, ldb: inF,
                   beta: accumulate ? 1 : 0, c: y, ldc: outF)

@@ -74,8 +74,8 @@ struct BenchKernelsCommand: ParsableCommand {
             table.row("\(name) compute", unit: "GFLOP/s", seconds.map { 2 * Double(outF * inF) / 1e9 / $0 })
             let gbs = seconds.map { Double(w.byteCount) / 1e9 / $0 }
             table.row("\(name) weight stream", unit: "GB/s", gbs)
-            table.note(String(format: "%@ median weight stream / median %d-thread read bandwidth = %.2f",
-                              name, threads, median(gbs) / median(allThreads)))
+            table.note("\(name) median weight stream / median \(threads)-thread read bandwidth = "
+                       + String(format: "%.2f", median(gbs) / median(allThreads)))
         }
 
         // --- engine kernels

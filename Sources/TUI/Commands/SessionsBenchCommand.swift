@@ -71,7 +71,7 @@ struct SessionsBenchCommand: ParsableCommand {
     // MARK: - Search
 
     func benchSearch(_ store: DuetStore) throws {
-        var text = SyntheticText(seed: 42)
+        var text = ZipfText(seed: 42)
         let perSession = 100
         let sessions = max(1, messages / perSession)
         print("\nfull-text search")
@@ -90,7 +90,7 @@ struct SessionsBenchCommand: ParsableCommand {
         let total = sessions * perSession
         print("  indexed \(total) messages in \(sessions) sessions: \(String(format: "%.1f", importSeconds)) s, \(Int(Double(total) / importSeconds)) messages/s")
 
-        let common = SyntheticText.word(rank: 0), medium = SyntheticText.word(rank: 200), other = SyntheticText.word(rank: 60)
+        let common = ZipfText.word(rank: 0), medium = ZipfText.word(rank: 200), other = ZipfText.word(rank: 60)
         let queries: [(label: String, fts: String, like: [String])] = [
             ("rare word (10 messages)", "zyzzyva", ["zyzzyva"]),
             ("medium word (rank 200)", medium, [medium]),
@@ -135,7 +135,7 @@ struct SessionsBenchCommand: ParsableCommand {
 
 /// Deterministic pseudo-English: words of a 20,000-word vocabulary drawn with a Zipf-like law
 /// (rank r with probability ~ 1/(r+1)), as in natural text.
-struct SyntheticText {
+struct ZipfText {
     private var state: UInt64
     static let vocabularySize = 20_000
     private static let syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "vo", "pe", "da", "xi", "ru", "zo", "fe", "gu", "ba"]

@@ -33,30 +33,3 @@ enum JSONText {
     static func list(_ strings: [String]) -> String { "[" + strings.map(quote).joined(separator: ", ") + "]" }
 }
 
-/// Writes files atomically: a temporary file in the same directory, fsync, then rename over the target.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw TokenizerError.unreadable(file: temporary.path, reason: "cannot create (\(String(cString: strerror(errno))))") }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 { if errno == EINTR { continue }; ok = false; break }
-                offset += written
-            }
-        }
-        if fsync(fd) != 0 { ok = false }
-        close(fd)
-        guard ok, rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw TokenizerError.unreadable(file: url.path, reason: "cannot write (\(reason))")
-        }
-        let dirFD = open(directory.path, O_RDONLY)
-        if dirFD >= 0 { fsync(dirFD); close(dirFD) }
-    }
-}
