@@ -5,7 +5,7 @@ import Foundation
 /// Tolerant of the variants real files carry (`rope_theta` or `rope_parameters.rope_theta`,
 /// `hidden_act` or `hidden_activation`, `layer_types` given or derived, `eos_token_id` an id or a
 /// list, soft-caps and `sliding_window` null, `torch_dtype` or `dtype`); absent fields take
-/// transformers' defaults, except `head_dim` (hidden/heads) and `query_pre_attn_scalar` (head_dim).
+/// transformers' defaults (`head_dim` and `query_pre_attn_scalar` 256, as `Gemma2Config`).
 /// Strict about what changes the computation: unknown `model_type`, a `layer_types` list of the
 /// wrong length, heads not a multiple of KV heads, non-positive sizes, biases, RoPE scaling.
 public enum ModelConfigFile {
@@ -78,8 +78,8 @@ public enum ModelConfigFile {
         guard heads % kvHeads == 0 else {
             throw f.error("num_key_value_heads", "\(kvHeads) does not divide num_attention_heads (\(heads))")
         }
-        let headDim = try f.positiveInt("head_dim", default: hidden / heads)
-        let scalar = try f.positiveFloat("query_pre_attn_scalar", default: Float(headDim))
+        let headDim = try f.positiveInt("head_dim", default: 256)
+        let scalar = try f.positiveFloat("query_pre_attn_scalar", default: 256)
         let eps = try f.positiveFloat("rms_norm_eps", default: 1e-6)
         let maxPositions = try f.positiveInt("max_position_embeddings", default: 8192)
 

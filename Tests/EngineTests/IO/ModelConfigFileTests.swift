@@ -37,8 +37,8 @@ import Testing
     @Test func toleratedVariants() throws {
         let minimal = #"{"model_type":"gemma2","hidden_size":64,"num_attention_heads":4,"num_key_value_heads":2,"num_hidden_layers":3}"#
         let m = try gemma2(minimal)
-        #expect(m.headDim == 16)                       // head_dim absent -> hidden / heads
-        #expect(m.queryPreAttnScalar == 16)            // query_pre_attn_scalar absent -> head_dim
+        #expect(m.headDim == 256)                      // head_dim absent -> Gemma2Config's default
+        #expect(m.queryPreAttnScalar == 256)           // query_pre_attn_scalar absent -> 256, likewise
         #expect(m.layerTypes == [.sliding, .full, .sliding])
         #expect(m.attnLogitSoftcap == 50 && m.finalLogitSoftcap == 30)
         #expect(m.eosTokenIDs == [1] && m.slidingWindow == 4096 && m.ropeTheta == 10_000)
