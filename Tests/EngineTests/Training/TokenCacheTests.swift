@@ -45,17 +45,19 @@ import Testing
         let originalCache = try #require(original.cacheURL)
         #expect(originalCache.deletingLastPathComponent().path == dir.path)
 
-        // New contents (same size) with a new modification time.
+        // New contents of the same size (written now, after the cache).
         let a = data.appendingPathComponent("a.txt")
         let text = try String(contentsOf: a, encoding: .utf8)
         try DataTestSupport.write(String(text.reversed()), to: a)
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 10)], ofItemAtPath: a.path)
         let edited = try TrainingData(path: data, tokenizer: Self.tokenizer, options: options)
         #expect(!edited.reusedCache && edited.cacheURL != originalCache)
         #expect(TrainingDataTests.epoch(edited) != TrainingDataTests.epoch(original))
+        // The cache of the old contents is gone; only the new one is left.
+        #expect(try Self.caches(in: dir) == [edited.cacheURL!.lastPathComponent])
 
-        // Only the modification time changes: still rebuilt (the contents might have changed).
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 20)], ofItemAtPath: a.path)
+        // Only the modification time changes (here: back in time): still rebuilt, as the contents might
+        // have changed; the newer caches are kept, as they are not older than the data.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -1000)], ofItemAtPath: a.path)
         #expect(try !TrainingData(path: data, tokenizer: Self.tokenizer, options: options).reusedCache)
 
         // A new file in the directory.
@@ -67,6 +69,8 @@ import Testing
         #expect(!viaSentencePiece.reusedCache)
         #expect(try TrainingData(path: data, tokenizer: TokenizerFixtures.sentencePiece, options: options).reusedCache)
         #expect(try TrainingData(path: data, tokenizer: Self.tokenizer, options: options).reusedCache)
+        // Adding b.md made the caches before it stale; the two tokenizers' caches since then remain.
+        #expect(try Self.caches(in: dir).count == 2)
     }
 
     @Test func fingerprintSeesTokenizerFilesAndBehaviour() throws {

@@ -55,6 +55,22 @@ struct DataSource {
         root.deletingLastPathComponent().appendingPathComponent(root.lastPathComponent + ".duet-tokens-" + key + ".bin")
     }
 
+    /// Deletes caches of this data (`NAME.duet-tokens-*.bin` beside it, other than `current`) that
+    /// are older than the newest data file: they were made from data that has changed since. Caches
+    /// made after the last change (for another tokenizer, say) stay. Best effort.
+    func removeStaleCaches(keeping current: URL) {
+        guard let newest = files.map(\.modified).max() else { return }
+        let directory = root.deletingLastPathComponent()
+        let prefix = root.lastPathComponent + ".duet-tokens-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".bin") && name != current.lastPathComponent {
+            let url = directory.appendingPathComponent(name)
+            if let made = try? Self.file(url, relativePath: name, format: .text).modified, made < newest {
+                try? AtomicFile.remove(url)
+            }
+        }
+    }
+
     /// Names, sizes and modification times of every file.
     func combine(into hasher: inout StableHasher) {
         hasher.combine(isDirectory)
