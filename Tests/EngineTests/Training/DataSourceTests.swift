@@ -82,6 +82,8 @@ import Testing
         for name in ["b.txt", "a/z.md", "a/y.jsonl", "c.csv", ".hidden.txt", ".git/x.txt", "A.TXT"] {
             try DataTestSupport.write("x", to: dir.appendingPathComponent(name))
         }
+        // A link back up the tree is not followed twice.
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("a/loop"), withDestinationURL: dir)
         let source = try DataSource(path: dir)
         #expect(source.files.map(\.relativePath) == ["A.TXT", "a/y.jsonl", "a/z.md", "b.txt"])
         #expect(source.files.map(\.format) == [.text, .jsonl, .text, .text])

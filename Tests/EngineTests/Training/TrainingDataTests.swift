@@ -132,6 +132,16 @@ import Testing
         }
     }
 
+    @Test func optionsRoundTripThroughJSON() throws {
+        let options = DataOptions(objective: .ul2, encoderDecoder: true, batchSize: 3, sequenceLength: 256, targetLength: 128,
+                                  prefixSplit: .random(min: 0.25, max: 0.75), ul2: .original, packing: false,
+                                  validationFraction: 0.1, seed: 12)
+        let decoded = try JSONDecoder().decode(DataOptions.self, from: JSONEncoder().encode(options))
+        #expect(decoded == options)
+        #expect(DataOptions().ul2 == .t5Gemma2 && DataOptions().prefixSplit == .half && DataOptions().packing)
+        #expect(UL2Mixture.t5Gemma2.denoisers.map(\.weight) == [1, 1, 1, 1, 4])
+    }
+
     @Test func validationHoldsOutDocumentsBySeed() throws {
         let split = TrainingData.split(documents: 100, fraction: 0.1, seed: 1)
         #expect(split.validation.count == 10 && split.train.count == 90)

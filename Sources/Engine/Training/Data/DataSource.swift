@@ -42,7 +42,8 @@ struct DataSource {
             return
         }
         var found: [File] = []
-        try Self.walk(root, relative: "", into: &found)
+        var visited: Set<String> = []
+        try Self.walk(root, relative: "", into: &found, visited: &visited)
         files = found.sorted { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         guard !files.isEmpty else {
             throw DataError.noDocuments(path: root.path, reason: "the directory has no .txt, .md or .jsonl files")
@@ -83,7 +84,9 @@ struct DataSource {
         }
     }
 
-    private static func walk(_ directory: URL, relative: String, into found: inout [File]) throws {
+    private static func walk(_ directory: URL, relative: String, into found: inout [File], visited: inout Set<String>) throws {
+        // A symbolic link back up the tree would otherwise recurse forever.
+        guard visited.insert(directory.resolvingSymlinksInPath().path).inserted else { return }
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
             throw DataError.unreadable(path: directory.path, reason: error.localizedDescription)
@@ -94,7 +97,7 @@ struct DataSource {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
             if isDir.boolValue {
-                try walk(url, relative: rel, into: &found)
+                try walk(url, relative: rel, into: &found, visited: &visited)
                 continue
             }
             switch url.pathExtension.lowercased() {
