@@ -7,9 +7,9 @@ import Testing
 @Suite struct TrainingDataTests {
     static let tokenizer = DataTestSupport.tokenizer
 
-    /// A directory with a JSONL of text documents, a text file with several documents and a long
-    /// markdown file (several blocks), or JSONL conversations for sft.
-    static func corpus(in dir: URL, conversations: Bool = false) throws -> URL {
+    /// A directory with a JSONL of text documents, a text file with several documents and a markdown
+    /// file (several blocks with 1800 sentences), or JSONL conversations for sft.
+    static func corpus(in dir: URL, conversations: Bool = false, bookSentences: Int = 400) throws -> URL {
         let data = dir.appendingPathComponent("corpus")
         if conversations {
             try DataTestSupport.write(DataTestSupport.chatJSONL(conversations: 30, seed: 1), to: data.appendingPathComponent("chat.jsonl"))
@@ -18,7 +18,7 @@ import Testing
                                       to: data.appendingPathComponent("docs.jsonl"))
             let stories = (0..<5).map { DataTestSupport.sentences(3 + $0, seed: 50 + UInt64($0)) }.joined(separator: "\n<|endoftext|>\n")
             try DataTestSupport.write(stories, to: data.appendingPathComponent("notes/stories.txt"))
-            try DataTestSupport.write(DataTestSupport.sentences(1800, seed: 99), to: data.appendingPathComponent("book.md"))
+            try DataTestSupport.write(DataTestSupport.sentences(bookSentences, seed: 99), to: data.appendingPathComponent("book.md"))
         }
         return data
     }
@@ -77,8 +77,9 @@ import Testing
         let dir = try DataTestSupport.temporaryDirectory()
         defer { DataTestSupport.cleanup(dir) }
         for packing in [true, false] {
-            let data = try TrainingData(path: try Self.corpus(in: dir), tokenizer: Self.tokenizer,
+            let data = try TrainingData(path: try Self.corpus(in: dir, bookSentences: 1800), tokenizer: Self.tokenizer,
                                         options: DataOptions(objective: .clm, batchSize: 3, sequenceLength: 32, packing: packing))
+            #expect(data.corpus.documentCount >= 30 + 5 + 2)   // the book is cut into blocks
             let ends = data.trainDocuments.filter { data.corpus.endsDocument($0) }.count
             let learnt = Self.epoch(data).reduce(0) { $0 + $1.targetTokenCount }
             // Each block's first token is only context unless a <bos> precedes it.
