@@ -7,8 +7,13 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchKernelsCommand.self,
             BenchGenerateCommand.self,
+        subcommands: [
+            BenchKernelsCommand.self,
+            BenchGenerateCommand.self,
             BenchTokenizerCommand.self,
+            BenchDataCommand.self,
             SessionsBenchCommand.self,
             TUIBenchCommand.self,
+        ])
         ])
 }
