@@ -7,13 +7,9 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchKernelsCommand.self,
             BenchGenerateCommand.self,
-        subcommands: [
-            BenchKernelsCommand.self,
-            BenchGenerateCommand.self,
             BenchTokenizerCommand.self,
             BenchDataCommand.self,
             SessionsBenchCommand.self,
             TUIBenchCommand.self,
-        ])
         ])
 }
