@@ -17,6 +17,7 @@ struct Duet: AsyncParsableCommand {
         subcommands: [
             GenerateCommand.self,
             ScoreCommand.self,
+            EncodeCommand.self,
             TokenizeCommand.self,
             DetokenizeCommand.self,
             InspectCommand.self,

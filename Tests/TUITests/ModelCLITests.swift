@@ -1,0 +1,94 @@
+import Engine
+import Foundation
+import Testing
+
+/// The `duet score` / `duet generate` / `duet encode` contract other tools rely on, run on the
+/// golden models (tiny random HF models whose outputs transformers computed).
+@Suite struct ModelCLITests {
+    static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/models")
+
+    struct Golden {
+        let directory: URL
+        let json: [String: Any]
+        init(_ name: String) throws {
+            directory = ModelCLITests.models.appendingPathComponent(name)
+            json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("golden.json"))) as? [String: Any])
+        }
+        var firstSequence: [Int] {
+            let ids = (json["input_ids"] as? [[Int]])?[0] ?? []
+            let mask = (json["attention_mask"] as? [[Int]])?[0] ?? []
+            return Array(ids.prefix(mask.reduce(0, +)))
+        }
+        func greedy(_ key: String) -> [Int] { (json["greedy"] as? [String: Any])?[key] as? [Int] ?? [] }
+        func logits() throws -> Tensor { try SafeTensorsFile(url: directory.appendingPathComponent("golden.safetensors")).tensor("logits") }
+    }
+
+    func jsonObject(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func scoreWritesHuggingFaceLogitsAndReportsTheLoss() throws {
+        let golden = try Golden("gemma2-gqa")
+        let ids = golden.firstSequence
+        let dir = TemporaryDirectory()
+        let npy = dir.file("logits.npy")
+        let out = try runDuet(["score", "--model", golden.directory.path, "--input-ids", ids.map(String.init).joined(separator: ","),
+                               "--logits-out", npy, "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let result = try jsonObject(out.stdout)
+        #expect(result["tokens"] as? Int == ids.count)
+        let logprobs = try #require(result["logprobs"] as? [Double])
+        #expect(logprobs.count == ids.count - 1)
+        let loss = try #require(result["loss"] as? Double)
+        #expect(abs(loss + logprobs.reduce(0, +) / Double(logprobs.count)) < 1e-9)
+        let written = try NPY.read(URL(fileURLWithPath: npy))
+        let v = written.shape[1]
+        #expect(written.shape == [ids.count, v])
+        let expected = try golden.logits().toArray(), mine = written.toArray()
+        let worst = zip(mine, expected.prefix(mine.count)).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 2e-4, "max |logit difference| \(worst)")
+    }
+
+    @Test(arguments: [("gemma2-mha", "prompt"), ("t5gemma-unbalanced", "input_ids")])
+    func generateJSONGivesTheGreedyTokensTransformersGives(_ name: String, _ promptKey: String) throws {
+        let golden = try Golden(name)
+        let prompt = golden.greedy(promptKey), expected = golden.greedy("tokens")
+        let out = try runDuet(["generate", "--model", golden.directory.path, "--prompt-ids", prompt.map(String.init).joined(separator: ","),
+                               "--max-tokens", "32", "--ignore-eos", "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let result = try jsonObject(out.stdout)
+        #expect(result["ids"] as? [Int] == expected)
+        let stats = try #require(result["stats"] as? [String: Any])
+        #expect(stats["generated_tokens"] as? Int == 32)
+        #expect(stats["stop_reason"] as? String == "max_tokens")
+        if name.hasPrefix("t5gemma") { #expect(stats["encoder_tokens"] as? Int == prompt.count) }
+    }
+
+    @Test func encodeWritesTheEncoderHiddenStates() throws {
+        let golden = try Golden("t5gemma-balanced")
+        let ids = golden.firstSequence
+        let dir = TemporaryDirectory()
+        let npy = dir.file("hidden.npy")
+        let out = try runDuet(["encode", "--model", golden.directory.path, "--input-ids", ids.map(String.init).joined(separator: ","), "--out", npy])
+        #expect(out.status == 0, "\(out.stderr)")
+        let hidden = try NPY.read(URL(fileURLWithPath: npy))
+        let expected = try SafeTensorsFile(url: golden.directory.appendingPathComponent("golden.safetensors")).tensor("encoder_hidden").toArray()
+        let mine = hidden.toArray()
+        #expect(hidden.shape[0] == ids.count)
+        let worst = zip(mine, expected.prefix(mine.count)).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 2e-4)
+    }
+
+    @Test func badInputsGiveClearErrors() throws {
+        let model = try Golden("gemma2-gqa").directory.path
+        let outOfRange = try runDuet(["score", "--model", model, "--input-ids", "2,5000"])
+        #expect(outOfRange.status != 0 && outOfRange.stderr.contains("outside the vocabulary"))
+        let notIDs = try runDuet(["generate", "--model", model, "--prompt-ids", "2,x"])
+        #expect(notIDs.status != 0 && notIDs.stderr.contains("is not a token id"))
+        let missing = try runDuet(["generate", "--model", "/nonexistent/model", "--prompt-ids", "2"])
+        #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/model"))
+        let noTokenizer = try runDuet(["generate", "--model", model, "--prompt", "hello"])
+        #expect(noTokenizer.status != 0 && noTokenizer.stderr.contains("no tokenizer"))
+    }
+}
