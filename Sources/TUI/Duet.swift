@@ -14,6 +14,8 @@ struct Duet: AsyncParsableCommand {
             InspectCommand.self,
             InitCommand.self,
             AdaptCommand.self,
+            DataCommand.self,
+            EvalCommand.self,
             ConvertCommand.self,
             BenchCommand.self,
             VersionCommand.self,
