@@ -41,7 +41,7 @@ struct DataSynthCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("  \(line)\n".utf8))
             }
         } catch {
-            throw CleanExit.message("duet: data synth failed: \(error)")
+            throw CommandFailure("data synth failed: \(error)")
         }
         let seconds = Date().timeIntervalSince(start)
         let total = report.files.reduce(0) { $0 + $1.bytes }

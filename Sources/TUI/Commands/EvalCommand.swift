@@ -36,19 +36,23 @@ struct EvalTasksCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let loaded = try openModel(model)
+        let modelURL = URL(fileURLWithPath: (model as NSString).expandingTildeInPath)
+        let loaded: LoadedModel
+        do { loaded = try ModelLoader.load(directory: modelURL) } catch {
+            throw CommandFailure("cannot open model \(modelURL.path): \(error)")
+        }
         let url = URL(fileURLWithPath: (eval as NSString).expandingTildeInPath)
         let report: TaskEvaluationReport
         do {
             report = try TaskEvaluation.run(model: loaded, evalFile: url, limitPerTask: limitPerTask,
                                             maxTokens: maxTokens) { _, index, total in
-                if !json && (index + 1) % 10 == 0 || index + 1 == total {
+                if !json && ((index + 1) % 10 == 0 || index + 1 == total) {
                     FileHandle.standardError.write(Data("\r  \(index + 1)/\(total)".utf8))
                     if index + 1 == total { FileHandle.standardError.write(Data("\n".utf8)) }
                 }
             }
         } catch {
-            throw CleanExit.message("duet: eval tasks failed: \(error)")
+            throw CommandFailure("eval tasks failed: \(error)")
         }
         if json {
             print(JSONWriter.string(report.json, indent: nil))
