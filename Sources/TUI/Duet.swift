@@ -23,6 +23,8 @@ struct Duet: AsyncParsableCommand {
             InspectCommand.self,
             InitCommand.self,
             AdaptCommand.self,
+            DataCommand.self,
+            EvalCommand.self,
             ConvertCommand.self,
             TokenizerCommand.self,
             HistoryCommand.self,

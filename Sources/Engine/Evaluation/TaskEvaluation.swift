@@ -1,0 +1,119 @@
+import Foundation
+
+/// One scored evaluation item.
+public struct EvalOutcome: Sendable {
+    public var item: EvalItem
+    public var reply: String
+    public var correct: Bool
+}
+
+/// Accuracy on one task type.
+public struct TaskScore: Sendable, Equatable {
+    public var task: String
+    public var n: Int
+    public var correct: Int
+    public var accuracy: Double { n == 0 ? 0 : Double(correct) / Double(n) }
+}
+
+/// Runs held-out evaluation sets (eval.jsonl) and scores each reply with `TaskChecker`.
+public enum TaskEvaluation {
+    /// Evaluates `model` on `evalFile`: greedy decoding of at most `maxTokens` per reply, the first
+    /// `limitPerTask` items of each task (all if nil). `onItem` sees each outcome with its index and the total.
+    public static func run(model: LoadedModel, evalFile: URL, limitPerTask: Int? = nil, maxTokens: Int = 64,
+                           onItem: ((EvalOutcome, Int, Int) -> Void)? = nil) throws -> TaskEvaluationReport {
+        let items = try EvalItem.load(from: evalFile)
+        let responder = try ModelResponder(model: model, maxTokens: maxTokens)
+        return try run(items: items, limitPerTask: limitPerTask, onItem: onItem) { try responder.reply(to: $0.messages).text }
+    }
+
+    /// Scores the replies `respond` gives to `items` (the first `limitPerTask` of each task).
+    public static func run(items: [EvalItem], limitPerTask: Int? = nil, onItem: ((EvalOutcome, Int, Int) -> Void)? = nil,
+                           respond: (EvalItem) throws -> String) throws -> TaskEvaluationReport {
+        let chosen = try select(items, limitPerTask: limitPerTask)
+        var outcomes: [EvalOutcome] = []
+        outcomes.reserveCapacity(chosen.count)
+        for (index, item) in chosen.enumerated() {
+            let reply = try respond(item)
+            let outcome = EvalOutcome(item: item, reply: reply,
+                                      correct: TaskChecker.isCorrect(reply: reply, answer: item.answer, check: item.check))
+            outcomes.append(outcome)
+            onItem?(outcome, index, chosen.count)
+        }
+        return TaskEvaluationReport(outcomes: outcomes)
+    }
+
+    /// The first `limitPerTask` items of each task, in file order.
+    public static func select(_ items: [EvalItem], limitPerTask: Int?) throws -> [EvalItem] {
+        guard let limit = limitPerTask else { return items }
+        guard limit > 0 else { throw TaskEvaluationError.invalidLimit(limit) }
+        var taken: [String: Int] = [:]
+        return items.filter { item in
+            let n = taken[item.task, default: 0]
+            taken[item.task] = n + 1
+            return n < limit
+        }
+    }
+}
+
+/// Per-task accuracy of an evaluation run, with the overall figures.
+public struct TaskEvaluationReport: Sendable {
+    public var outcomes: [EvalOutcome]
+    /// One score per task, in order of first appearance in the evaluation file.
+    public var scores: [TaskScore]
+
+    public init(outcomes: [EvalOutcome]) {
+        self.outcomes = outcomes
+        var scores: [TaskScore] = []
+        var index: [String: Int] = [:]
+        for o in outcomes {
+            let i = index[o.item.task] ?? {
+                scores.append(TaskScore(task: o.item.task, n: 0, correct: 0))
+                index[o.item.task] = scores.count - 1
+                return scores.count - 1
+            }()
+            scores[i].n += 1
+            if o.correct { scores[i].correct += 1 }
+        }
+        self.scores = scores
+    }
+
+    /// All items pooled.
+    public var overall: TaskScore {
+        TaskScore(task: "overall", n: outcomes.count, correct: outcomes.filter(\.correct).count)
+    }
+
+    /// The mean of the per-task accuracies (every task counts the same).
+    public var macroAccuracy: Double {
+        scores.isEmpty ? 0 : scores.map(\.accuracy).reduce(0, +) / Double(scores.count)
+    }
+
+    /// A plain-text table: task, n, correct, accuracy; then overall and the macro average.
+    public var table: String {
+        let width = max(13, (scores.map(\.task.count).max() ?? 0) + 2)
+        func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, w - s.count))
+            return right ? fill + s : s + fill
+        }
+        func row(_ s: TaskScore) -> String {
+            pad(s.task, width) + pad(String(s.n), 6, right: true) + pad(String(s.correct), 9, right: true)
+                + pad(String(format: "%.1f%%", s.accuracy * 100), 10, right: true)
+        }
+        var lines = [pad("task", width) + pad("n", 6, right: true) + pad("correct", 9, right: true)
+                     + pad("accuracy", 10, right: true)]
+        lines += scores.map(row)
+        lines.append(String(repeating: "-", count: width + 25))
+        lines.append(row(overall))
+        lines.append(pad("macro average", width) + pad("", 15) + pad(String(format: "%.1f%%", macroAccuracy * 100), 10, right: true))
+        return lines.joined(separator: "\n")
+    }
+
+    /// `{"tasks": [{"task", "n", "correct", "accuracy"}...], "overall": {...}, "macro_accuracy": x}`.
+    public var json: JSONValue {
+        func score(_ s: TaskScore) -> JSONValue {
+            .object([("task", .string(s.task)), ("n", .int(s.n)), ("correct", .int(s.correct)),
+                     ("accuracy", .double(s.accuracy))])
+        }
+        return .object([("tasks", .array(scores.map(score))), ("overall", score(overall)),
+                        ("macro_accuracy", .double(macroAccuracy))])
+    }
+}

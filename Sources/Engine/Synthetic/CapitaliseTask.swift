@@ -1,0 +1,35 @@
+/// Changing case: a capital at the start of every word, all capitals, or all small letters.
+enum CapitaliseTask {
+    enum Mode: String, CaseIterable { case title, upper, lower }
+
+    static func make(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
+        let mode = rng.pick(Mode.allCases)
+        let base = rng.chance(50) ? Phrases.lowercaseWords(max: 5, &rng) : Phrases.lowercaseSentence(&rng)
+        let user: String, answer: String
+        switch mode {
+        case .title:
+            answer = TextTransforms.titleCase(base)
+            user = rng.pick(["Capitalise each word: \(base)", "Make the first letter of every word a capital: \(base)",
+                             "Write this with a capital at the start of each word: \(base)"])
+        case .upper:
+            answer = base.uppercased()
+            user = rng.pick(["Write this in capital letters: \(base)", "Write this in upper case: \(base)",
+                             "Make every letter a capital: \(base)"])
+        case .lower:
+            let input = rng.chance(50) ? base.uppercased() : TextTransforms.titleCase(base)
+            answer = base
+            user = rng.pick(["Write this in small letters: \(input)", "Write this in lower case: \(input)"])
+        }
+        var turns = [TaskTurn(user: user, answer: answer, check: .exact)]
+        if twoTurn {
+            if mode == .lower {
+                turns.append(TaskTurn(user: rng.pick(["Now capitalise each word.", "Now give every word a capital."]),
+                                      answer: TextTransforms.titleCase(base), check: .exact))
+            } else {
+                turns.append(TaskTurn(user: rng.pick(["Now write it all in small letters.", "Now write it in lower case."]),
+                                      answer: base, check: .exact))
+            }
+        }
+        return TaskInstance(task: .capitalise, turns: turns, key: "case \(mode.rawValue) \(base)")
+    }
+}

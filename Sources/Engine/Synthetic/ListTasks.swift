@@ -1,0 +1,103 @@
+/// The list operation tasks: sort, reverse and dedupe, over short lists of words, names or numbers.
+enum ListTasks {
+    /// What a list holds; sorting means alphabetical order for words and names, numeric for numbers.
+    enum Kind { case words, names, numbers }
+
+    /// 3 to 6 distinct items of one kind.
+    static func distinctItems(_ kind: Kind, names: inout NameGenerator, _ rng: inout SynthRandom) -> [String] {
+        let n = rng.int(in: 3...6)
+        switch kind {
+        case .words: return rng.sample(Lexicon.listWords, count: n)
+        case .names: return names.next(n, &rng)
+        case .numbers: return rng.sample(Array(0...99), count: n).map(String.init)
+        }
+    }
+
+    static func randomKind(_ rng: inout SynthRandom) -> Kind {
+        [Kind.words, .words, .names, .numbers, .numbers][rng.below(5)]
+    }
+
+    static func ascending(_ items: [String], _ kind: Kind) -> [String] {
+        kind == .numbers ? items.sorted { Int($0)! < Int($1)! } : TextTransforms.sortedAlphabetically(items)
+    }
+
+    /// A follow-up that sorts the previous answer.
+    static func sortFollowUp(_ items: [String], _ kind: Kind, _ rng: inout SynthRandom) -> TaskTurn {
+        let user = kind == .numbers
+            ? rng.pick(["Now sort it from smallest to largest.", "Now put the numbers in order, smallest first."])
+            : rng.pick(["Now sort it in alphabetical order.", "Now put it in alphabetical order."])
+        return TaskTurn(user: user, answer: TextTransforms.joinList(ascending(items, kind)), check: .list)
+    }
+
+    static func sort(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
+        let kind = randomKind(&rng)
+        let items = distinctItems(kind, names: &names, &rng)
+        let text = TextTransforms.joinList(items)
+        var sorted = ascending(items, kind)
+        let user: String
+        var mode = "ascending"
+        if kind == .numbers {
+            if rng.chance(35) {
+                mode = "descending"
+                sorted.reverse()
+                user = rng.pick(["Sort these numbers from largest to smallest: \(text)",
+                                 "Put these numbers in order, largest first: \(text)"])
+            } else {
+                user = rng.pick(["Sort these numbers from smallest to largest: \(text)",
+                                 "Put these numbers in order, smallest first: \(text)", "Sort: \(text)"])
+            }
+        } else {
+            user = rng.pick(["Sort these words in alphabetical order: \(text)", "Put these in alphabetical order: \(text)",
+                             "Sort alphabetically: \(text)", "Sort: \(text)"])
+        }
+        var turns = [TaskTurn(user: user, answer: TextTransforms.joinList(sorted), check: .list)]
+        if twoTurn {
+            turns.append(TaskTurn(user: rng.pick(["Now reverse that list.", "Now write it in reverse order."]),
+                                  answer: TextTransforms.joinList(sorted.reversed()), check: .list))
+        }
+        return TaskInstance(task: .sort, turns: turns, key: "sort \(mode) \(text)")
+    }
+
+    static func reverse(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
+        if rng.chance(30) {
+            let w = rng.chance(30) ? names.next(&rng) : rng.pick(Lexicon.listWords)
+            var turns = [TaskTurn(user: rng.pick(["Spell \(w) backwards.", "Reverse the letters of \(w).",
+                                                  "Write the word \(w) backwards."]),
+                                  answer: TextTransforms.reversedLetters(w), check: .exact)]
+            if twoTurn {
+                turns.append(TaskTurn(user: rng.pick(["Now spell it forwards again.", "Now turn it back."]),
+                                      answer: w, check: .exact))
+            }
+            return TaskInstance(task: .reverse, turns: turns, key: "letters \(w)")
+        }
+        let kind = randomKind(&rng)
+        let items = distinctItems(kind, names: &names, &rng)
+        let text = TextTransforms.joinList(items)
+        let reversed = Array(items.reversed())
+        var turns = [TaskTurn(user: rng.pick(["Reverse this list: \(text)", "Write these in reverse order: \(text)",
+                                              "Reverse the order: \(text)"]),
+                              answer: TextTransforms.joinList(reversed), check: .list)]
+        if twoTurn { turns.append(sortFollowUp(reversed, kind, &rng)) }
+        return TaskInstance(task: .reverse, turns: turns, key: "reverse \(text)")
+    }
+
+    static func dedupe(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
+        let kind = randomKind(&rng)
+        var pool = distinctItems(kind, names: &names, &rng)
+        pool = Array(pool.prefix(rng.int(in: 2...min(5, pool.count))))
+        // At least one repeat: every pool item once, plus 1 to 4 more, shuffled.
+        var items = pool + (0..<rng.int(in: 1...4)).map { _ in rng.pick(pool) }
+        items = rng.shuffled(items)
+        let text = TextTransforms.joinList(items)
+        let unique = TextTransforms.dedupe(items)
+        var turns = [TaskTurn(user: rng.pick(["Remove the repeated items from this list: \(text)",
+                                              "Remove duplicates, keeping the first of each: \(text)",
+                                              "List each item once, in order: \(text)"]),
+                              answer: TextTransforms.joinList(unique), check: .list)]
+        if twoTurn {
+            turns.append(TaskTurn(user: rng.pick(["How many items are left?", "How many items does that list have?"]),
+                                  answer: String(unique.count), check: .number))
+        }
+        return TaskInstance(task: .dedupe, turns: turns, key: "dedupe \(text)")
+    }
+}

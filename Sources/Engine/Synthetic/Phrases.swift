@@ -1,0 +1,38 @@
+/// Short texts for the copy, capitalise and cipher tasks.
+enum Phrases {
+    static let verbs = ["sat by", "ran to", "looked at", "walked to", "slept near", "jumped over"]
+
+    /// 2 to `maxWords` lowercase words of the lexicon ("red lamp moon").
+    static func lowercaseWords(max maxWords: Int, _ rng: inout SynthRandom) -> String {
+        (0..<rng.int(in: 2...maxWords)).map { _ in rng.pick(Lexicon.listWords) }.joined(separator: " ")
+    }
+
+    /// A short lowercase sentence without a period ("the brown fox sat by the lake").
+    static func lowercaseSentence(_ rng: inout SynthRandom) -> String {
+        "the \(rng.pick(Lexicon.colors)) \(rng.pick(Lexicon.animals).singular) \(rng.pick(verbs)) the \(rng.pick(Lexicon.outings))"
+    }
+
+    /// A sentence about a named person, with its period ("Lomi has 3 red cups.").
+    static func namedSentence(_ name: String, _ rng: inout SynthRandom) -> String {
+        let n = rng.int(in: 2...9)
+        return rng.pick([
+            "\(name) has \(n) \(rng.pick(Lexicon.colors)) \(rng.pick(Lexicon.objects).plural).",
+            "\(name) went to the \(rng.pick(Lexicon.outings)) on \(rng.pick(Lexicon.days)).",
+            "\(name) is \(Lexicon.article(for: rng.pick(Lexicon.jobs))) \(rng.pick(Lexicon.jobs)).",
+            "The \(rng.pick(Lexicon.animals).singular) of \(name) is \(rng.pick(Lexicon.colors)).",
+        ])
+    }
+
+    /// Any of the above, or a few names, or a short code of letters and digits.
+    static func any(names: inout NameGenerator, _ rng: inout SynthRandom) -> String {
+        switch rng.below(5) {
+        case 0: return lowercaseWords(max: 6, &rng)
+        case 1: return lowercaseSentence(&rng)
+        case 2: return namedSentence(names.next(&rng), &rng)
+        case 3: return names.next(rng.int(in: 2...3), &rng).joined(separator: " ")
+        default:
+            let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+            return String((0..<rng.int(in: 3...6)).map { _ in rng.pick(alphabet) })
+        }
+    }
+}

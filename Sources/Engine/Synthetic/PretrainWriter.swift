@@ -1,0 +1,87 @@
+/// The kinds of documents in pretrain.txt / valid.txt.
+public enum PretrainDocumentKind: String, Sendable, CaseIterable {
+    case story, description, facts, card, town
+    case workedExample = "worked_example"
+
+    /// Share of documents of each kind.
+    var weight: Int {
+        switch self {
+        case .story: 30
+        case .description: 20
+        case .facts: 10
+        case .card: 5
+        case .town: 5
+        case .workedExample: 30
+        }
+    }
+}
+
+/// Generates pretraining documents about one world: stories, descriptions, facts, record cards, towns
+/// and worked task examples. Documents are single paragraphs (lines separated by one newline);
+/// the files separate documents with a blank line.
+public struct PretrainWriter {
+    public private(set) var world: World
+    private var tasks: TaskGenerator
+
+    public init(world: World) {
+        self.world = world
+        tasks = TaskGenerator(split: world.split)
+    }
+
+    /// Starts recording every name the worked examples invent (see `TaskGenerator.issuedNames`).
+    public mutating func recordNames() { tasks.recordNames() }
+
+    /// Names invented by worked examples since `recordNames()`.
+    public var issuedNames: [String] { tasks.issuedNames }
+
+    /// A document of a random kind.
+    public mutating func document(_ rng: inout SynthRandom) -> (kind: PretrainDocumentKind, text: String) {
+        let kinds = PretrainDocumentKind.allCases
+        let kind = kinds[rng.weightedIndex(kinds.map(\.weight))]
+        return (kind, document(kind, &rng))
+    }
+
+    /// A document of `kind`, with no blank lines inside.
+    public mutating func document(_ kind: PretrainDocumentKind, _ rng: inout SynthRandom) -> String {
+        let people = world.people
+        switch kind {
+        case .story:
+            let hero = rng.pick(people)
+            var companion: Person? = nil
+            if rng.chance(65) {
+                let name = rng.chance(30) ? hero.sibling?.name ?? hero.friend : hero.friend
+                companion = world.person(named: name)
+            }
+            var stranger = rng.pick(people).name
+            if stranger == hero.name || stranger == companion?.name { stranger = rng.pick(people).name }
+            return StoryRenderer.story(hero: hero, companion: companion, stranger: stranger, &rng).text
+        case .description:
+            let p = rng.pick(people)
+            var passage = Passage()
+            let all = PersonAttribute.allCases.filter { $0 != .sibling || p.sibling != nil }
+            DescriptionRenderer.describe(p, attributes: rng.sample(all, count: rng.int(in: 4...all.count)),
+                                         into: &passage, &rng)
+            return passage.text
+        case .facts:
+            let group = (0..<rng.int(in: 1...3)).map { _ in rng.pick(people) }
+            return FactRenderer.factLines(about: group, perPerson: rng.int(in: 2...4), &rng)
+        case .card:
+            let p = rng.pick(people)
+            var passage = Passage()
+            FactRenderer.card(p, attributes: PersonAttribute.allCases, into: &passage, &rng)
+            return passage.text
+        case .town:
+            let town = rng.pick(world.towns)
+            var passage = Passage()
+            DescriptionRenderer.describe(town, into: &passage, &rng)
+            let residents = people.filter { $0.town == town.name }.prefix(4).map(\.name)
+            if !residents.isEmpty {
+                passage.say("\(TextTransforms.joinList(residents)) \(residents.count == 1 ? "lives" : "live") there.")
+            }
+            return passage.text
+        case .workedExample:
+            let instance = tasks.makeAny(twoTurnPercent: 20, &rng)
+            return WorkedExampleRenderer.render(instance, &rng)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/// Makes task instances of one `DataSplit`: names from that split only, and only problems whose
+/// content key falls in that split (a training generator never produces a held-out problem).
+public struct TaskGenerator {
+    public let split: DataSplit
+    private var names: NameGenerator
+
+    public init(split: DataSplit) {
+        self.split = split
+        names = NameGenerator(split: split)
+    }
+
+    /// A random instance of `task`, with a follow-up turn if `twoTurn`.
+    public mutating func make(_ task: TaskType, twoTurn: Bool, _ rng: inout SynthRandom) -> TaskInstance {
+        while true {
+            // Names only need to differ within one instance.
+            names.reset()
+            let instance = Self.draw(task, twoTurn: twoTurn, names: &names, &rng)
+            if DataSplit.of(taskKey: instance.key) == split { return instance }
+        }
+    }
+
+    /// A task drawn by `TaskType.weight`, then an instance of it (two turns with `twoTurnPercent`).
+    public mutating func makeAny(twoTurnPercent: Int, _ rng: inout SynthRandom) -> TaskInstance {
+        let task = TaskType.allCases[rng.weightedIndex(TaskType.allCases.map(\.weight))]
+        return make(task, twoTurn: rng.chance(twoTurnPercent), &rng)
+    }
+
+    /// Every name handed out since `recordNames()`, in first-use order.
+    public var issuedNames: [String] { names.issued }
+
+    /// Starts recording handed-out names in `issuedNames` (the data set writer records the held-out ones).
+    public mutating func recordNames() { names.recordsIssued = true }
+
+    static func draw(_ task: TaskType, twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
+        switch task {
+        case .arithmetic: ArithmeticTask.make(twoTurn: twoTurn, names: &names, &rng)
+        case .counting: CountingTask.make(twoTurn: twoTurn, names: &names, &rng)
+        case .sort: ListTasks.sort(twoTurn: twoTurn, names: &names, &rng)
+        case .reverse: ListTasks.reverse(twoTurn: twoTurn, names: &names, &rng)
+        case .dedupe: ListTasks.dedupe(twoTurn: twoTurn, names: &names, &rng)
+        case .copy: CopyTask.make(twoTurn: twoTurn, names: &names, &rng)
+        case .capitalise: CapitaliseTask.make(twoTurn: twoTurn, names: &names, &rng)
+        case .cipher: CipherTask.make(twoTurn: twoTurn, names: &names, &rng)
+        case .passageQA: PassageQATask.make(twoTurn: twoTurn, names: &names, &rng)
+        }
+    }
+}

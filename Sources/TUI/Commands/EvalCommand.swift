@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Engine
+
+/// `duet eval ...`: held-out evaluation of a model.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Evaluate a model on held-out tasks.",
+        subcommands: [EvalTasksCommand.self])
+}
+
+/// `duet eval tasks`: per-task accuracy on an eval.jsonl set (greedy decoding with the chat template).
+struct EvalTasksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks",
+        abstract: "Score a model's replies on an eval.jsonl file and print accuracy per task.",
+        discussion: """
+        Each item's chat is rendered with the Gemma chat template and answered greedily (decoder-only: the \
+        model continues the chat; encoder-decoder: the encoder reads it). Replies are scored by the item's \
+        check (exact, caseless, number, list). eval.jsonl files come from `duet data synth`.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Model directory (Hugging Face layout, with a tokenizer).") var model: String
+    @Option(help: "Evaluation file (eval.jsonl).") var eval: String
+    @Option(help: "Score only the first N items of each task.") var limitPerTask: Int?
+    @Option(help: "Maximum tokens per reply.") var maxTokens = 64
+    @Option(help: "Print up to N wrong replies after the table.") var showFailures = 0
+    @Flag(help: "Print one JSON object instead of the table.") var json = false
+
+    func validate() throws {
+        if let n = limitPerTask, n < 1 { throw ValidationError("--limit-per-task must be at least 1") }
+        if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+        if showFailures < 0 { throw ValidationError("--show-failures must not be negative") }
+    }
+
+    func run() throws {
+        global.apply()
+        let modelURL = URL(fileURLWithPath: (model as NSString).expandingTildeInPath)
+        let loaded: LoadedModel
+        do { loaded = try ModelLoader.load(directory: modelURL) } catch {
+            throw CommandFailure("cannot open model \(modelURL.path): \(error)")
+        }
+        let url = URL(fileURLWithPath: (eval as NSString).expandingTildeInPath)
+        let report: TaskEvaluationReport
+        do {
+            report = try TaskEvaluation.run(model: loaded, evalFile: url, limitPerTask: limitPerTask,
+                                            maxTokens: maxTokens) { _, index, total in
+                if !json && ((index + 1) % 10 == 0 || index + 1 == total) {
+                    FileHandle.standardError.write(Data("\r  \(index + 1)/\(total)".utf8))
+                    if index + 1 == total { FileHandle.standardError.write(Data("\n".utf8)) }
+                }
+            }
+        } catch {
+            throw CommandFailure("eval tasks failed: \(error)")
+        }
+        if json {
+            print(JSONWriter.string(report.json, indent: nil))
+            return
+        }
+        print(report.table)
+        for failure in report.outcomes.filter({ !$0.correct }).prefix(showFailures) {
+            let question = failure.item.messages.last?.content ?? ""
+            print("\n[\(failure.item.task)] \(question.replacingOccurrences(of: "\n", with: " / "))")
+            print("  expected: \(failure.item.answer)  (\(failure.item.check.rawValue))")
+            print("  reply:    \(failure.reply)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Engine
+import Foundation
+import Testing
+
+/// `duet data synth` and `duet eval tasks` run as a user runs them.
+@Suite struct DataEvalCLITests {
+    static let gemmaLikeTokenizer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/tokenizers/gemma-like").path
+
+    func temporaryPath() -> (String, () -> Void) {
+        let path = NSTemporaryDirectory() + "duet-data-cli-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
+        return (path, { try? FileManager.default.removeItem(atPath: path) })
+    }
+
+    @Test func synthThenEvaluateARandomModel() throws {
+        let (root, cleanup) = temporaryPath()
+        defer { cleanup() }
+        let data = root + "/data", model = root + "/model"
+        let synth = try runDuet(["data", "synth", "--out", data, "--size-mb", "0.05", "--seed", "9", "--eval-per-task", "3"])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        #expect(synth.stdout.contains("passage_qa"))
+        for name in ["pretrain.txt", "sft.jsonl", "valid.txt", "eval.jsonl", "README.md", "stats.json"] {
+            #expect(FileManager.default.fileExists(atPath: data + "/" + name), "missing \(name)")
+        }
+        let initialised = try runDuet(["init", "--arch", "gemma2", "--preset", "tiny", "--tokenizer", Self.gemmaLikeTokenizer,
+                                       "--dtype", "f32", "--out", model])
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+
+        let json = try runDuet(["eval", "tasks", "--model", model, "--eval", data + "/eval.jsonl", "--limit-per-task", "1",
+                                "--max-tokens", "3", "--json", "--threads", "1"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let report = try JSONParser.parse(Array(json.stdout.utf8))
+        #expect(report["overall"]?["n"] == .int(TaskType.allCases.count))
+        guard case let .array(tasks)? = report["tasks"] else { Issue.record("no tasks: \(json.stdout)"); return }
+        #expect(tasks.compactMap { if case let .string(t)? = $0["task"] { t } else { nil } } == TaskType.allCases.map(\.rawValue))
+
+        let table = try runDuet(["eval", "tasks", "--model", model, "--eval", data + "/eval.jsonl", "--limit-per-task", "1",
+                                 "--max-tokens", "2", "--show-failures", "1", "--threads", "1"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("accuracy") && table.stdout.contains("overall") && table.stdout.contains("arithmetic"))
+    }
+
+    @Test func badOptionsAreReported() throws {
+        let (root, cleanup) = temporaryPath()
+        defer { cleanup() }
+        let synth = try runDuet(["data", "synth", "--out", root, "--size-mb", "0"])
+        #expect(synth.status != 0 && synth.stderr.contains("size-mb"))
+        let eval = try runDuet(["eval", "tasks", "--model", root, "--eval", root + "/missing.jsonl"])
+        #expect(eval.status != 0 && eval.stderr.contains(root))
+    }
+}
