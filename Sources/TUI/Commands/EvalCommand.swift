@@ -36,11 +36,7 @@ struct EvalTasksCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let modelURL = URL(fileURLWithPath: (model as NSString).expandingTildeInPath)
-        let loaded: LoadedModel
-        do { loaded = try ModelLoader.load(directory: modelURL) } catch {
-            throw CommandFailure("cannot open model \(modelURL.path): \(error)")
-        }
+        let loaded = try openModel(model)
         let url = URL(fileURLWithPath: (eval as NSString).expandingTildeInPath)
         let report: TaskEvaluationReport
         do {

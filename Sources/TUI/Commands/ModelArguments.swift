@@ -26,7 +26,7 @@ func openModel(_ path: String) throws -> LoadedModel {
     do {
         return try ModelLoader.load(directory: url)
     } catch {
-        throw Duet.failure("cannot open model \(url.path): \(error)")
+        throw CommandFailure("cannot open model \(url.path): \(error)")
     }
 }
 
