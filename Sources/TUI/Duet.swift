@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Sessions
 
 /// The `duet` command: with no subcommand it opens the terminal UI; subcommands run headless.
 @main
@@ -14,8 +15,12 @@ struct Duet: AsyncParsableCommand {
             InspectCommand.self,
             InitCommand.self,
             ConvertCommand.self,
+            TrainCommand.self,
+            HistoryCommand.self,
+            RunsCommand.self,
             BenchCommand.self,
             VersionCommand.self,
+            DebugCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions
@@ -31,8 +36,25 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Compute threads for the engine and OpenBLAS (default: all cores).")
     var threads: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Database file (default: $DUET_HOME/duet.sqlite).",
+        discussion: "DUET_HOME defaults to $XDG_DATA_HOME/duet, else ~/.local/share/duet.",
+        valueName: "path"))
+    var db: String?
+
     /// Applies the options that configure the process (thread pools).
     func apply() {
         EngineThreads.configure(threads)
+    }
+
+    /// The database path: `--db`, else the default for this environment (see `StoreLocation`).
+    var databasePath: String {
+        guard let db, !db.isEmpty else { return StoreLocation.defaultDatabasePath() }
+        return StoreLocation.expandTilde(db)
+    }
+
+    /// Opens the database chosen by `--db` / `DUET_HOME`.
+    func openStore(access: DuetStore.Access = .readWrite) throws -> DuetStore {
+        try DuetStore.open(path: databasePath, access: access)
     }
 }

@@ -7,5 +7,6 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchKernelsCommand.self,
             BenchGenerateCommand.self,
+            SessionsBenchCommand.self,
         ])
 }

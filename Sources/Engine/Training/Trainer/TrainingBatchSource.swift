@@ -5,3 +5,6 @@ public protocol TrainingBatchSource {
     var position: DataPosition { get }
     mutating func next() -> TrainingBatch
 }
+
+/// The data pipeline's iterator is the trainer's batch source.
+extension BatchIterator: TrainingBatchSource {}

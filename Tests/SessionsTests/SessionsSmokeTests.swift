@@ -1,6 +1,0 @@
-import Testing
-@testable import Sessions
-
-@Suite struct SessionsSmokeTests {
-    @Test func schemaVersionIsDefined() { #expect(SessionsInfo.schemaVersion >= 0) }
-}
