@@ -12,11 +12,8 @@ final class TrainMonitor: TrainingLoopObserver {
     let output: TrainProgressOutput
     /// Seconds between database polls for control requests (a tiny model steps in milliseconds).
     var pollInterval = 0.1
-    /// Seconds between heartbeats.
-    var heartbeatInterval = 2.0
-
     private var lastPoll = -Double.infinity
-    private var lastHeartbeat = Date()
+    private var heartbeat: DispatchSourceTimer?
     private var pendingCheckpointRequests: [Int64] = []
     private var lastEvaluation: EvaluationReport?
     private(set) var stopReason: String?
@@ -29,8 +26,24 @@ final class TrainMonitor: TrainingLoopObserver {
         self.output = output
     }
 
+    /// Sends a heartbeat every `interval` seconds from a background timer, so a step that takes
+    /// minutes (a large model) or a pause does not make the run look lost.
+    func startHeartbeat(every interval: Double = 5) {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [store, runId, output] in
+            do { try store.heartbeat(runId: runId) } catch { output.warning("heartbeat failed: \(error)") }
+        }
+        timer.resume()
+        heartbeat = timer
+    }
+
+    func stopHeartbeat() {
+        heartbeat?.cancel()
+        heartbeat = nil
+    }
+
     func pollControl() -> [TrainingControl] {
-        beatIfDue()
         if signals.stopRequested {
             stopReason = signals.signalName
             return [.stop]
@@ -107,11 +120,5 @@ final class TrainMonitor: TrainingLoopObserver {
 
     private func setStatus(_ status: RunStatus) {
         do { try store.setStatus(status, forRun: runId) } catch { output.warning("cannot set run status: \(error)") }
-    }
-
-    private func beatIfDue() {
-        guard Date().timeIntervalSince(lastHeartbeat) >= heartbeatInterval else { return }
-        lastHeartbeat = Date()
-        do { try store.heartbeat(runId: runId) } catch { output.warning("heartbeat failed: \(error)") }
     }
 }

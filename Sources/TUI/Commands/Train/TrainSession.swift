@@ -33,6 +33,10 @@ struct TrainSession {
         let trainer = try Trainer(model: try TrainableModel(loaded.model), config: runFile.training, teacher: teacher)
         var position = DataPosition.start
         if let checkpoint { position = try TrainingCheckpoint.restore(trainer, from: checkpoint).dataPosition }
+        if trainer.step >= runFile.training.steps {
+            print("\(runDirectory.path): the run is complete (step \(trainer.step) of \(runFile.training.steps)); nothing to resume")
+            return
+        }
         let data = try TrainingData(path: URL(fileURLWithPath: runFile.dataPath), tokenizer: tokenizer, options: runFile.data)
         let validation = data.validationBatches(maxBatches: runFile.evalBatches)
 
@@ -47,8 +51,11 @@ struct TrainSession {
             signals.install()
             let metrics = try store.metricsWriter(runId: runId, batchSize: 256, maxDelay: 1)
             let monitor = TrainMonitor(store: store, runId: runId, metrics: metrics, signals: signals, output: output)
+            // Tokenizer and generation config for checkpoints: from the checkpoint being resumed (the
+            // starting model may have moved since), else from the starting model.
+            let assets = checkpoint ?? URL(fileURLWithPath: runFile.modelDirectory)
             let loop = TrainingLoop(trainer: trainer, source: data.batches(from: position), validation: validation,
-                                    runDirectory: runDirectory, assets: URL(fileURLWithPath: runFile.modelDirectory))
+                                    runDirectory: runDirectory, assets: assets)
             loop.extra = ["runId": String(runId)]
             loop.observer = monitor
             let peak = TrainingThroughput.measurePeakGFLOPs()
@@ -57,8 +64,12 @@ struct TrainSession {
                                parameters: trainer.model.parameters.parameterCount,
                                trainableParameters: trainer.gradients.flat.count, peakGflops: peak,
                                resumed: checkpoint != nil, runDirectory: runDirectory.path))
+            monitor.startHeartbeat()
+            defer { monitor.stopHeartbeat() }
             let outcome = try loop.run()
+            monitor.stopHeartbeat()
             try metrics.close()
+            if outcome == .stopped { output.message("stopped on \(monitor.stopReason ?? "request"); resume with --resume") }
             let status: RunStatus = outcome == .finished ? .finished : .stopped
             try store.finishRun(id: runId, status: status)
             output.end(status: status.rawValue, step: trainer.step)
