@@ -42,7 +42,8 @@ struct DataSource {
             return
         }
         var found: [File] = []
-        try Self.walk(root, relative: "", into: &found)
+        var visited: Set<String> = []
+        try Self.walk(root, relative: "", into: &found, visited: &visited)
         files = found.sorted { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         guard !files.isEmpty else {
             throw DataError.noDocuments(path: root.path, reason: "the directory has no .txt, .md or .jsonl files")
@@ -53,6 +54,22 @@ struct DataSource {
     /// (`corpus.jsonl` -> `corpus.jsonl.duet-tokens-<key>.bin`, `dir/` -> `dir.duet-tokens-<key>.bin`).
     func cacheURL(key: String) -> URL {
         root.deletingLastPathComponent().appendingPathComponent(root.lastPathComponent + ".duet-tokens-" + key + ".bin")
+    }
+
+    /// Deletes caches of this data (`NAME.duet-tokens-*.bin` beside it, other than `current`) that
+    /// are older than the newest data file: they were made from data that has changed since. Caches
+    /// made after the last change (for another tokenizer, say) stay. Best effort.
+    func removeStaleCaches(keeping current: URL) {
+        guard let newest = files.map(\.modified).max() else { return }
+        let directory = root.deletingLastPathComponent()
+        let prefix = root.lastPathComponent + ".duet-tokens-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".bin") && name != current.lastPathComponent {
+            let url = directory.appendingPathComponent(name)
+            if let made = try? Self.file(url, relativePath: name, format: .text).modified, made < newest {
+                try? AtomicFile.remove(url)
+            }
+        }
     }
 
     /// Names, sizes and modification times of every file.
@@ -67,7 +84,9 @@ struct DataSource {
         }
     }
 
-    private static func walk(_ directory: URL, relative: String, into found: inout [File]) throws {
+    private static func walk(_ directory: URL, relative: String, into found: inout [File], visited: inout Set<String>) throws {
+        // A symbolic link back up the tree would otherwise recurse forever.
+        guard visited.insert(directory.resolvingSymlinksInPath().path).inserted else { return }
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
             throw DataError.unreadable(path: directory.path, reason: error.localizedDescription)
@@ -78,7 +97,7 @@ struct DataSource {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
             if isDir.boolValue {
-                try walk(url, relative: rel, into: &found)
+                try walk(url, relative: rel, into: &found, visited: &visited)
                 continue
             }
             switch url.pathExtension.lowercased() {

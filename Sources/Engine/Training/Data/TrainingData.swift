@@ -33,6 +33,7 @@ public final class TrainingData: @unchecked Sendable {
     let validationDocuments: [Int]
     private let lock = NSLock()
     private var cachedPlan: (epoch: Int, plan: EpochPlan)?
+    private var cachedValidationPlan: EpochPlan?
 
     /// Reads (or reuses the cached tokens of) the data at `path`.
     public init(path: URL, tokenizer: any Tokenizer, options: DataOptions) throws {
@@ -60,6 +61,7 @@ public final class TrainingData: @unchecked Sendable {
             do {
                 try builder.write(to: url, key: key, vocabularySize: tokenizer.vocabularySize)
                 corpus = try TokenCorpus(mapping: url, key: key, vocabularySize: tokenizer.vocabularySize)
+                source.removeStaleCaches(keeping: url)
             } catch {
                 corpus = try TokenCorpus(data: builder.data(key: key, vocabularySize: tokenizer.vocabularySize),
                                          key: key, vocabularySize: tokenizer.vocabularySize)
@@ -94,7 +96,10 @@ public final class TrainingData: @unchecked Sendable {
     /// the same seed.
     public func validationBatches(maxBatches: Int) -> [TrainingBatch] {
         guard !validationDocuments.isEmpty, maxBatches > 0 else { return [] }
-        let plan = planner.plan(documents: validationDocuments, epoch: ExamplePlanner.validationEpoch)
+        lock.lock()
+        let plan = cachedValidationPlan ?? planner.plan(documents: validationDocuments, epoch: ExamplePlanner.validationEpoch)
+        cachedValidationPlan = plan
+        lock.unlock()
         return (0..<min(maxBatches, plan.batchCount)).map { planner.batch(plan, index: $0) }
     }
 
