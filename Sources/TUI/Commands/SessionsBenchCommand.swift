@@ -83,7 +83,8 @@ struct SessionsBenchCommand: ParsableCommand {
                     let marker = index % (messages / 10) == 7 ? " zyzzyva" : ""
                     return MessageDraft(m % 2 == 0 ? .user : .assistant, text.message() + marker)
                 }
-                try store.importConversation(title: "session \(s) " + text.words(4), messages: drafts)
+                // Titles stay out of the message vocabulary: title hits come first and would fill the limit.
+                try store.importConversation(title: "bench chat \(s)", messages: drafts)
             }
         }
         let total = sessions * perSession
