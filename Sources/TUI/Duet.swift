@@ -27,6 +27,7 @@ struct Duet: AsyncParsableCommand {
             EvalCommand.self,
             ConvertCommand.self,
             TokenizerCommand.self,
+            TrainCommand.self,
             HistoryCommand.self,
             RunsCommand.self,
             BenchCommand.self,
