@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Duet's default models, end to end with Duet's own CLI (issue: bundled data and default models):
+#   synthetic world data -> BPE tokenizer -> decoder-only Gemma 2 pretraining (clm)
+#   -> `duet adapt` to a balanced encoder-decoder -> continued pretraining with PrefixLM
+#   -> SFT of BOTH architectures with the same budget -> held-out task evaluation of both
+#   -> bf16 copies under assets/models (with --install).
+#
+# Usage: tools/recipe/default-models.sh OUT_DIR [--install] [--quick]
+#   --quick    tiny budgets to check the plumbing in a minute or two (models will not answer well)
+#   --install  copy the two instruction-tuned models (bf16) and the eval table into assets/models
+# Budgets can be overridden with environment variables (see the defaults below). The full recipe is
+# sized for about 1.5 hours on 2 cores; run it on an otherwise idle machine.
+set -euo pipefail
+
+out=${1:?usage: default-models.sh OUT_DIR [--install] [--quick]}
+shift
+install=0 quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --install) install=1 ;;
+    --quick) quick=1 ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+duet=${DUET:-$here/.build/release/duet}
+[ -x "$duet" ] || { echo "build duet first: swift build -c release --product duet" >&2; exit 1; }
+
+if [ "$quick" = 1 ]; then
+  : "${SIZE_MB:=1}" "${VOCAB:=1024}" "${PRESET:=tiny}" "${SEQ:=128}" "${BATCH:=4}"
+  : "${PRETRAIN_STEPS:=20}" "${PREFIX_STEPS:=10}" "${SFT_STEPS:=10}" "${EVAL_PER_TASK:=5}"
+else
+  : "${SIZE_MB:=20}" "${VOCAB:=4096}" "${PRESET:=mini}" "${SEQ:=256}" "${BATCH:=8}"
+  : "${PRETRAIN_STEPS:=1500}" "${PREFIX_STEPS:=300}" "${SFT_STEPS:=500}" "${EVAL_PER_TASK:=50}"
+fi
+: "${SEED:=1}" "${LR:=1e-3}" "${SFT_LR:=3e-4}" "${DB:=$out/recipe.sqlite}"
+
+mkdir -p "$out"
+log() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
+latest() { echo "$1/$(cat "$1/latest")"; }
+train() { "$duet" train --db "$DB" --seed "$SEED" --batch "$BATCH" --seq-len "$SEQ" "$@"; }
+
+log "data: synthetic world, ${SIZE_MB} MB, seed $SEED"
+"$duet" data synth --out "$out/data" --size-mb "$SIZE_MB" --seed "$SEED" --eval-per-task "$EVAL_PER_TASK"
+
+log "tokenizer: BPE, vocab $VOCAB"
+"$duet" tokenizer train --data "$out/data/pretrain.txt" --vocab-size "$VOCAB" --out "$out/tokenizer"
+
+log "decoder-only Gemma 2 ($PRESET), random init"
+"$duet" init --preset "$PRESET" --tokenizer "$out/tokenizer" --dtype f32 --seed "$SEED" --out "$out/init"
+
+log "pretraining (clm), $PRETRAIN_STEPS steps"
+train --model "$out/init" --objective clm --data "$out/data/pretrain.txt" --out "$out/runs/pretrain" \
+  --steps "$PRETRAIN_STEPS" --lr "$LR" --warmup $((PRETRAIN_STEPS / 20 + 1)) --eval-every $((PRETRAIN_STEPS / 10 + 1)) \
+  --checkpoint-every $((PRETRAIN_STEPS / 4 + 1)) --name pretrain
+pretrained=$(latest "$out/runs/pretrain")
+
+log "adaptation: balanced encoder-decoder from $pretrained"
+"$duet" adapt --from "$pretrained" --out "$out/adapted"
+
+log "continued pretraining of the encoder-decoder (prefixlm), $PREFIX_STEPS steps"
+train --model "$out/adapted" --objective prefixlm --data "$out/data/pretrain.txt" --out "$out/runs/prefixlm" \
+  --steps "$PREFIX_STEPS" --lr "$LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
+  --name prefixlm
+adapted=$(latest "$out/runs/prefixlm")
+
+# The decoder-only model gets the same extra pretraining budget, so the SFT comparison is fair.
+log "continued pretraining of the decoder-only model (prefixlm baseline), $PREFIX_STEPS steps"
+train --model "$pretrained" --objective prefixlm --data "$out/data/pretrain.txt" --out "$out/runs/prefixlm-dec" \
+  --steps "$PREFIX_STEPS" --lr "$LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
+  --name prefixlm-decoder-only
+decoder=$(latest "$out/runs/prefixlm-dec")
+
+for arch in dec encdec; do
+  base=$([ "$arch" = dec ] && echo "$decoder" || echo "$adapted")
+  log "SFT ($arch), $SFT_STEPS steps"
+  train --model "$base" --objective sft --data "$out/data/sft.jsonl" --out "$out/runs/sft-$arch" \
+    --steps "$SFT_STEPS" --lr "$SFT_LR" --warmup $((SFT_STEPS / 20 + 1)) --checkpoint-every $((SFT_STEPS / 2 + 1)) \
+    --name "sft-$arch"
+  log "evaluation ($arch) on held-out tasks"
+  "$duet" eval tasks --model "$(latest "$out/runs/sft-$arch")" --eval "$out/data/eval.jsonl" --json > "$out/eval-$arch.json"
+  "$duet" eval tasks --model "$(latest "$out/runs/sft-$arch")" --eval "$out/data/eval.jsonl" | tee "$out/eval-$arch.txt"
+done
+
+if [ "$install" = 1 ]; then
+  log "installing bf16 models into assets/models"
+  mkdir -p "$here/assets/models"
+  "$duet" convert "$(latest "$out/runs/sft-dec")" "$here/assets/models/duet-$PRESET-it" --dtype bf16
+  "$duet" convert "$(latest "$out/runs/sft-encdec")" "$here/assets/models/duet-$PRESET-$PRESET-it" --dtype bf16
+  cp "$out/eval-dec.txt" "$here/assets/models/eval-decoder-only.txt"
+  cp "$out/eval-encdec.txt" "$here/assets/models/eval-encoder-decoder.txt"
+fi
+log "done: $out (eval-dec.txt, eval-encdec.txt)"
