@@ -325,6 +325,14 @@ public enum JSONWriter {
         return s
     }
 
+    /// `s` as a JSON string literal (escaping `"`, `\\` and control characters only, as serde_json and
+    /// Python's json with ensure_ascii=False do).
+    static func quoted(_ s: String) -> String {
+        var out = ""
+        writeString(s, into: &out)
+        return out
+    }
+
     private static func writeString(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {

@@ -72,20 +72,7 @@ public final class Gemma2Model: @unchecked Sendable {
     /// With `grads`, also runs the backward pass and accumulates parameter gradients.
     @discardableResult
     public func loss(_ batch: TokenBatch, targets: [Int32], _ acts: Activations, grads: GradientStore? = nil) -> (loss: Float, count: Int) {
-        forward(batch, acts)
-        let rows = batch.batch * batch.length
-        guard let grads else {
-            return targets.withUnsafeBufferPointer {
-                LanguageModelHead.loss(logits: acts.logits.f32, rows: rows, vocab: config.vocabSize, targets: $0.baseAddress!)
-            }
-        }
-        let result = targets.withUnsafeBufferPointer { t in
-            LanguageModelHead.lossAndBackward(acts.stack.output, rows: rows, table: embeddingTable,
-                                              softCap: config.finalLogitSoftcap, logits: acts.logits.f32,
-                                              dLogits: acts.dLogits.f32, targets: t.baseAddress!,
-                                              dTable: grads.pointer(stack.names.embedding), dH: acts.stack.dOutput)
-        }
-        stack.backward(acts.stack, weights: parameters, grads: grads)
-        return result
+        let sums = trainingLoss(batch, targets: LossTargets(hard: targets), acts, grads: grads)
+        return (sums.count > 0 ? Float(sums.hard / Double(sums.count)) : 0, sums.count)
     }
 }

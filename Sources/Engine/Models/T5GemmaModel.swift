@@ -80,29 +80,9 @@ public final class T5GemmaModel: @unchecked Sendable {
     @discardableResult
     public func loss(encoderInput: TokenBatch, decoderInput: TokenBatch, targets: [Int32], _ acts: Activations,
                      grads: GradientStore? = nil) -> (loss: Float, count: Int) {
-        forward(encoderInput: encoderInput, decoderInput: decoderInput, acts)
-        let rows = decoderInput.batch * decoderInput.length
-        guard let grads else {
-            return targets.withUnsafeBufferPointer {
-                LanguageModelHead.loss(logits: acts.logits.f32, rows: rows, vocab: config.decoder.vocabSize,
-                                       targets: $0.baseAddress!)
-            }
-        }
-        let result = targets.withUnsafeBufferPointer { t in
-            LanguageModelHead.lossAndBackward(acts.decoder.output, rows: rows, table: decoderEmbeddingTable,
-                                              softCap: config.decoder.finalLogitSoftcap, logits: acts.logits.f32,
-                                              dLogits: acts.dLogits.f32, targets: t.baseAddress!,
-                                              dTable: grads.pointer(decoder.names.embedding), dH: acts.decoder.dOutput)
-        }
-        let encoderRows = encoderInput.batch * encoderInput.length
-        acts.encoder.dOutput.update(repeating: 0, count: encoderRows * config.encoder.hiddenSize)
-        acts.encoder.valid.withUnsafeBufferPointer { valid in
-            decoder.backward(acts.decoder, weights: parameters, grads: grads,
-                             encoder: (output: UnsafePointer(acts.encoder.output), valid: valid.baseAddress!,
-                                       dOutput: acts.encoder.dOutput))
-        }
-        encoder.backward(acts.encoder, weights: parameters, grads: grads)
-        return result
+        let sums = trainingLoss(encoderInput: encoderInput, decoderInput: decoderInput, targets: LossTargets(hard: targets),
+                                acts, grads: grads)
+        return (sums.count > 0 ? Float(sums.hard / Double(sums.count)) : 0, sums.count)
     }
 
     // MARK: Encoder as a text encoder

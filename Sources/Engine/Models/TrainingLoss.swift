@@ -49,8 +49,8 @@ public struct LossSums: Sendable, Equatable {
 extension LanguageModelHead {
     /// The head's loss and backward for training: hard cross-entropy, or its mix with soft targets
     /// (`SoftTargetCrossEntropy`), against the soft-capped logits, with gradients scaled by
-    /// `1 / normalizer`; then, as `lossAndBackward`, the soft-cap backward, `dH = dLogits · E` and
-    /// `dE += dLogitsᵀ · h`. Without soft targets the computation is exactly `lossAndBackward`'s.
+    /// `1 / normalizer`; then the soft-cap backward, `dH = dLogits · E` and
+    /// `dE += dLogitsᵀ · h`.
     static func trainingLossAndBackward(_ h: UnsafePointer<Float>, rows: Int, table: Tensor, softCap: Float?,
                                         logits: UnsafePointer<Float>, dLogits: UnsafeMutablePointer<Float>,
                                         targets: LossTargets, dTable: UnsafeMutablePointer<Float>?,

@@ -82,36 +82,6 @@ import Testing
         #expect(relativeError(result.dTable.map(Double.init), numericTable) < 1e-3)
     }
 
-    @Test func withoutSoftTargetsItIsThePlainHeadLoss() {
-        let c = Case()
-        let table = Tensor(shape: [c.vocab, c.d], values: c.table)
-        let h = Pinned(c.h)
-        let logits = Pinned([Float](repeating: 0, count: c.rows * c.vocab))
-        LanguageModelHead.forward(h.pointer, rows: c.rows, table: table, softCap: c.cap, into: logits.pointer)
-        func run(_ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Float)
-            -> (Float, [Float], [Float]) {
-            let dLogits = Pinned([Float](repeating: 0, count: c.rows * c.vocab))
-            let dH = Pinned([Float](repeating: 0, count: c.rows * c.d))
-            let dTable = Pinned([Float](repeating: 0, count: c.vocab * c.d))
-            let loss = body(dLogits.pointer, dH.pointer, dTable.pointer)
-            return (loss, dH.array, dTable.array)
-        }
-        let plain = run { dl, dh, dt in
-            c.targets.withUnsafeBufferPointer { t in
-                LanguageModelHead.lossAndBackward(h.pointer, rows: c.rows, table: table, softCap: c.cap, logits: logits.pointer,
-                                                  dLogits: dl, targets: t.baseAddress!, dTable: dt, dH: dh).loss
-            }
-        }
-        let training = run { dl, dh, dt in
-            let sums = LanguageModelHead.trainingLossAndBackward(h.pointer, rows: c.rows, table: table, softCap: c.cap,
-                                                                 logits: logits.pointer, dLogits: dl,
-                                                                 targets: LossTargets(hard: c.targets), dTable: dt, dH: dh)
-            return Float(sums.combined / Double(sums.count))
-        }
-        #expect(plain.0 == training.0)
-        #expect(plain.1 == training.1)
-        #expect(plain.2 == training.2)
-    }
 
     @Test func zeroWeightIgnoresTheSoftTargetsInTheGradient() {
         var c = Case()
