@@ -9,8 +9,7 @@ import Testing
     func load(_ name: String) throws -> (ModelGolden, Gemma2Model) {
         let golden = try ModelGolden(name)
         guard case let .gemma2(config) = try ModelConfigFile.load(directory: golden.directory) else {
-            Issue.record("\(name) is not a gemma2 config")
-            throw GenerationError.emptyPrompt
+            throw GoldenError.wrongArchitecture(name)
         }
         let model = Gemma2Model(config: config, parameters: try golden.parameters(layout: Gemma2Model.layout(config)))
         return (golden, model)
@@ -65,7 +64,6 @@ import Testing
         let (golden, model) = try load(name)
         let prompt = golden.greedy("prompt")
         var sequence = prompt
-        var cachedLogits: [[Float]] = []
         _ = try model.generate(prompt: prompt, parameters: SamplingParameters(maxTokens: 12, ignoreEOS: true),
                                stopTokens: [], cancel: nil, onToken: { sequence.append($0) })
         // Recompute every step without a cache and compare the argmax path and the logits.
@@ -76,7 +74,6 @@ import Testing
             model.forward(batch, acts)
             let v = model.config.vocabSize
             let last = Array(acts.logits.toArray()[(prefix.count - 1) * v..<prefix.count * v])
-            cachedLogits.append(last)
             let argmax = last.indices.max { last[$0] < last[$1] }!
             #expect(TokenID(argmax) == sequence[prompt.count + step], "step \(step)")
         }

@@ -6,7 +6,9 @@ import Testing
 @Suite struct GenerationTests {
     func model() throws -> Gemma2Model {
         let golden = try ModelGolden("gemma2-gqa")
-        guard case let .gemma2(config) = try ModelConfigFile.load(directory: golden.directory) else { throw GenerationError.emptyPrompt }
+        guard case let .gemma2(config) = try ModelConfigFile.load(directory: golden.directory) else {
+            throw GoldenError.wrongArchitecture("gemma2-gqa")
+        }
         return Gemma2Model(config: config, parameters: try golden.parameters(layout: Gemma2Model.layout(config)))
     }
 
@@ -88,7 +90,9 @@ import Testing
 
     @Test func encodeOnlyAPIReturnsTheEncoderHiddenStates() throws {
         let golden = try ModelGolden("t5gemma-balanced")
-        guard case let .t5gemma(config) = try ModelConfigFile.load(directory: golden.directory) else { return }
+        guard case let .t5gemma(config) = try ModelConfigFile.load(directory: golden.directory) else {
+            throw GoldenError.wrongArchitecture("t5gemma-balanced")
+        }
         let m = T5GemmaModel(config: config, parameters: try golden.parameters(layout: T5GemmaModel.layout(config)))
         let ids = try golden.sequences("input_ids", mask: "attention_mask")[0]
         let hidden = try m.encode(ids)

@@ -10,8 +10,7 @@ import Testing
     func load(_ name: String) throws -> (ModelGolden, T5GemmaModel) {
         let golden = try ModelGolden(name)
         guard case let .t5gemma(config) = try ModelConfigFile.load(directory: golden.directory) else {
-            Issue.record("\(name) is not a t5gemma config")
-            throw GenerationError.emptyPrompt
+            throw GoldenError.wrongArchitecture(name)
         }
         let model = T5GemmaModel(config: config, parameters: try golden.parameters(layout: T5GemmaModel.layout(config)))
         return (golden, model)

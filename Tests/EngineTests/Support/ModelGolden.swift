@@ -8,6 +8,11 @@ func fixturesDirectory() -> URL {
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
 }
 
+/// A fixture that is not what its test expects.
+enum GoldenError: Error {
+    case wrongArchitecture(String)
+}
+
 /// A golden case written by tools/golden/make_model_goldens.py from a tiny random HF model.
 struct ModelGolden {
     let directory: URL
