@@ -24,6 +24,7 @@ struct Duet: AsyncParsableCommand {
             AdaptCommand.self,
             ConvertCommand.self,
             TokenizerCommand.self,
+            TrainCommand.self,
             HistoryCommand.self,
             RunsCommand.self,
             BenchCommand.self,

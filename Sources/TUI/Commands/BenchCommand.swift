@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
             BenchGenerateCommand.self,
             BenchTokenizerCommand.self,
             BenchDataCommand.self,
+            BenchTrainCommand.self,
             SessionsBenchCommand.self,
             TUIBenchCommand.self,
         ])

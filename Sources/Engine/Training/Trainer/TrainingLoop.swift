@@ -1,0 +1,125 @@
+import Foundation
+
+/// What a controller (the UI through the database, a signal handler) asks of a running loop.
+public enum TrainingControl: Sendable, Equatable {
+    case pause, resume, stop
+    /// Save a checkpoint now and go on.
+    case checkpoint
+}
+
+/// How a loop ended.
+public enum TrainingOutcome: Sendable, Equatable {
+    /// Ran every step.
+    case finished
+    /// Stopped on request after saving a checkpoint.
+    case stopped
+}
+
+/// Throughput of one step.
+public struct StepThroughput: Sendable, Equatable {
+    public var seconds: Double
+    /// Real input tokens (encoder + decoder) per second.
+    public var tokensPerSecond: Double
+    /// Model FLOP/s utilisation against the measured sgemm peak (nil when no peak was given).
+    public var mfu: Double?
+}
+
+/// Receives the loop's events and answers its polls. Called on the loop's thread.
+public protocol TrainingLoopObserver: AnyObject {
+    /// Polled before every step, and a few times a second while paused.
+    func pollControl() -> [TrainingControl]
+    func didStep(_ report: StepReport, throughput: StepThroughput)
+    func didEvaluate(_ report: EvaluationReport)
+    func didCheckpoint(step: Int, directory: URL)
+    func didPause(step: Int)
+    func didResume(step: Int)
+}
+
+/// Runs a `Trainer` to its last step: micro-batches from a `TrainingBatchSource`, validation every
+/// `evalEvery` steps and at the end, checkpoints every `checkpointEvery` steps and at the end,
+/// control polled every step (pause waits for resume; stop saves a checkpoint and returns).
+public final class TrainingLoop<Source: TrainingBatchSource> {
+    public let trainer: Trainer
+    public private(set) var source: Source
+    public let validation: [TrainingBatch]
+    public let runDirectory: URL
+    /// Where checkpoints copy tokenizer files and generation config from.
+    public let assets: URL?
+    /// Saved in every checkpoint's trainer state.
+    public var extra: [String: String] = [:]
+    /// Measured sgemm GFLOP/s for MFU (nil: MFU not reported).
+    public var peakGFLOPs: Double?
+    public weak var observer: TrainingLoopObserver?
+    /// Seconds between polls while paused.
+    public var pausePollInterval: Double = 0.25
+
+    public init(trainer: Trainer, source: Source, validation: [TrainingBatch], runDirectory: URL, assets: URL?) {
+        self.trainer = trainer
+        self.source = source
+        self.validation = validation
+        self.runDirectory = runDirectory
+        self.assets = assets
+    }
+
+    /// Trains from `trainer.step` to `trainer.config.steps`.
+    public func run() throws -> TrainingOutcome {
+        let config = trainer.config
+        while trainer.step < config.steps {
+            if try handleControls() == .stopped { return .stopped }
+            let start = nowMilliseconds()
+            let batches = (0..<config.gradientAccumulation).map { _ in source.next() }
+            let report = try trainer.trainStep(batches)
+            let seconds = max(1e-9, (nowMilliseconds() - start) / 1000)
+            let flops = batches.reduce(0.0) {
+                $0 + TrainingThroughput.flops(trainer.model.config, batch: $1.decoderInput.batch,
+                                              encoderLength: $1.encoderInput?.length ?? 0, decoderLength: $1.decoderInput.length)
+            }
+            observer?.didStep(report, throughput: StepThroughput(
+                seconds: seconds, tokensPerSecond: Double(report.inputTokens) / seconds,
+                mfu: peakGFLOPs.map { flops / seconds / ($0 * 1e9) }))
+            try trainer.checkHealth()
+            let done = trainer.step
+            let last = done == config.steps
+            if !validation.isEmpty && (last || (config.evalEvery > 0 && done % config.evalEvery == 0)) {
+                observer?.didEvaluate(try trainer.evaluate(validation))
+            }
+            if last || (config.checkpointEvery > 0 && done % config.checkpointEvery == 0) {
+                try checkpoint()
+            }
+        }
+        return .finished
+    }
+
+    /// Saves a checkpoint of the current state.
+    public func checkpoint() throws {
+        let directory = try TrainingCheckpoint.save(trainer, dataPosition: source.position, assets: assets,
+                                                    runDirectory: runDirectory, extra: extra)
+        observer?.didCheckpoint(step: trainer.step, directory: directory)
+    }
+
+    /// Acts on pending control requests; while paused, waits for resume or stop.
+    private func handleControls() throws -> TrainingOutcome? {
+        var paused = false
+        repeat {
+            for control in observer?.pollControl() ?? [] {
+                switch control {
+                case .checkpoint:
+                    try checkpoint()
+                case .pause where !paused:
+                    paused = true
+                    observer?.didPause(step: trainer.step)
+                case .resume where paused:
+                    paused = false
+                    observer?.didResume(step: trainer.step)
+                case .stop:
+                    try checkpoint()
+                    return .stopped
+                default:
+                    break
+                }
+            }
+            if paused { Thread.sleep(forTimeInterval: pausePollInterval) }
+        } while paused
+        return nil
+    }
+}

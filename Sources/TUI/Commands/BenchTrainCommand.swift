@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Engine
+
+/// `duet bench train`: training speed of a model (a preset, randomly initialised in memory, or a
+/// directory): tokens/s and model FLOP/s as a fraction of a large sgemm measured in the same run.
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Measure training tokens/s and MFU (model FLOP/s ÷ measured sgemm peak).",
+        discussion: "Random token batches, full forward/backward and AdamW steps; the median step is reported.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "gemma2 or t5gemma (with --preset).") var arch: InitCommand.Architecture = .gemma2
+    @Option(help: "Preset (gemma2: tiny, mini, s, ...; t5gemma: ENC-DEC, e.g. mini-mini).") var preset = "mini"
+    @Option(help: "A model directory instead of a preset.") var model: String?
+    @Option(help: "Rows per batch.") var batch = 8
+    @Option(name: .customLong("seq-len"), help: "Tokens per row (encoder-decoder: encoder length).") var seqLen = 128
+    @Option(name: .customLong("target-len"), help: "Encoder-decoder: decoder length (default: --seq-len).") var targetLen: Int?
+    @Option(help: "Timed steps (after one warm-up step).") var steps = 5
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        global.apply()
+        let config: ModelConfig
+        let trainable: TrainableModel
+        if let model {
+            let loaded = try ModelLoader.load(directory: URL(fileURLWithPath: model), trainable: true)
+            (config, trainable) = (loaded.config, try TrainableModel(loaded.model))
+        } else {
+            config = try presetConfig()
+            let named = ModelInitializer.randomParameters(layout: WeightLayout.expectedShapes(config), dtype: .f32, seed: 1)
+            let parameters = ParameterStore(trainableCopyOf: named)
+            switch config {
+            case let .gemma2(c): trainable = try TrainableModel(Gemma2Model(config: c, parameters: parameters))
+            case let .t5gemma(c): trainable = try TrainableModel(T5GemmaModel(config: c, parameters: parameters))
+            }
+        }
+        let trainer = try Trainer(model: trainable, config: TrainingConfig(steps: steps + 1, learningRate: 1e-4))
+        let batchData = randomBatch(encoderDecoder: trainable.isEncoderDecoder, vocab: trainable.vocabularySize)
+        let encoderLength = batchData.encoderInput?.length ?? 0
+        let flops = TrainingThroughput.flops(config, batch: batch, encoderLength: encoderLength, decoderLength: batchData.decoderInput.length)
+        let peak = TrainingThroughput.measurePeakGFLOPs(size: 1024, seconds: 1)
+        _ = try trainer.trainStep([batchData])
+        var seconds: [Double] = []
+        for _ in 0..<max(1, steps) {
+            let start = Date()
+            _ = try trainer.trainStep([batchData])
+            seconds.append(Date().timeIntervalSince(start))
+        }
+        let median = seconds.sorted()[seconds.count / 2]
+        let tokens = batch * (seqLen + (trainable.isEncoderDecoder ? (targetLen ?? seqLen) : 0))
+        let achieved = flops / median / 1e9
+        let result: [String: Any] = [
+            "architecture": trainable.isEncoderDecoder ? "encoder-decoder" : "decoder-only",
+            "parameters": trainable.parameters.parameterCount, "batch": batch, "encoder_length": encoderLength,
+            "decoder_length": batchData.decoderInput.length, "threads": EngineThreads.count,
+            "step_seconds": median, "tokens_per_second": Double(tokens) / median, "model_gflops_per_step": flops / 1e9,
+            "achieved_gflops": achieved, "peak_sgemm_gflops": peak, "mfu": achieved / peak,
+        ]
+        if json { return try printJSON(result) }
+        print("model:        \(model ?? "\(arch.rawValue) \(preset)") (\(result["architecture"]!), \(trainable.parameters.parameterCount.formatted()) parameters)")
+        print("batch:        \(batch) × \(trainable.isEncoderDecoder ? "\(encoderLength) encoder + \(batchData.decoderInput.length) decoder" : "\(seqLen)") tokens, \(EngineThreads.count) threads")
+        print(String(format: "step:         %.3f s (median of %d)", median, seconds.count))
+        print(String(format: "tokens/s:     %.0f", Double(tokens) / median))
+        print(String(format: "model FLOPs:  %.2f GFLOP/step -> %.1f GFLOP/s", flops / 1e9, achieved))
+        print(String(format: "sgemm peak:   %.1f GFLOP/s (1024³, same run)", peak))
+        print(String(format: "MFU:          %.1f%%", achieved / peak * 100))
+    }
+
+    private func presetConfig() throws -> ModelConfig {
+        switch arch {
+        case .gemma2:
+            guard let c = ModelPresets.gemma2(preset) else { throw ValidationError("unknown preset '\(preset)'") }
+            return .gemma2(c)
+        case .t5gemma:
+            let parts = preset.split(separator: "-").map(String.init)
+            guard parts.count == 2, let e = ModelPresets.gemma2(parts[0]), let d = ModelPresets.gemma2(parts[1]) else {
+                throw ValidationError("t5gemma presets are ENC-DEC pairs, e.g. mini-mini")
+            }
+            return .t5gemma(T5GemmaConfig(encoder: e, decoder: d))
+        }
+    }
+
+    private func randomBatch(encoderDecoder: Bool, vocab: Int) -> TrainingBatch {
+        var rng = SeededGenerator(seed: 7)
+        func row(_ n: Int) -> [TokenID] { (0..<n).map { _ in TokenID(3 + Int(rng.next() % UInt64(vocab - 3))) } }
+        if encoderDecoder {
+            let t = targetLen ?? seqLen
+            let encoder = TokenBatch(sequences: (0..<batch).map { _ in row(seqLen) }, padID: 0)
+            let labels = (0..<batch).map { _ in row(t) }
+            let decoder = TokenBatch(sequences: labels.map { [2] + $0.dropLast() }, padID: 0)
+            return TrainingBatch(encoderInput: encoder, decoderInput: decoder, targets: labels.flatMap { $0 })
+        }
+        let input = TokenBatch(sequences: (0..<batch).map { _ in row(seqLen) }, padID: 0)
+        return TrainingBatch(encoderInput: nil, decoderInput: input, targets: Gemma2Model.shiftedTargets(input))
+    }
+}

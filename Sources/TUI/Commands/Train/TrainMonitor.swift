@@ -1,0 +1,124 @@
+import Foundation
+import Engine
+import Sessions
+
+/// The loop's observer for `duet train`: writes metrics, heartbeats, checkpoints and status to the
+/// database, takes control requests from it (and stop requests from signals), and shows progress.
+final class TrainMonitor: TrainingLoopObserver {
+    let store: DuetStore
+    let runId: Int64
+    let metrics: MetricsWriter
+    let signals: TrainSignals
+    let output: TrainProgressOutput
+    /// Seconds between database polls for control requests (a tiny model steps in milliseconds).
+    var pollInterval = 0.1
+    private var lastPoll = -Double.infinity
+    private var heartbeat: DispatchSourceTimer?
+    private var pendingCheckpointRequests: [Int64] = []
+    private var lastEvaluation: EvaluationReport?
+    private(set) var stopReason: String?
+
+    init(store: DuetStore, runId: Int64, metrics: MetricsWriter, signals: TrainSignals, output: TrainProgressOutput) {
+        self.store = store
+        self.runId = runId
+        self.metrics = metrics
+        self.signals = signals
+        self.output = output
+    }
+
+    /// Sends a heartbeat every `interval` seconds from a background timer, so a step that takes
+    /// minutes (a large model) or a pause does not make the run look lost.
+    func startHeartbeat(every interval: Double = 5) {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [store, runId, output] in
+            do { try store.heartbeat(runId: runId) } catch { output.warning("heartbeat failed: \(error)") }
+        }
+        timer.resume()
+        heartbeat = timer
+    }
+
+    func stopHeartbeat() {
+        heartbeat?.cancel()
+        heartbeat = nil
+    }
+
+    func pollControl() -> [TrainingControl] {
+        if signals.stopRequested {
+            stopReason = signals.signalName
+            return [.stop]
+        }
+        let now = ProcessInfo.processInfo.systemUptime
+        guard now - lastPoll >= pollInterval else { return [] }
+        lastPoll = now
+        let requests: [ControlRequest]
+        do {
+            requests = try store.takeControlRequests(runId: runId)
+        } catch {
+            output.warning("cannot read control requests: \(error)")
+            return []
+        }
+        return requests.map { request in
+            switch request.action {
+            case .pause: return .pause
+            case .resume: return .resume
+            case .stop:
+                stopReason = "stop request"
+                return .stop
+            case .checkpoint:
+                pendingCheckpointRequests.append(request.id)
+                return .checkpoint
+            }
+        }
+    }
+
+    func didStep(_ report: StepReport, throughput: StepThroughput) {
+        var values: [String: Double] = [
+            "loss": report.loss, "lr": report.learningRate, "grad_norm": report.gradientNorm,
+            "tokens_per_second": throughput.tokensPerSecond, "clipped": report.clipped ? 1 : 0,
+            "skipped": report.skipped ? 1 : 0,
+        ]
+        if let mfu = throughput.mfu { values["mfu"] = mfu }
+        if let soft = report.softLoss {
+            values["soft_loss"] = soft
+            values["hard_loss"] = report.hardLoss
+        }
+        metrics.log(step: Int64(report.step), values: values)
+        if report.skipped { output.warning("step \(report.step): loss or gradients not finite; step skipped") }
+        output.step(report, throughput: throughput)
+    }
+
+    func didEvaluate(_ report: EvaluationReport) {
+        lastEvaluation = report
+        metrics.log(step: Int64(report.step), values: ["val_loss": report.loss, "val_accuracy": report.accuracy])
+        output.evaluation(report)
+    }
+
+    func didCheckpoint(step: Int, directory: URL) {
+        let results: Sessions.JSONValue? = lastEvaluation.flatMap { e in
+            e.step == step ? ["val_loss": .double(e.loss), "val_accuracy": .double(e.accuracy)] : nil
+        }
+        do {
+            try store.recordCheckpoint(runId: runId, step: Int64(step), path: directory.path, evalResults: results)
+            for id in pendingCheckpointRequests { try store.setNote("saved \(directory.path)", forControlRequest: id) }
+        } catch {
+            output.warning("cannot record the checkpoint in the database: \(error)")
+        }
+        pendingCheckpointRequests = []
+        output.checkpoint(step: step, directory: directory)
+    }
+
+    func didPause(step: Int) {
+        setStatus(.paused)
+        output.message("paused at step \(step); waiting for resume")
+    }
+
+    func didResume(step: Int) {
+        setStatus(.running)
+        output.message("resumed at step \(step)")
+    }
+
+    private func setStatus(_ status: RunStatus) {
+        do { try store.setStatus(status, forRun: runId) } catch { output.warning("cannot set run status: \(error)") }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Engine
+import Sessions
+
+/// Everything a training run was started with, saved as `RUN_DIR/run.json` (so `--resume` needs no
+/// other flag) and as the run's config in the database.
+struct TrainRunFile: Codable, Equatable {
+    static let fileName = "run.json"
+
+    var format = 1
+    /// The model the run started from (its tokenizer and generation config travel with checkpoints).
+    var modelDirectory: String
+    var dataPath: String
+    var data: DataOptions
+    var training: TrainingConfig
+    /// Validation batches evaluated each time.
+    var evalBatches: Int
+    var name: String?
+    var kind: RunKind
+    /// The run's row in the database, and that database.
+    var runId: Int64?
+    var databasePath: String
+
+    /// `pretrain` for clm, `sft` for sft, `adapt` for prefixlm and ul2 (the objectives of
+    /// encoder-decoder adaptation).
+    static func kind(for objective: TrainingObjective) -> RunKind {
+        switch objective {
+        case .clm: .pretrain
+        case .sft: .sft
+        case .prefixlm, .ul2: .adapt
+        }
+    }
+
+    static func url(in runDirectory: URL) -> URL { runDirectory.appendingPathComponent(fileName) }
+
+    static func load(from runDirectory: URL) throws -> TrainRunFile {
+        let url = url(in: runDirectory)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TrainCommandError("\(runDirectory.path) holds no run to resume (no \(fileName))")
+        }
+        do {
+            return try JSONDecoder().decode(TrainRunFile.self, from: Data(contentsOf: url))
+        } catch {
+            throw TrainCommandError("cannot read \(url.path): \(error)")
+        }
+    }
+
+    func save(in runDirectory: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(self), to: Self.url(in: runDirectory))
+    }
+
+    /// The config stored in the database (this file's content).
+    var jsonValue: Sessions.JSONValue {
+        get throws { try Sessions.JSONValue(encoding: self) }
+    }
+}
+
+/// A failure of `duet train` with a message for the user.
+struct TrainCommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

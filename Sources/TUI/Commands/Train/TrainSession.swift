@@ -1,0 +1,106 @@
+import Foundation
+import Engine
+import Sessions
+
+/// One invocation of `duet train`: opens model, data, teacher and database, runs the loop, and
+/// records how it ended.
+struct TrainSession {
+    let runFile: TrainRunFile
+    let runDirectory: URL
+    let resume: Bool
+    let global: GlobalOptions
+    let json: Bool
+
+    func run() throws {
+        var runFile = self.runFile
+        // The model: the latest checkpoint when resuming, else the starting model.
+        let checkpoint = resume ? try TrainingCheckpoint.latest(in: runDirectory) : nil
+        let modelDirectory = checkpoint ?? URL(fileURLWithPath: runFile.modelDirectory)
+        let loaded: LoadedModel
+        do { loaded = try ModelLoader.load(directory: modelDirectory, trainable: true) } catch {
+            throw TrainCommandError("cannot open model \(modelDirectory.path): \(error)")
+        }
+        guard let tokenizer = loaded.tokenizer else {
+            throw TrainCommandError("\(modelDirectory.path) has no tokenizer (tokenizer.json or tokenizer.model); training data must be tokenized")
+        }
+        let teacher = try runFile.training.distillation.map { d -> DistillationTeacher in
+            do {
+                return try DistillationTeacher(model: try ModelLoader.load(directory: URL(fileURLWithPath: d.teacherDirectory)).model, topK: d.topK)
+            } catch {
+                throw TrainCommandError("cannot open teacher \(d.teacherDirectory): \(error)")
+            }
+        }
+        let trainer = try Trainer(model: try TrainableModel(loaded.model), config: runFile.training, teacher: teacher)
+        var position = DataPosition.start
+        if let checkpoint { position = try TrainingCheckpoint.restore(trainer, from: checkpoint).dataPosition }
+        if trainer.step >= runFile.training.steps {
+            print("\(runDirectory.path): the run is complete (step \(trainer.step) of \(runFile.training.steps)); nothing to resume")
+            return
+        }
+        let data = try TrainingData(path: URL(fileURLWithPath: runFile.dataPath), tokenizer: tokenizer, options: runFile.data)
+        let validation = data.validationBatches(maxBatches: runFile.evalBatches)
+
+        // The database row: a resumed run whose process died continues its row; otherwise a new row.
+        let store = try DuetStore.open(path: global.db.map { StoreLocation.expandTilde($0) } ?? runFile.databasePath)
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        let runId = try startRun(store, runFile: &runFile)
+        let output = TrainProgressOutput(json: json, totalSteps: runFile.training.steps)
+        do {
+            try runFile.save(in: runDirectory)
+            let signals = TrainSignals()
+            signals.install()
+            let metrics = try store.metricsWriter(runId: runId, batchSize: 256, maxDelay: 1)
+            let monitor = TrainMonitor(store: store, runId: runId, metrics: metrics, signals: signals, output: output)
+            // Tokenizer and generation config for checkpoints: from the checkpoint being resumed (the
+            // starting model may have moved since), else from the starting model.
+            let assets = checkpoint ?? URL(fileURLWithPath: runFile.modelDirectory)
+            let loop = TrainingLoop(trainer: trainer, source: data.batches(from: position), validation: validation,
+                                    runDirectory: runDirectory, assets: assets)
+            loop.extra = ["runId": String(runId)]
+            loop.observer = monitor
+            let peak = TrainingThroughput.measurePeakGFLOPs()
+            loop.peakGFLOPs = peak
+            output.start(.init(runId: runId, step: trainer.step, steps: runFile.training.steps,
+                               parameters: trainer.model.parameters.parameterCount,
+                               trainableParameters: trainer.gradients.flat.count, peakGflops: peak,
+                               resumed: checkpoint != nil, runDirectory: runDirectory.path))
+            monitor.startHeartbeat()
+            defer { monitor.stopHeartbeat() }
+            let outcome = try loop.run()
+            monitor.stopHeartbeat()
+            try metrics.close()
+            if outcome == .stopped { output.message("stopped on \(monitor.stopReason ?? "request"); resume with --resume") }
+            let status: RunStatus = outcome == .finished ? .finished : .stopped
+            try store.finishRun(id: runId, status: status)
+            output.end(status: status.rawValue, step: trainer.step)
+        } catch {
+            let text = String(describing: error)
+            _ = try? store.failRun(id: runId, error: text)
+            output.end(status: "failed", step: trainer.step, error: text)
+            throw error
+        }
+    }
+
+    /// Starts the run's database row: the same row when resuming a run whose process is gone
+    /// (`lost`) or never started; a new one (noting the old id) when that run already ended.
+    private func startRun(_ store: DuetStore, runFile: inout TrainRunFile) throws -> Int64 {
+        if resume, let id = runFile.runId, let existing = try store.run(id: id) {
+            if existing.status == .lost || existing.recordedStatus == .queued {
+                try store.startRun(id: id)
+                return id
+            }
+            if !existing.status.isFinal {
+                throw TrainCommandError("run \(id) is \(existing.status.rawValue) in another process (pid \(existing.processId.map(String.init) ?? "?")); stop it first")
+            }
+        }
+        var config = try runFile.jsonValue
+        if resume, let old = runFile.runId, case var .object(members) = config {
+            members["resumedFromRunId"] = .int(old)
+            config = .object(members)
+        }
+        let run = try store.createRun(kind: runFile.kind, name: runFile.name, config: config, outputDirectory: runDirectory.path)
+        try store.startRun(id: run.id)
+        runFile.runId = run.id
+        return run.id
+    }
+}

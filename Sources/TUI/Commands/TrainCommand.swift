@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Engine
+import Sessions
+
+extension TrainingObjective: ExpressibleByArgument {}
+extension LearningRateDecay: ExpressibleByArgument {}
+
+/// `duet train`: trains or adapts a model, one run per invocation, recorded in the database.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train, adapt or fine-tune a Gemma 2 or T5Gemma model on a text or JSONL corpus.",
+        discussion: """
+        Objectives: clm (decoder-only pretraining), prefixlm and ul2 (encoder-decoder adaptation; prefixlm \
+        also for decoder-only), sft (chat data). Checkpoints go to RUN_DIR/checkpoints/step-N in Hugging Face \
+        layout with f32 weights, optimizer state and data position; RUN_DIR/latest names the newest. \
+        `--resume` continues a run from its latest checkpoint with the settings it was started with. The run, \
+        its metrics and checkpoints are recorded in the database; `duet runs` shows them. Pause, resume, stop \
+        and checkpoint requests posted there are honoured at the next step; SIGINT/SIGTERM save a checkpoint \
+        and stop.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Model directory to start from (Hugging Face layout).") var model: String?
+    @Option(help: "Training objective: clm, prefixlm, ul2 or sft.") var objective: TrainingObjective = .clm
+    @Option(help: "Text file, directory of .txt/.md/.jsonl files, or JSONL file.") var data: String?
+    @Option(help: "Run directory (checkpoints, run.json).") var out: String
+    @Option(help: "Optimizer steps.") var steps = 1000
+    @Option(help: "Rows per batch.") var batch = 8
+    @Option(name: .customLong("seq-len"), help: "Tokens per row (encoder-decoder: encoder length).") var seqLen = 512
+    @Option(name: .customLong("target-len"), help: "Encoder-decoder: decoder length (default: --seq-len).") var targetLen: Int?
+    @Option(help: "Peak learning rate.") var lr = 3e-4
+    @Option(help: "Linear warm-up steps.") var warmup = 0
+    @Option(help: "After warm-up: cosine or constant.") var schedule: LearningRateDecay = .cosine
+    @Option(name: .customLong("min-lr-fraction"), help: "Cosine floor as a fraction of the peak.") var minLRFraction = 0.1
+    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay (not on norms and embeddings).") var weightDecay = 0.1
+    @Flag(name: .customLong("decay-norms-and-embeddings"), help: "Apply weight decay to norms and embeddings too.")
+    var decayNormsAndEmbeddings = false
+    @Option(help: "AdamW beta1.") var beta1 = 0.9
+    @Option(help: "AdamW beta2.") var beta2 = 0.95
+    @Option(help: "Global gradient-norm clipping (0: off).") var clip = 1.0
+    @Option(name: .customLong("grad-accum"), help: "Micro-batches per optimizer step.") var gradAccum = 1
+    @Option(help: "Seed of the data order, splits and masks.") var seed: UInt64 = 0
+    @Option(name: .customLong("eval-every"), help: "Validate every N steps (0: only at the end).") var evalEvery = 100
+    @Option(name: .customLong("eval-batches"), help: "Validation batches per evaluation.") var evalBatches = 8
+    @Option(name: .customLong("validation-fraction"), help: "Fraction of documents held out.") var validationFraction = 0.05
+    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery = 500
+    @Option(name: .customLong("warmup-cross-attn"), help: "Train only cross-attention for the first K steps (encoder-decoder).")
+    var warmupCrossAttn = 0
+    @Option(name: .customLong("distill-from"), help: "Teacher model directory (prefixlm).") var distillFrom: String?
+    @Option(name: .customLong("distill-topk"), help: "Teacher probabilities kept per position.") var distillTopk = 32
+    @Option(name: .customLong("distill-weight"), help: "Weight of the soft-target loss.") var distillWeight: Float = 0.5
+    @Flag(inversion: .prefixedNo, help: "Pack short examples into rows (decoder-only).") var packing = true
+    @Option(help: "Run name shown by `duet runs`.") var name: String?
+    @Flag(help: "Continue the run in --out from its latest checkpoint.") var resume = false
+    @Flag(help: "Print one JSON object per line (start, step, eval, checkpoint, end).") var json = false
+
+    func validate() throws {
+        if !resume {
+            guard model != nil else { throw ValidationError("--model is required (or --resume)") }
+            guard data != nil else { throw ValidationError("--data is required (or --resume)") }
+        }
+        if distillFrom != nil && objective != .prefixlm {
+            throw ValidationError("--distill-from works with --objective prefixlm")
+        }
+    }
+
+    func run() throws {
+        global.apply()
+        let runDirectory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
+        let runFile: TrainRunFile
+        if resume {
+            runFile = try TrainRunFile.load(from: runDirectory)
+        } else {
+            if FileManager.default.fileExists(atPath: TrainRunFile.url(in: runDirectory).path) {
+                throw ValidationError("\(runDirectory.path) already holds a run; pass --resume to continue it or choose another --out")
+            }
+            runFile = try newRunFile()
+        }
+        try TrainSession(runFile: runFile, runDirectory: runDirectory, resume: resume, global: global, json: json).run()
+    }
+
+    private func newRunFile() throws -> TrainRunFile {
+        let modelPath = URL(fileURLWithPath: (model! as NSString).expandingTildeInPath).standardizedFileURL.path
+        let config = try ModelConfigFile.load(directory: URL(fileURLWithPath: modelPath))
+        var encoderDecoder = false
+        if case .t5gemma = config { encoderDecoder = true }
+        let dataOptions = DataOptions(objective: objective, encoderDecoder: encoderDecoder, batchSize: batch,
+                                      sequenceLength: seqLen, targetLength: targetLen,
+                                      packing: packing && distillFrom == nil, validationFraction: validationFraction, seed: seed)
+        let training = TrainingConfig(
+            steps: steps, learningRate: lr, warmupSteps: warmup, decay: schedule, minimumLearningRateFraction: minLRFraction,
+            optimizer: AdamWConfig(beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                   decayNormsAndEmbeddings: decayNormsAndEmbeddings),
+            clipNorm: clip > 0 ? clip : nil, gradientAccumulation: gradAccum, crossAttentionWarmupSteps: warmupCrossAttn,
+            distillation: distillFrom.map {
+                DistillationConfig(teacherDirectory: URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath).standardizedFileURL.path,
+                                   topK: distillTopk, weight: distillWeight)
+            },
+            evalEvery: evalEvery, checkpointEvery: checkpointEvery, seed: seed)
+        try training.validate()
+        try dataOptions.validate()
+        return TrainRunFile(modelDirectory: modelPath,
+                            dataPath: URL(fileURLWithPath: (data! as NSString).expandingTildeInPath).standardizedFileURL.path,
+                            data: dataOptions, training: training, evalBatches: evalBatches, name: name,
+                            kind: TrainRunFile.kind(for: objective), runId: nil, databasePath: global.databasePath)
+    }
+}

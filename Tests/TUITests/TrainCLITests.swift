@@ -1,0 +1,152 @@
+import Foundation
+import Sessions
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `duet train` as a user runs it: a tiny model from `duet init`, a JSONL corpus, runs killed with
+/// SIGKILL and resumed, stopped by SIGINT and by a control request, with the run in the database.
+@Suite(.serialized) struct TrainCLITests {
+    static let tokenizer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/tokenizers/gemma-like").path
+
+    /// A tiny f32 model with the fixture tokenizer and a deterministic JSONL corpus in `dir`.
+    static func prepare(_ dir: TemporaryDirectory) throws {
+        let initialised = try runDuet(["init", "--preset", "tiny", "--tokenizer", tokenizer, "--out", dir.file("model"),
+                                       "--dtype", "f32", "--seed", "3"])
+        try #require(initialised.status == 0, "\(initialised.stderr)")
+        let words = ["the", "river", "runs", "quietly", "past", "old", "stone", "houses", "where", "children", "play",
+                     "and", "birds", "sing", "in", "morning", "light", "while", "a", "fox", "watches", "from", "hills"]
+        var state: UInt64 = 12345
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let lines = (0..<120).map { _ -> String in
+            let text = (0..<(20 + next(40))).map { _ in words[next(words.count)] }.joined(separator: " ")
+            return "{\"text\": \"\(text).\"}"
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("corpus.jsonl"), atomically: true, encoding: .utf8)
+    }
+
+    static func trainArguments(_ dir: TemporaryDirectory, out: String, steps: Int) -> [String] {
+        ["train", "--model", dir.file("model"), "--data", dir.file("corpus.jsonl"), "--out", dir.file(out),
+         "--steps", String(steps), "--batch", "8", "--seq-len", "64", "--lr", "3e-3", "--warmup", "4",
+         "--checkpoint-every", "8", "--eval-every", "8", "--eval-batches", "2", "--seed", "5",
+         "--db", dir.file("duet.sqlite"), "--threads", "2", "--json"]
+    }
+
+    /// `step -> loss` as printed (the JSON text of the number, so equal text means equal bits).
+    static func losses(_ lines: [String]) -> [Int: String] {
+        var out: [Int: String] = [:]
+        for line in lines where line.contains("\"event\":\"step\"") {
+            guard let step = field(line, "step").flatMap(Int.init), let loss = field(line, "loss") else { continue }
+            out[step] = loss
+        }
+        return out
+    }
+
+    static func field(_ line: String, _ key: String) -> String? {
+        guard let range = line.range(of: "\"\(key)\":") else { return nil }
+        return String(line[range.upperBound...].prefix { $0 != "," && $0 != "}" })
+    }
+
+    @Test(.timeLimit(.minutes(5))) func killedRunResumesWithIdenticalLosses() throws {
+        let dir = TemporaryDirectory()
+        try Self.prepare(dir)
+        let steps = 32
+        let straight = try runDuet(Self.trainArguments(dir, out: "straight", steps: steps))
+        try #require(straight.status == 0, "\(straight.stderr)")
+        let expected = Self.losses(straight.stdout.split(separator: "\n").map(String.init))
+        #expect(expected.count == steps)
+
+        // Kill the second run right after its first checkpoint.
+        let process = try #require(startDuet(Self.trainArguments(dir, out: "killed", steps: steps)))
+        let checkpoint = process.waitForLine(timeout: 120) { $0.contains("\"event\":\"checkpoint\"") }
+        process.signal(SIGKILL)
+        #expect(process.wait() == 128 + SIGKILL, "the run must still be going when killed")
+        try #require(checkpoint != nil, "no checkpoint before the kill: \(process.stderr)")
+        let before = Self.losses(process.lines)
+        #expect(before.count >= 8 && before.count < steps)
+
+        let store = try DuetStore.open(path: dir.file("duet.sqlite"))
+        let killedRun = try #require(try store.runs().first { $0.outputDirectory == dir.file("killed") })
+        #expect(killedRun.status == .lost)
+
+        let resumed = try runDuet(["train", "--out", dir.file("killed"), "--resume", "--json", "--threads", "2"])
+        try #require(resumed.status == 0, "\(resumed.stderr)")
+        let after = Self.losses(resumed.stdout.split(separator: "\n").map(String.init))
+        let first = try #require(after.keys.min())
+        #expect(first == 9, "resumes after the step-8 checkpoint")
+        #expect(after.count == steps - 8)
+        for (step, loss) in after { #expect(loss == expected[step], "step \(step): \(loss) vs \(expected[step] ?? "-")") }
+        // Steps logged before the kill agree too.
+        for (step, loss) in before { #expect(loss == expected[step], "step \(step) before the kill") }
+
+        // The database: the same run row, finished, with its metrics and checkpoints.
+        let run = try #require(try store.run(id: killedRun.id))
+        #expect(run.status == .finished && run.kind == .pretrain)
+        #expect(run.config["training"]?["steps"] == .int(Int64(steps)))
+        let series = try store.metricSeries(runId: run.id, name: "loss")
+        #expect(Set(series.map(\.step)) == Set(1...Int64(steps)))
+        for name in ["lr", "grad_norm", "tokens_per_second", "mfu", "clipped", "val_loss", "val_accuracy"] {
+            #expect(try !store.metricSeries(runId: run.id, name: name).isEmpty, "metric \(name)")
+        }
+        #expect(try store.checkpoints(runId: run.id).map(\.step) == [8, 16, 24, 32])
+        let straightRun = try #require(try store.runs().first { $0.outputDirectory == dir.file("straight") })
+        #expect(straightRun.status == .finished)
+    }
+
+    @Test(.timeLimit(.minutes(5))) func sigintAndStopRequestsCheckpointAndStop() throws {
+        let dir = TemporaryDirectory()
+        try Self.prepare(dir)
+        let store = try DuetStore.open(path: dir.file("duet.sqlite"))
+
+        let interrupted = try #require(startDuet(Self.trainArguments(dir, out: "sigint", steps: 400)))
+        try #require(interrupted.waitForLine(timeout: 120) { $0.contains("\"step\":3,") } != nil, "\(interrupted.stderr)")
+        interrupted.signal(SIGINT)
+        #expect(interrupted.wait() == 0, "\(interrupted.stderr)")
+        let end = try #require(interrupted.lines.last)
+        #expect(end.contains("\"event\":\"end\"") && end.contains("\"status\":\"stopped\""))
+        let stoppedAt = try #require(Self.field(end, "step").flatMap(Int.init))
+        let run = try #require(try store.runs().first { $0.outputDirectory == dir.file("sigint") })
+        #expect(run.status == .stopped)
+        #expect(try store.checkpoints(runId: run.id).last?.step == Int64(stoppedAt))
+        let latest = try String(contentsOfFile: dir.file("sigint/latest"), encoding: .utf8)
+        #expect(latest.trimmingCharacters(in: .whitespacesAndNewlines) == "checkpoints/step-\(stoppedAt)")
+
+        let controlled = try #require(startDuet(Self.trainArguments(dir, out: "control", steps: 400)))
+        try #require(controlled.waitForLine(timeout: 120) { $0.contains("\"event\":\"start\"") } != nil, "\(controlled.stderr)")
+        let startLine = try #require(controlled.lines.first)
+        let runId = try #require(Self.field(startLine, "run_id").flatMap(Int64.init))
+        try store.postControlRequest(.pause, runId: runId)
+        var paused = false
+        for _ in 0..<500 where !paused {
+            paused = try store.run(id: runId)?.status == .paused
+            usleep(20_000)
+        }
+        #expect(paused, "pause request honoured")
+        let stepsWhilePaused = Self.losses(controlled.lines).count
+        usleep(300_000)
+        #expect(Self.losses(controlled.lines).count == stepsWhilePaused, "no step while paused")
+        try store.postControlRequest(.checkpoint, runId: runId)
+        try store.postControlRequest(.resume, runId: runId)
+        try store.postControlRequest(.stop, runId: runId)
+        #expect(controlled.wait() == 0, "\(controlled.stderr)")
+        let final = try #require(try store.run(id: runId))
+        #expect(final.status == .stopped)
+        let requests = try store.controlRequests(runId: runId)
+        #expect(requests.allSatisfy { $0.acknowledgedAt != nil })
+        #expect(requests.first { $0.action == .checkpoint }?.note?.hasPrefix("saved ") == true)
+        #expect(try store.checkpoints(runId: runId).count >= 1)
+    }
+
+    @Test func badInputsFailWithClearMessages() throws {
+        let dir = TemporaryDirectory()
+        let missing = try runDuet(["train", "--out", dir.file("run"), "--db", dir.file("duet.sqlite")])
+        #expect(missing.status != 0 && missing.stderr.contains("--model is required"))
+        let noRun = try runDuet(["train", "--out", dir.file("nothing"), "--resume", "--db", dir.file("duet.sqlite")])
+        #expect(noRun.status != 0 && noRun.stderr.contains("holds no run to resume"), "\(noRun.stderr)")
+    }
+}
