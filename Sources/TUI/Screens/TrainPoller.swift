@@ -67,13 +67,15 @@ final class TrainPoller {
     }
 
     /// Follows these runs' series (besides live runs); a run followed anew is read from its start.
-    /// Polls at once so the screen does not wait for the next tick.
+    /// Polls at once so the screen does not wait for the next tick. Call from the thread that starts
+    /// and stops the poller (the UI thread).
     func watch(_ runIds: Set<Int64>) {
         lock.lock()
         let changed = runIds != watchedRuns
         watchedRuns = runIds
         lock.unlock()
-        if changed { queue.async { [weak self] in self?.pollAndDeliver(force: true) } }
+        // Only a started poller polls by itself: a result nobody delivers would move the cursors past points.
+        if changed, timer != nil { queue.async { [weak self] in self?.pollAndDeliver(force: true) } }
     }
 
     /// Posts a control request for a run, then polls so its effect shows soon.

@@ -85,12 +85,14 @@ public final class TrainScreen: Screen {
         updateWatch()
     }
 
-    /// Reads the database now on the calling thread and applies the result (tests and benchmarks;
-    /// the running app polls in the background instead).
+    /// Reads the database now on the calling thread and applies the result, twice when the first poll
+    /// changed which runs are followed (tests and benchmarks; the running app polls in the background).
     func pollNow(context: ScreenContext) {
         if poller == nil { activate(context) }
         guard let poller else { return }
+        let followed = followedRuns
         _ = receive(TrainPollerMessage.poll(poller.pollNow()), context: context)
+        if followedRuns != followed { _ = receive(TrainPollerMessage.poll(poller.pollNow()), context: context) }
     }
 
     // MARK: State
@@ -105,8 +107,11 @@ public final class TrainScreen: Screen {
 
     func state(_ id: Int64) -> TrainRunState? { states[id] }
 
+    /// The runs whose series the charts need.
+    var followedRuns: Set<Int64> { Set(marked + (selected.map { [$0.run.id] } ?? [])) }
+
     private func updateWatch() {
-        poller?.watch(Set(marked + (selected.map { [$0.run.id] } ?? [])))
+        poller?.watch(followedRuns)
     }
 
     public func receive(_ payload: Any, context: ScreenContext) -> ScreenRequest {
@@ -230,8 +235,12 @@ public final class TrainScreen: Screen {
     private func chatWithLatestCheckpoint() -> ScreenRequest {
         guard let state = selected else { return notify("No run selected") }
         var directory: String? = nil
-        if let out = state.run.outputDirectory, let latest = try? TrainingCheckpoint.latest(in: URL(fileURLWithPath: out)) {
-            directory = latest.path
+        if let out = state.run.outputDirectory {
+            do {
+                directory = try TrainingCheckpoint.latest(in: URL(fileURLWithPath: out))?.path
+            } catch {
+                return notify("Run \(state.run.id): \(error)")
+            }
         }
         if directory == nil, let record = state.checkpoints.last, FileManager.default.fileExists(atPath: record.path) {
             directory = record.path

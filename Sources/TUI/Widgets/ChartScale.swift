@@ -71,14 +71,15 @@ public struct ChartScale: Equatable {
         return ticks
     }
 
-    /// The smallest of 1, 2, 5 x 10^k that is at least `rough`.
+    /// The 1, 2 or 5 x 10^k closest to `rough` (d3's `tickIncrement` thresholds: sqrt(2), sqrt(10), sqrt(50)).
     public static func niceStep(_ rough: Double) -> Double {
         guard rough > 0, rough.isFinite else { return 0 }
         let magnitude = Foundation.pow(10, (Foundation.log10(rough)).rounded(.down))
-        for multiple in [1.0, 2, 5, 10] where multiple * magnitude >= rough * (1 - 1e-12) {
-            return multiple * magnitude
-        }
-        return 10 * magnitude
+        let error = rough / magnitude
+        if error >= 50.0.squareRoot() { return 10 * magnitude }
+        if error >= 10.0.squareRoot() { return 5 * magnitude }
+        if error >= 2.0.squareRoot() { return 2 * magnitude }
+        return magnitude
     }
 
     /// The distance between neighbouring ticks (for choosing label precision).
@@ -103,7 +104,9 @@ public enum ChartNumberFormat {
             return trimmed(String(format: "%.\(digits)f", value / divisor)) + suffix
         }
         if a < 1e-3 || (r < 1e-4 && a < 1e-2) {
-            return scientific(value, significant: max(1, min(3, 1 + Int((Foundation.log10(a) - Foundation.log10(max(r, a * 1e-3))).rounded(.down)))))
+            // Digits down to the resolution's: 2.95e-4 with ticks 5e-6 apart.
+            let digits = Int(Foundation.log10(a).rounded(.down)) - Int(Foundation.log10(max(r, a * 1e-4)).rounded(.down)) + 1
+            return scientific(value, significant: max(1, min(4, digits)))
         }
         let digits = max(0, min(5, decimals(for: r)))
         return trimmed(String(format: "%.\(digits)f", value))
