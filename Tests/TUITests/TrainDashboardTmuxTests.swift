@@ -190,6 +190,11 @@ import Glibc
         let out = try #require(listed[1]?.out)
         #expect(out.hasPrefix(home + "/runs/run-"))
 
+        // Its output goes to RUN_DIR/train.log, which the log pane shows on request.
+        t.keys("l")
+        s = t.waitFor(timeout: 15) { $0.contains("log train.log") && $0.contains("run 1 ") }
+        #expect(s.contains("run 1 → \(out)"), "\(s)")
+
         // Quit the UI and close its terminal: the run goes on to the end.
         t.keys("C-q")
         s = t.waitFor("DUET-EXIT=", timeout: 10)

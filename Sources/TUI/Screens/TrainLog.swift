@@ -16,7 +16,9 @@ enum TrainLog {
     /// The file `duet train`'s output goes to when the dashboard starts a run.
     static let fileName = "train.log"
 
-    static func entries(for state: TrainRunState) -> [TrainLogEntry] {
+    /// The log, oldest first. With `recent`, only the last `recent` evaluations are included (a long run
+    /// has thousands; the dashboard shows a few lines and draws often).
+    static func entries(for state: TrainRunState, recent: Int? = nil) -> [TrainLogEntry] {
         let run = state.run
         var out: [TrainLogEntry] = []
         func add(_ date: Date?, _ text: String, _ role: StyleRole = .normal) {
@@ -34,7 +36,7 @@ enum TrainLog {
         }
         if let val = state.series["val_loss"] {
             let accuracy = state.series["val_accuracy"]
-            for i in 0..<val.count {
+            for i in max(0, val.count - (recent ?? val.count))..<val.count {
                 var text = "eval step \(Int64(val.steps[i])): val_loss \(ChartNumberFormat.precise(val.values[i]))"
                 if let a = accuracy?.value(atStep: val.steps[i]) { text += String(format: " · accuracy %.1f%%", a * 100) }
                 out.append(TrainLogEntry(time: val.times[i], text: text, role: .success))

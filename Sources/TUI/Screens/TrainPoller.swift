@@ -9,6 +9,8 @@ struct TrainPollResult {
     var latest: [Int64: [Metric]] = [:]
     /// New data of the runs being followed.
     var deltas: [Int64: TrainRunDelta] = [:]
+    /// The last lines of `train.log` of the runs whose log file is shown.
+    var logTails: [Int64: [String]] = [:]
     /// Why the database could not be read, if it could not.
     var error: String? = nil
 }
@@ -33,6 +35,7 @@ final class TrainPoller {
     private var timer: DispatchSourceTimer?
     private let lock = NSLock()
     private var watchedRuns: Set<Int64> = []  // guarded by lock
+    private var logFileRuns: Set<Int64> = []  // guarded by lock
 
     // Queue-only state.
     private var store: DuetStore?
@@ -43,6 +46,7 @@ final class TrainPoller {
     private var knownRequests: [Int64: [ControlRequest]] = [:]
     private var lastRuns: [Run]? = nil
     private var lastError: String? = nil
+    private var lastLogTails: [Int64: [String]] = [:]
 
     init(databasePath: String, deliver: @escaping (TrainPollerMessage) -> Void) {
         self.databasePath = databasePath
@@ -78,6 +82,15 @@ final class TrainPoller {
         if changed, timer != nil { queue.async { [weak self] in self?.pollAndDeliver(force: true) } }
     }
 
+    /// Reads the last lines of these runs' `train.log` at each poll (the log pane shows it).
+    func showLogFile(of runIds: Set<Int64>) {
+        lock.lock()
+        let changed = runIds != logFileRuns
+        logFileRuns = runIds
+        lock.unlock()
+        if changed, timer != nil { queue.async { [weak self] in self?.pollAndDeliver(force: true) } }
+    }
+
     /// Posts a control request for a run, then polls so its effect shows soon.
     func post(_ action: ControlAction, runId: Int64) {
         queue.async { [weak self] in
@@ -101,9 +114,10 @@ final class TrainPoller {
     private func pollAndDeliver(force: Bool) {
         let result = poll()
         let changed = force || result.error != lastError || result.runs != lastRuns || !result.deltas.isEmpty
-            || !result.latest.isEmpty
+            || !result.latest.isEmpty || result.logTails != lastLogTails
         lastError = result.error
         lastRuns = result.runs
+        lastLogTails = result.logTails
         if changed { deliver(.poll(result)) }
     }
 
@@ -121,7 +135,7 @@ final class TrainPoller {
             let store = try openStore()
             result.runs = try store.runs(limit: 200)
             lock.lock()
-            let watched = watchedRuns
+            let watched = watchedRuns, logFiles = logFileRuns
             lock.unlock()
             let live = Set(result.runs.filter { $0.status == .running || $0.status == .paused || $0.status == .queued }.map(\.id))
             let followed = watched.union(live)
@@ -141,6 +155,10 @@ final class TrainPoller {
                 let names = (result.latest[run.id] ?? finishedLatest[run.id] ?? []).map(\.name)
                 result.deltas[run.id] = try delta(for: run, names: names, store: store)
                 if result.deltas[run.id]?.isEmpty == true { result.deltas[run.id] = nil }
+            }
+            for run in result.runs where logFiles.contains(run.id) {
+                guard let out = run.outputDirectory else { continue }
+                result.logTails[run.id] = TrainLog.tail(ofFile: (out as NSString).appendingPathComponent(TrainLog.fileName), maxLines: 50)
             }
             for id in Array(finishedLatest.keys) where !result.runs.contains(where: { $0.id == id }) { finishedLatest[id] = nil }
         } catch {

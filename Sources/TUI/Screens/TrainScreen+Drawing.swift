@@ -233,11 +233,10 @@ extension TrainScreen {
 
     private func drawLog(in rect: Rect, grid: inout CellGrid, glyphs: Glyphs) {
         guard rect.height >= 2, let state = selected else { return }
-        let logFile = state.run.outputDirectory.map { ($0 as NSString).appendingPathComponent(TrainLog.fileName) }
-        let fileLines = showsLogFile ? logFile.flatMap { TrainLog.tail(ofFile: $0, maxLines: rect.height - 1) } : nil
+        let fileLines = showsLogFile ? logTails[state.run.id] : nil
         var title = StyledLine("log ", Style(.title, [.bold]))
         title.append(fileLines != nil ? TrainLog.fileName : "run events", Style(.accent))
-        if showsLogFile && fileLines == nil { title.append(" (no \(TrainLog.fileName): the run was not started here)", Style(.dim)) }
+        if showsLogFile && fileLines == nil { title.append(" (no \(TrainLog.fileName) in the run directory)", Style(.dim)) }
         title.append("  l switches", Style(.dim))
         grid.put(String(repeating: glyphs.horizontal, count: rect.width), x: rect.x, y: rect.y, style: Style(.border))
         grid.put(title, x: rect.x + 1, y: rect.y, clip: rect)
@@ -248,7 +247,7 @@ extension TrainScreen {
             }
             return
         }
-        for (i, entry) in TrainLog.entries(for: state).suffix(body.height).enumerated() {
+        for (i, entry) in TrainLog.entries(for: state, recent: body.height).suffix(body.height).enumerated() {
             var line = StyledLine(TrainLog.clock(entry.time) + " ", Style(.dim))
             line.append(entry.text, Style(entry.role))
             grid.put(line, x: body.x, y: body.y + i, clip: body)

@@ -24,7 +24,9 @@ public final class TrainScreen: Screen {
     private(set) var marked: [Int64] = []
     var options = TrainViewOptions()
     /// Whether the log pane shows the run's `train.log` instead of its events.
-    var showsLogFile = false
+    var showsLogFile = false { didSet { updateWatch() } }
+    /// The last lines of `train.log` per run, as the poller last read them (nil: no such file).
+    private(set) var logTails: [Int64: [String]] = [:]
     private(set) var hasPolled = false
     private(set) var databaseError: String?
     /// The last message shown (also sent to the status bar when connected).
@@ -112,6 +114,7 @@ public final class TrainScreen: Screen {
 
     private func updateWatch() {
         poller?.watch(followedRuns)
+        poller?.showLogFile(of: showsLogFile ? Set(selected.map { [$0.run.id] } ?? []) : [])
     }
 
     public func receive(_ payload: Any, context: ScreenContext) -> ScreenRequest {
@@ -141,6 +144,7 @@ public final class TrainScreen: Screen {
         marked.removeAll { !seen.contains($0) }
         for (id, latest) in result.latest { states[id]?.update(latest: latest) }
         for (id, delta) in result.deltas { states[id]?.apply(delta) }
+        logTails = result.logTails
         let live = result.runs.filter { states[$0.id]!.isLive }, ended = result.runs.filter { !states[$0.id]!.isLive }
         runs = (live + ended).map { states[$0.id]! }
         var selection = previousSelection
