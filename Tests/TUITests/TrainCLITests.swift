@@ -148,5 +148,18 @@ import Glibc
         #expect(missing.status != 0 && missing.stderr.contains("--model is required"))
         let noRun = try runDuet(["train", "--out", dir.file("nothing"), "--resume", "--db", dir.file("duet.sqlite")])
         #expect(noRun.status != 0 && noRun.stderr.contains("holds no run to resume"), "\(noRun.stderr)")
+
+        // A learning rate that blows the weights up: three non-finite steps, then status failed with the reason.
+        try Self.prepare(dir)
+        let diverged = try runDuet(["train", "--model", dir.file("model"), "--data", dir.file("corpus.jsonl"), "--out", dir.file("nan"),
+                                    "--steps", "20", "--batch", "4", "--seq-len", "32", "--lr", "1e30", "--clip", "0",
+                                    "--db", dir.file("duet.sqlite"), "--threads", "1", "--json"])
+        #expect(diverged.status != 0)
+        #expect(diverged.stderr.contains("NaN or infinite in 3 consecutive steps"), "\(diverged.stderr)")
+        #expect(diverged.stdout.split(separator: "\n").filter { $0.contains("\"skipped\":true") }.count == 3)
+        let store = try DuetStore.open(path: dir.file("duet.sqlite"))
+        let run = try #require(try store.runs().first)
+        #expect(run.status == .failed && run.error?.contains("3 consecutive steps") == true)
+        #expect(try store.metricSeries(runId: run.id, name: "skipped").filter { $0.value == 1 }.count == 3)
     }
 }

@@ -99,6 +99,9 @@ final class TrainMonitor: TrainingLoopObserver {
             e.step == step ? ["val_loss": .double(e.loss), "val_accuracy": .double(e.accuracy)] : nil
         }
         do {
+            // Metrics up to a checkpoint are as durable as the checkpoint: a run killed later and
+            // resumed from it has every step's metrics.
+            try metrics.flush()
             try store.recordCheckpoint(runId: runId, step: Int64(step), path: directory.path, evalResults: results)
             for id in pendingCheckpointRequests { try store.setNote("saved \(directory.path)", forControlRequest: id) }
         } catch {

@@ -132,7 +132,8 @@ final class TrainProgressOutput {
         var parts = [String(format: "step %d/%d [%@] %3.0f%%", report.step, totalSteps, bar, fraction * 100)]
         parts.append(report.skipped ? "loss non-finite (skipped)" : String(format: "loss %.4f", report.loss))
         parts.append(String(format: "lr %.2e", report.learningRate))
-        parts.append(String(format: "gnorm %.3g%@", report.gradientNorm, report.clipped ? " clipped" : ""))
+        parts.append(report.gradientNorm.isFinite
+            ? String(format: "gnorm %.3g%@", report.gradientNorm, report.clipped ? " clipped" : "") : "gnorm non-finite")
         parts.append("\(Int(throughput.tokensPerSecond.rounded()).formatted()) tok/s")
         if let mfu = throughput.mfu { parts.append(String(format: "MFU %.1f%%", mfu * 100)) }
         if report.phase == .crossAttentionWarmup { parts.append("cross-attn warm-up") }

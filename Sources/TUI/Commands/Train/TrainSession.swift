@@ -45,11 +45,11 @@ struct TrainSession {
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         let runId = try startRun(store, runFile: &runFile)
         let output = TrainProgressOutput(json: json, totalSteps: runFile.training.steps)
+        let metrics = try store.metricsWriter(runId: runId, batchSize: 256, maxDelay: 1)
         do {
             try runFile.save(in: runDirectory)
             let signals = TrainSignals()
             signals.install()
-            let metrics = try store.metricsWriter(runId: runId, batchSize: 256, maxDelay: 1)
             let monitor = TrainMonitor(store: store, runId: runId, metrics: metrics, signals: signals, output: output)
             // Tokenizer and generation config for checkpoints: from the checkpoint being resumed (the
             // starting model may have moved since), else from the starting model.
@@ -74,6 +74,8 @@ struct TrainSession {
             try store.finishRun(id: runId, status: status)
             output.end(status: status.rawValue, step: trainer.step)
         } catch {
+            // The steps up to the failure (e.g. the non-finite ones) are what explains it.
+            try? metrics.close()
             let text = String(describing: error)
             _ = try? store.failRun(id: runId, error: text)
             output.end(status: "failed", step: trainer.step, error: text)
