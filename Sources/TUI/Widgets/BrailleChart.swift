@@ -68,42 +68,32 @@ public struct BrailleChart {
         }
         let xScale = ChartScale(lower: xLower, upper: xUpper)
 
-        // Y labels need the y range, the y range needs the envelopes, and the envelopes need the plot
-        // width: bin at a provisional width (the widest label likely), then re-bin if the labels differ.
-        var labelWidth = 7
-        var envelopes: [ColumnEnvelope] = []
-        var yAxis = ChartScale(lower: 0, upper: 1)
-        var yTicks: [Double] = []
-        var labels: [String] = []
+        // The y range (from the visible points), then its labels, then the plot width they leave.
+        var lo = Double.infinity, hi = -Double.infinity
+        for s in series where s.affectsRange {
+            if s.kind == .rule {
+                if let v = s.ys.first, v.isFinite, yScale == .linear || v > 0 { lo = min(lo, v); hi = max(hi, v) }
+            } else if let e = ColumnEnvelope.extent(xs: s.xs, ys: s.ys, xLower: xScale.lower + s.xShift,
+                                                    xUpper: xScale.upper + s.xShift, positiveOnly: yScale == .log) {
+                lo = min(lo, e.minimum); hi = max(hi, e.maximum)
+            }
+        }
+        guard lo <= hi else {
+            drawCenteredMessage([StyledLine(emptyText, Style(.dim))], in: body, grid: &grid)
+            return nil
+        }
         let tickCount = max(2, min(6, plotHeight / 3 + 1))
-        for _ in 0..<2 {
-            let plotWidth = body.width - labelWidth - 2
-            guard plotWidth >= 2 else { return nil }
-            let dotColumns = plotWidth * encoding.dotsPerCell.x
-            envelopes = series.map { s in
-                s.kind == .rule ? ColumnEnvelope(xs: [], ys: [], xLower: 0, xUpper: 0, count: 0)
-                    : ColumnEnvelope(xs: s.xs, ys: s.ys, xLower: xScale.lower + s.xShift, xUpper: xScale.upper + s.xShift,
-                                     count: dotColumns,
-                                     positiveOnly: yScale == .log)
-            }
-            var lo = Double.infinity, hi = -Double.infinity
-            for (s, envelope) in zip(series, envelopes) where s.affectsRange {
-                if s.kind == .rule, let v = s.ys.first, v.isFinite, yScale == .linear || v > 0 {
-                    lo = min(lo, v); hi = max(hi, v)
-                } else if let mn = envelope.minimum, let mx = envelope.maximum {
-                    lo = min(lo, mn); hi = max(hi, mx)
-                }
-            }
-            guard lo <= hi else {
-                drawCenteredMessage([StyledLine(emptyText, Style(.dim))], in: body, grid: &grid)
-                return nil
-            }
-            (yAxis, yTicks) = Self.yAxis(lower: lo, upper: hi, kind: yScale, tickCount: tickCount)
-            let resolution = ChartScale.resolution(of: yTicks)
-            labels = yTicks.map { yFormat.label($0, resolution: yScale == .log && resolution >= 1 ? abs($0) : resolution) }
-            let needed = min(10, max(1, labels.map { DisplayWidth.of($0) }.max() ?? 1))
-            if needed == labelWidth { break }
-            labelWidth = needed
+        let (yAxis, yTicks) = Self.yAxis(lower: lo, upper: hi, kind: yScale, tickCount: tickCount)
+        let decades = yScale == .log && yTicks.count >= 2 && abs(yTicks[1] / yTicks[0] - 10) < 1e-9
+        let resolution = ChartScale.resolution(of: yTicks)
+        let labels = yTicks.map { yFormat.label($0, resolution: decades ? abs($0) : resolution) }
+        let labelWidth = min(10, max(1, labels.map { DisplayWidth.of($0) }.max() ?? 1))
+        guard body.width - labelWidth - 2 >= 2 else { return nil }
+        let dotColumns = (body.width - labelWidth - 2) * encoding.dotsPerCell.x
+        let envelopes = series.map { s in
+            s.kind == .rule ? ColumnEnvelope(xs: [], ys: [], xLower: 0, xUpper: 0, count: 0)
+                : ColumnEnvelope(xs: s.xs, ys: s.ys, xLower: xScale.lower + s.xShift, xUpper: xScale.upper + s.xShift,
+                                 count: dotColumns, positiveOnly: yScale == .log)
         }
 
         let plot = Rect(x: body.x + labelWidth + 1, y: body.y, width: body.width - labelWidth - 2, height: plotHeight)
