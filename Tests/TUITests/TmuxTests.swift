@@ -57,7 +57,7 @@ import Testing
         t.keys("F5")
         #expect(t.waitFor("The models folder does not exist yet.").contains("The models folder does not exist yet."))
         t.keys("F4")
-        #expect(t.waitFor("No training runs to show.").contains("No training runs to show."))
+        #expect(t.waitFor("No training runs yet.").contains("No training runs yet."))
         t.keys("F3")
         #expect(t.waitFor(" A no model").contains(" B no model"))
         t.keys("Escape", "2")  // for terminals that swallow F2

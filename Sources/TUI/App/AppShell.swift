@@ -185,6 +185,14 @@ public final class AppShell {
         case .none: break
         case .notice(let text): showNotice(text, now: now)
         case .switchTo(let id): switchTo(id)
+        case .overlay(let overlay): overlays.append(overlay)
+        case .openChat(let directory):
+            guard let chat = screens.first(where: { $0 is ChatOpening }) as? ChatOpening else {
+                showNotice("The Chat screen cannot open \(directory) yet", now: now)
+                return
+            }
+            switchTo(chat.id)
+            apply(chat.openChat(modelDirectory: directory, context: context), now: now)
         }
     }
 

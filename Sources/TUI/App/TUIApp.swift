@@ -21,6 +21,7 @@ public final class TUIApp {
         terminal = try CursesTerminal(environment: environment, wakeFD: events.signalFD)
         do {
             shell = try AppShell(paths: paths, glyphs: terminal.glyphs, config: config)
+            (shell.screen(.train) as? TrainScreen)?.connect(events: events)
         } catch {
             terminal.close()
             throw error

@@ -148,6 +148,12 @@ public struct Theme {
             .input: RoleLook(),
             .inputPlaceholder: RoleLook(grey, mono: [.dim]),
             .cursor: RoleLook(mono: [.reverse]),
+            .series1: RoleLook(cyan, mono: [.bold]),
+            .series2: RoleLook(orange, mono: []),
+            .series3: RoleLook(green, mono: [.underline]),
+            .series4: RoleLook(ThemeColor(0xD787D7, ansi: 13), mono: [.bold, .underline]),
+            .series5: RoleLook(yellow, mono: [.dim]),
+            .series6: RoleLook(blue, mono: [.reverse]),
         ])
     }()
 }

@@ -12,5 +12,6 @@ struct BenchCommand: ParsableCommand {
             BenchTrainCommand.self,
             SessionsBenchCommand.self,
             TUIBenchCommand.self,
+            BenchDashboardCommand.self,
         ])
 }

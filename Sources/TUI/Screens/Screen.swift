@@ -34,6 +34,17 @@ public enum ScreenRequest {
     case none
     case notice(String)
     case switchTo(ScreenID)
+    /// Open a dialog over the screen.
+    case overlay(ShellOverlay)
+    /// Open the Chat screen on a model directory (the Train screen's "chat with the latest checkpoint").
+    /// The shell hands it to the screen that adopts `ChatOpening`, or says that none can.
+    case openChat(modelDirectory: String)
+}
+
+/// A screen that can start a chat with a model directory (`ScreenRequest.openChat`).
+public protocol ChatOpening: Screen {
+    /// Loads the model at `modelDirectory` and shows a chat with it.
+    func openChat(modelDirectory: String, context: ScreenContext) -> ScreenRequest
 }
 
 /// One full-window screen (Chat, Compare, Train, Models). The shell owns the tab bar, status bar,

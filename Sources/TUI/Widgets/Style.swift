@@ -9,6 +9,11 @@ public enum StyleRole: UInt8, CaseIterable, Hashable {
     case overlay, overlayBorder, overlayTitle, matchHighlight
     case marker, progressFill, progressEmpty
     case input, inputPlaceholder, cursor
+    /// Chart series colours, in the order runs are given them (stable per run id).
+    case series1, series2, series3, series4, series5, series6
+
+    /// The chart colours, in order.
+    public static let series: [StyleRole] = [.series1, .series2, .series3, .series4, .series5, .series6]
 }
 
 /// Attributes that combine with a role's own (bold inside a heading, italic inside code...).
