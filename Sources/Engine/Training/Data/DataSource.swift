@@ -66,7 +66,9 @@ struct DataSource {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names where name.hasPrefix(prefix) && name.hasSuffix(".bin") && name != current.lastPathComponent {
             let url = directory.appendingPathComponent(name)
-            if let made = try? Self.file(url, relativePath: name, format: .text).modified, made < newest {
+            // `<=`: file times come from a coarse kernel clock (a few ms), so a cache written just
+            // before an edit can carry the same time as the edited file.
+            if let made = try? Self.file(url, relativePath: name, format: .text).modified, made <= newest {
                 try? AtomicFile.remove(url)
             }
         }
