@@ -33,6 +33,22 @@ struct Duet: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A model directory (or a folder of model directories) to chat with; repeatable.",
+        discussion: "The first one is the chat model. Models are also found in assets/models and $DUET_HOME/models.",
+        valueName: "dir"))
+    var model: [String] = []
+
+    @Option(name: .long, help: "Default maximum new tokens per reply (chat settings and generation_config.json override it).")
+    var maxTokens = 512
+
+    func validate() throws {
+        if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+        for dir in model where !FileManager.default.fileExists(atPath: (dir as NSString).expandingTildeInPath) {
+            throw ValidationError("--model \(dir): no such directory")
+        }
+    }
+
     mutating func run() async throws {
         global.apply()
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -44,7 +60,10 @@ struct Duet: AsyncParsableCommand {
         let paths = DuetPaths.resolve(environment: environment, database: global.db)
         do {
             let config = try ConfigFile.load(path: paths.config)
-            let app = try TUIApp(paths: paths, config: config, environment: environment)
+            let store: DuetStore
+            do { store = try DuetStore.open(path: paths.database) } catch { throw Duet.failure("\(error)") }
+            let app = try TUIApp(paths: paths, config: config, environment: environment, store: store,
+                                 modelDirectories: model, defaultMaxTokens: maxTokens)
             app.run()
         } catch let error as ConfigError {
             throw Duet.failure("\(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,11 +17,17 @@ public final class TUIApp {
     private var grid = CellGrid(width: 0, height: 0)
     public var maxFramesPerSecond = 60.0
 
-    public init(paths: DuetPaths, config: ConfigFile?, environment: [String: String]) throws {
+    /// Opens the terminal and builds the shell over `store` with the models found in
+    /// `modelDirectories` (`--model`), `assets/models` and `$DUET_HOME/models`.
+    init(paths: DuetPaths, config: ConfigFile?, environment: [String: String], store: DuetStore?,
+         modelDirectories: [String] = [], defaultMaxTokens: Int = 512) throws {
         events = UIEventQueue()
         terminal = try CursesTerminal(environment: environment, wakeFD: events.signalFD)
         do {
-            shell = try AppShell(paths: paths, glyphs: terminal.glyphs, config: config)
+            let workspace = Workspace(paths: paths, store: store, events: events, modelDirectories: modelDirectories,
+                                      assetsDirectory: environment["DUET_ASSETS"].flatMap { $0.isEmpty ? nil : $0 } ?? "assets",
+                                      defaultMaxTokens: defaultMaxTokens)
+            shell = try AppShell(paths: paths, glyphs: terminal.glyphs, config: config, screens: workspace.makeScreens())
         } catch {
             terminal.close()
             throw error
@@ -98,6 +105,8 @@ public final class TUIApp {
         shell.draw(into: &grid)
         let t1 = Self.clock()
         let stats = terminal.present(grid)
+        for sequence in shell.terminalOutput { terminal.writeRaw(sequence) }
+        shell.terminalOutput.removeAll()
         let t2 = Self.clock()
         shell.needsRedraw = false
         shell.frameStats.frames += 1

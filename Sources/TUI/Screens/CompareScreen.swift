@@ -4,7 +4,7 @@ public final class CompareScreen: Screen {
     public let id = ScreenID.compare
     public var editor = InputEditor(placeholder: "Prompt for both models (Enter runs)")
 
-    public init() {}
+    init(workspace: Workspace) {}
 
     public var keyContexts: [KeyContext] { [.editor, .view] }
     public var acceptsText: Bool { true }

@@ -34,6 +34,10 @@ public enum ScreenRequest {
     case none
     case notice(String)
     case switchTo(ScreenID)
+    /// Open a dialog over the screen.
+    case overlay(ShellOverlay)
+    /// Put text on the clipboard (OSC 52, and the clipboard file); `what` names it in the notice.
+    case copy(String, what: String)
 }
 
 /// One full-window screen (Chat, Compare, Train, Models). The shell owns the tab bar, status bar,
@@ -49,6 +53,8 @@ public protocol Screen: AnyObject {
     var actions: [KeyAction] { get }
     /// Why quitting now would lose work (a generation running...), or nil.
     var busyReason: String? { get }
+    /// The models this screen works with, for the status bar (nil: the shell's `models`).
+    var statusModels: [String]? { get }
 
     /// Called when the screen becomes the visible one.
     func activate(_ context: ScreenContext)
@@ -65,6 +71,7 @@ public protocol Screen: AnyObject {
 public extension Screen {
     var actions: [KeyAction] { [] }
     var busyReason: String? { nil }
+    var statusModels: [String]? { nil }
     func activate(_ context: ScreenContext) {}
     func receive(_ payload: Any, context: ScreenContext) -> ScreenRequest { .none }
 }
