@@ -20,6 +20,7 @@ struct Duet: AsyncParsableCommand {
             TokenizeCommand.self,
             DetokenizeCommand.self,
             InspectCommand.self,
+            ModelsCommand.self,
             InitCommand.self,
             AdaptCommand.self,
             ConvertCommand.self,

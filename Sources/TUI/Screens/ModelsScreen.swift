@@ -30,7 +30,7 @@ public final class ModelsScreen: Screen {
             KeyAction("models.compare-a", "Compare: use as model A", .models, ["a"]),
             KeyAction("models.compare-b", "Compare: use as model B", .models, ["b"]),
             KeyAction("models.load", "Load the selected model now", .models, ["l"]),
-            KeyAction("models.add", "Add a model directory by path", .models, ["+", "i", "ctrl+a"], command: true),
+            KeyAction("models.add", "Add a model directory by path", .models, ["i", "ctrl+a"], command: true),
             KeyAction("models.rescan", "Look for models again", .models, ["ctrl+r"], command: true),
         ]
     }
@@ -92,14 +92,14 @@ public final class ModelsScreen: Screen {
     public func draw(in rect: Rect, grid: inout CellGrid, context: ScreenContext) {
         let (header, body) = rect.splitTop(1)
         var title = StyledLine(" Models ", Style(.title, [.bold]))
-        title.append("Enter chat · a/b compare A/B · + add path · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan", Style(.dim))
+        title.append("Enter chat · a/b compare A/B · i add path · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan", Style(.dim))
         grid.put(title, x: header.x, y: header.y, clip: header)
         guard !hub.entries.isEmpty else {
             let exists = FileManager.default.fileExists(atPath: context.paths.models)
             drawCenteredMessage([
                 StyledLine(exists ? "No models yet." : "The models folder does not exist yet.", Style(.title, [.bold])),
                 StyledLine(),
-                StyledLine("Put a Hugging Face model folder (config.json + *.safetensors) in \(context.paths.models), start duet with --model DIR, or press + to add a path. `duet models demo` makes a tiny random pair to try the UI.", Style(.dim)),
+                StyledLine("Put a Hugging Face model folder (config.json + *.safetensors) in \(context.paths.models), start duet with --model DIR, or press i to add a path. `duet models demo` makes a tiny random pair to try the UI.", Style(.dim)),
             ], in: body, grid: &grid)
             return
         }

@@ -43,7 +43,7 @@ struct ModelFacts: Equatable {
             vocabulary = c.decoder.vocabSize
             positions = c.decoder.maxPositionEmbeddings
         }
-        let dtype = summary.dtypes.max { $0.parameters < $1.parameters }?.name ?? config.torchDtype?.torchName ?? "?"
+        let dtype = (summary.dtypes.max { $0.parameters < $1.parameters }?.name ?? config.torchDtype?.torchName ?? "?").lowercased()
         var lines = summary.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let provenance = ModelProvenance.read(directory)

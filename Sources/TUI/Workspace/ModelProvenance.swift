@@ -27,7 +27,7 @@ struct ModelProvenance: Codable, Equatable {
     /// Writes the record atomically into `directory`.
     func write(to directory: URL) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(self) + Data("\n".utf8), to: directory.appendingPathComponent(Self.fileName))
     }
 }

@@ -44,14 +44,16 @@ enum StreamingGeneration {
         return p
     }
 
-    /// Generates after `prompt`; `onText(delta, tokensSoFar)` sees each piece of text as it completes.
+    /// Generates after `prompt`; `onText(delta, tokensSoFar)` sees each piece of text as it completes,
+    /// `onToken` runs after every token (the interleaved comparison passes the turn there).
     static func run(_ model: LoadedModel, prompt: [TokenID], sampling: Engine.SamplingParameters, cancel: CancellationFlag,
-                    onText: (String, Int) -> Void) throws -> GenerationResult {
+                    onToken: () -> Void = {}, onText: (String, Int) -> Void) throws -> GenerationResult {
         let stops = model.stopTokens
         var detokenizer = model.tokenizer.map { StreamingDetokenizer(tokenizer: $0) }
         var count = 0
         let result = try model.model.generate(prompt: prompt, parameters: sampling, stopTokens: stops, cancel: cancel) { id in
             count += 1
+            defer { onToken() }
             guard !stops.contains(id), var d = detokenizer else { return }
             let delta = d.append(id)
             detokenizer = d
