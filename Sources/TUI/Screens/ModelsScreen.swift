@@ -92,8 +92,10 @@ public final class ModelsScreen: Screen {
     public func draw(in rect: Rect, grid: inout CellGrid, context: ScreenContext) {
         let (header, body) = rect.splitTop(1)
         var title = StyledLine(" Models ", Style(.title, [.bold]))
-        title.append("Enter chat · a/b compare A/B · i add path · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan", Style(.dim))
+        title.append(context.paths.models, Style(.dim))
         grid.put(title, x: header.x, y: header.y, clip: header)
+        let hints = StyledLine("Enter chat · a/b compare A/B · i add path · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan ", Style(.dim))
+        if title.width + hints.width + 2 <= header.width { grid.put(hints, x: header.maxX - hints.width, y: header.y, clip: header) }
         guard !hub.entries.isEmpty else {
             let exists = FileManager.default.fileExists(atPath: context.paths.models)
             drawCenteredMessage([

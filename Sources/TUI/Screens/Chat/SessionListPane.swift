@@ -29,7 +29,9 @@ struct SessionListPane {
         guard let store else { rows = []; return }
         do {
             if !query.isEmpty {
-                let hits = try store.search(query, limit: 100, order: .recency)
+                // One row per chat: its title hit, else its newest matching message.
+                var seen = Set<Int64>()
+                let hits = try store.search(query, limit: 100, order: .recency).filter { seen.insert($0.sessionId).inserted }
                 rows = hits.map { hit in
                     Row(sessionId: hit.sessionId, messageId: hit.messageId, title: hit.sessionTitle,
                         detail: hit.messageId == nil ? "title" : (hit.role?.rawValue ?? "") + ": " + Self.flatten(hit.snippet))

@@ -6,18 +6,15 @@ import Sessions
 struct CompareSide {
     var modelName: String
     var architecture: ModelArchitecture
-    var document: MarkdownDocument
     var output = ""
     var status = GenerationStatus.pending
     var tokens = 0
     var started: Double?
     var outcome: CompareOutcome?
-    var view = TextView()
 
-    init(modelName: String, architecture: ModelArchitecture, glyphs: Glyphs) {
+    init(modelName: String, architecture: ModelArchitecture) {
         self.modelName = modelName
         self.architecture = architecture
-        document = MarkdownDocument(glyphs: glyphs)
     }
 }
 
@@ -31,6 +28,10 @@ final class CompareRun {
     let cancel = CancellationFlag()
     var comparisonId: Int64?
     var sides: [CompareSide]
+    /// Each side's text as markdown, and its scroll position (kept apart from `sides` so a view can
+    /// draw its document in place).
+    var documents: [MarkdownDocument]
+    var views: [TextView]
     /// Display columns: `order[0]` is the side shown on the left.
     let order: [Int]
     var vote: Vote?
@@ -38,7 +39,9 @@ final class CompareRun {
     /// Word diff of the two outputs, computed once both are finished.
     private(set) var diff: TextDiff.Result?
 
-    init(prompt: String, mode: CompareMode, blind: Bool, seed: UInt64, sides: [CompareSide], shuffle: Bool) {
+    init(prompt: String, mode: CompareMode, blind: Bool, seed: UInt64, sides: [CompareSide], shuffle: Bool, glyphs: Glyphs = .unicode) {
+        documents = sides.map { _ in MarkdownDocument(glyphs: glyphs) }
+        views = sides.map { _ in TextView() }
         self.prompt = prompt
         self.mode = mode
         self.blind = blind
@@ -63,7 +66,7 @@ final class CompareRun {
             sides[side].started = now
         case let .text(side, delta, tokens):
             sides[side].output += delta
-            sides[side].document.append(delta)
+            documents[side].append(delta)
             sides[side].tokens = tokens
         case let .finished(side, outcome):
             sides[side].status = outcome.status

@@ -6,6 +6,7 @@ import Sessions
 /// rates, a batch summary), the vote bar and the prompt input.
 extension CompareScreen {
     public func draw(in rect: Rect, grid: inout CellGrid, context: ScreenContext) {
+        glyphs = context.glyphs
         let editorHeight = editor.preferredHeight(width: rect.width, maxHeight: max(1, rect.height / 4))
         var (top, editorRect) = rect.splitBottom(editorHeight)
         let (settingsRow, rest) = top.splitTop(1)
@@ -103,7 +104,7 @@ extension CompareScreen {
             } else if view == .differences {
                 drawCenteredMessage([StyledLine("Differences appear when both answers are finished.", Style(.dim))], in: textArea, grid: &grid)
             } else {
-                self.run!.sides[sideIndex].view.draw(&self.run!.sides[sideIndex].document, in: textArea, grid: &grid, glyphs: context.glyphs)
+                run.views[sideIndex].draw(&run.documents[sideIndex], in: textArea, grid: &grid, glyphs: context.glyphs)
             }
             for (i, line) in statsLines.prefix(statsArea.height).enumerated() {
                 grid.put(line, x: statsArea.x, y: statsArea.y + i, clip: statsArea)

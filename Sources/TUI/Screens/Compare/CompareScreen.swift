@@ -31,6 +31,8 @@ public final class CompareScreen: Screen {
     /// What the last vote was, with the pair's record (shown under the columns).
     var voteMessage: String?
     private var pendingPrompt: String?
+    /// The terminal's glyphs (set on each draw).
+    var glyphs = Glyphs.unicode
 
     init(workspace: Workspace) {
         self.workspace = workspace
@@ -44,7 +46,10 @@ public final class CompareScreen: Screen {
     public var keyContexts: [KeyContext] { isVoting ? [.vote, .compare, .view] : [.editor, .compare, .view] }
     public var acceptsText: Bool { !isVoting }
     public var busyReason: String? { isRunning ? "a comparison is running" : nil }
-    public var statusModels: [String]? { (0..<2).map { hub.compareModel($0)?.displayName ?? "no model" } }
+    public var statusModels: [String]? {
+        let names = (0..<2).map { hub.compareModel($0)?.name }
+        return names.allSatisfy { $0 == nil } ? [] : names.map { $0 ?? "no model" }
+    }
 
     public var actions: [KeyAction] {
         [
@@ -108,7 +113,7 @@ public final class CompareScreen: Screen {
             if isRunning { return .notice("A comparison is running — Esc stops it first") }
             hub.swapCompareSides()
         default:
-            for side in run?.sides.indices ?? 0..<0 { _ = run?.sides[side].view.perform(action) }
+            for side in run?.views.indices ?? 0..<0 { _ = run?.views[side].perform(action) }
             return action.hasPrefix("view.") ? ScreenRequest.none : nil
         }
         return ScreenRequest.none
@@ -154,9 +159,9 @@ public final class CompareScreen: Screen {
     private func launch(_ prompt: String, models: [ModelEntry], labelsHidden: Bool) {
         var engineSampling = GenerationSettings.resolve(sampling, model: nil, defaultMaxTokens: workspace.defaultMaxTokens)
         if let seed = sampling?.seed { engineSampling.seed = seed }
-        let sides = models.map { CompareSide(modelName: $0.displayName, architecture: $0.architecture ?? .decoderOnly, glyphs: .unicode) }
+        let sides = models.map { CompareSide(modelName: $0.displayName, architecture: $0.architecture ?? .decoderOnly) }
         let current = CompareRun(prompt: prompt, mode: mode, blind: labelsHidden, seed: engineSampling.seed, sides: sides,
-                                 shuffle: labelsHidden)
+                                 shuffle: labelsHidden, glyphs: glyphs)
         run = current
         skipVote = false
         voteMessage = nil
