@@ -15,6 +15,7 @@ struct Duet: AsyncParsableCommand {
         discussion: "With no subcommand, opens the terminal UI (needs an interactive terminal).",
         version: EngineInfo.version,
         subcommands: [
+            UICommand.self,
             GenerateCommand.self,
             ScoreCommand.self,
             TokenizeCommand.self,
@@ -30,7 +31,22 @@ struct Duet: AsyncParsableCommand {
             BenchCommand.self,
             VersionCommand.self,
             DebugCommand.self,
-        ])
+        ],
+        defaultSubcommand: UICommand.self)
+
+    /// Prints `message` to stderr and returns the exit code to throw.
+    static func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("duet: \(message)\n".utf8))
+        return ExitCode.failure
+    }
+}
+
+/// `duet [ui]`: the terminal UI (the default subcommand, so `duet --model DIR` opens it).
+struct UICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "Open the terminal UI (what `duet` with no subcommand does).",
+        discussion: "Needs an interactive terminal of at least 40x12.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -73,12 +89,6 @@ struct Duet: AsyncParsableCommand {
         } catch let error as KeymapError {
             throw Duet.failure("\(paths.config): \(error)")
         }
-    }
-
-    /// Prints `message` to stderr and returns the exit code to throw.
-    static func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("duet: \(message)\n".utf8))
-        return ExitCode.failure
     }
 }
 

@@ -22,7 +22,7 @@ public final class ModelsScreen: Screen {
 
     public var keyContexts: [KeyContext] { [.models, .list] }
     public var acceptsText: Bool { false }
-    public var statusModels: [String]? { hub.chatModel.map { [$0.displayName] } ?? [] }
+    public var statusModels: [String]? { hub.chatModel.map { [$0.displayName] } }
 
     public var actions: [KeyAction] {
         [

@@ -52,7 +52,7 @@ public final class ChatScreen: Screen {
     public var busyReason: String? { controller.isGenerating ? "a reply is being generated" : nil }
 
     public var statusModels: [String]? {
-        guard let model = workspace.models.chatModel else { return [] }
+        guard let model = workspace.models.chatModel else { return nil }
         if model.isLoading { return [model.displayName + " (loading)"] }
         if model.loadError != nil { return [model.displayName + " (failed to load)"] }
         return [model.displayName]

@@ -48,7 +48,7 @@ public final class CompareScreen: Screen {
     public var busyReason: String? { isRunning ? "a comparison is running" : nil }
     public var statusModels: [String]? {
         let names = (0..<2).map { hub.compareModel($0)?.name }
-        return names.allSatisfy { $0 == nil } ? [] : names.map { $0 ?? "no model" }
+        return names.allSatisfy { $0 == nil } ? nil : names.map { $0 ?? "no model" }
     }
 
     public var actions: [KeyAction] {
