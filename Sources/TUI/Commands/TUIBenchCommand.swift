@@ -14,15 +14,16 @@ struct TUIBenchCommand: ParsableCommand {
     @Option(help: "Screen height in cells.") var height = 60
     @Option(help: "Markdown lines in the transcript.") var lines = 2000
     @Option(help: "Frames per measurement.") var frames = 200
+    @Option(help: "Chats in the sidebar list.") var chats = 300
     @Option(help: "Terminal type for ncurses output (written to /dev/null).") var term = "xterm-256color"
 
     func run() throws {
         let home = NSTemporaryDirectory() + "duet-bench-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: home) }
         let paths = DuetPaths.resolve(environment: ["DUET_HOME": home])
-        // A busy chat screen: 300 chats in the sidebar, the transcript split into messages with footers.
+        // A busy chat screen: `chats` chats in the sidebar, the transcript split into messages with footers.
         let store = try DuetStore.open(path: paths.database)
-        for i in 0..<300 { try store.createSession(title: "Chat \(i): 模型 comparison notes 👍") }
+        for i in 0..<chats { try store.createSession(title: "Chat \(i): 模型 comparison notes 👍") }
         let workspace = Workspace(paths: paths, store: store, assetsDirectory: home + "/no-assets")
         let shell = try AppShell(paths: paths, glyphs: .unicode, screens: workspace.makeScreens(), threads: 1)
         let chat = shell.screen(.chat) as! ChatScreen
@@ -73,7 +74,7 @@ struct TUIBenchCommand: ParsableCommand {
             _ = fresh.layout(width: width)
         }
 
-        print("duet bench tui: \(width)x\(height) chat screen (300 chats listed), \(lines)-line markdown transcript in")
+        print("duet bench tui: \(width)x\(height) chat screen (\(chats) chats listed), \(lines)-line markdown transcript in")
         print("\(chat.transcript.items.count) messages, the last one streaming one token per frame,")
         print("ncurses \(term) output to /dev/null (\(terminal.depth)); median of \(frames) frames")
         Self.row("render: shell -> cell grid, whole screen", render)

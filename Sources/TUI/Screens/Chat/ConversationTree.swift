@@ -22,9 +22,8 @@ struct ConversationTree {
 
     /// Changes a message in place (streamed text, final status and stats).
     mutating func update(_ id: Int64, _ change: (inout Message) -> Void) {
-        guard var message = messages[id] else { return }
-        change(&message)
-        messages[id] = message
+        guard messages[id] != nil else { return }
+        change(&messages[id]!)  // in place: a streamed reply grows without copying its text each token
     }
 
     /// The branch from its root down to `leaf`.

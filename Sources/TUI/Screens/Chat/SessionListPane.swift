@@ -18,6 +18,8 @@ struct SessionListPane {
     /// Whether the search field has focus (typing filters).
     private(set) var isSearching = false
     private(set) var error: String?
+    /// The rows drawn for a width (rebuilt after `reload` or a resize, not on every frame).
+    private var lineCache: (width: Int, lines: [StyledLine])?
 
     init() { search.prompt = StyledLine("/ ", Style(.accent, [.bold])) }
 
@@ -26,6 +28,7 @@ struct SessionListPane {
 
     /// Lists the sessions (or re-runs the search), keeping the selection on `current` when it is listed.
     mutating func reload(_ store: DuetStore?, current: Int64?, now: Date = Date()) {
+        lineCache = nil
         guard let store else { rows = []; return }
         do {
             if !query.isEmpty {
@@ -95,8 +98,14 @@ struct SessionListPane {
             drawCenteredMessage([StyledLine(error, Style(.error))], in: body, grid: &grid)
             return
         }
-        let width = body.width
-        let lines = rows.map { row -> StyledLine in
+        if lineCache?.width != body.width { lineCache = (body.width, lines(width: body.width, glyphs: glyphs)) }
+        list.draw(lineCache!.lines, in: body, grid: &grid, focused: focused && !isSearching,
+                  emptyText: query.isEmpty ? "No chats yet" : "No match")
+    }
+
+    /// One line per row: the title, then the detail (age and size, or the matching snippet) dimmed.
+    private func lines(width: Int, glyphs: Glyphs) -> [StyledLine] {
+        rows.map { row -> StyledLine in
             var line = StyledLine(" ")
             let detailWidth = min(DisplayWidth.of(row.detail), max(0, width - 12))
             let titleRoom = max(1, width - detailWidth - 3)
@@ -106,7 +115,5 @@ struct SessionListPane {
             line.append(DisplayWidth.truncate(row.detail, to: detailWidth, ellipsis: glyphs.ellipsis), Style(.dim))
             return line
         }
-        list.draw(lines, in: body, grid: &grid, focused: focused && !isSearching,
-                  emptyText: query.isEmpty ? "No chats yet" : "No match")
     }
 }
