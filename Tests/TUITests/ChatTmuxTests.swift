@@ -50,9 +50,16 @@ import Testing
         let t = launch(home, arguments: "--model '\(model)' --max-tokens 6000")
         defer { t.stop() }
         t.waitFor("Chatting with mini-random (random weights).")
+        /// The live footer of a reply that has produced tokens: "generating · 12 tok · 180.0 tok/s".
+        func streaming(_ screen: String) -> Bool {
+            screen.split(separator: "\n").contains { line in
+                guard let r = line.range(of: "  generating · ") else { return false }
+                return line[r.upperBound...].first.map { "123456789".contains($0) } ?? false
+            }
+        }
         t.keys("Go on and on", literal: true)
         t.keys("Enter")
-        t.waitFor("generating · ")
+        t.waitFor(timeout: 20, streaming)
         t.keys("C-q")
         #expect(t.waitFor("Quit Duet?").contains("a reply is being generated"))
         t.keys("n")
@@ -64,6 +71,16 @@ import Testing
         let reply = try #require(try store(home).conversation(in: session.session.id).last)
         #expect(reply.status == .stopped && !reply.content.isEmpty)
         #expect((reply.stats?.generatedTokens ?? 6000) < 6000)
+        // Quitting during a reply (after confirming) stores it as stopped too, not as an orphaned stream.
+        t.keys("And again", literal: true)
+        t.keys("Enter")
+        t.waitFor(timeout: 20, streaming)
+        t.keys("C-q")
+        t.waitFor("Quit Duet?")
+        t.keys("y")
+        #expect(t.waitFor("DUET-EXIT=").contains("DUET-EXIT=0"))
+        let last = try #require(try store(home).conversation(in: session.session.id).last)
+        #expect(!last.content.isEmpty && last.status == .stopped && last.stats?.stopReason == .userStopped, "\(last.role) \(last.status) \(last.content.count) \(String(describing: last.stats?.stopReason))")
     }
 
     @Test func compareTwoModelsBlindVoteAndSeeTheWinRates() throws {

@@ -13,6 +13,7 @@ public final class TUIApp {
     /// Post events here from any thread (engine generation, database polling).
     public let events: UIEventQueue
     private let terminal: CursesTerminal
+    private var workspace: Workspace?
     private var decoder = KeyDecoder(escapeWindow: 0.5)
     private var grid = CellGrid(width: 0, height: 0)
     public var maxFramesPerSecond = 60.0
@@ -28,6 +29,7 @@ public final class TUIApp {
                                       assetsDirectory: environment["DUET_ASSETS"].flatMap { $0.isEmpty ? nil : $0 } ?? "assets",
                                       defaultMaxTokens: defaultMaxTokens)
             shell = try AppShell(paths: paths, glyphs: terminal.glyphs, config: config, screens: workspace.makeScreens())
+            self.workspace = workspace
         } catch {
             terminal.close()
             throw error
@@ -38,7 +40,12 @@ public final class TUIApp {
 
     /// Runs until the user quits (or the terminal goes away), then restores the terminal.
     public func run() {
-        defer { terminal.close() }
+        defer {
+            terminal.close()
+            // Quitting while a reply streams: stop it and let it be stored as stopped, not left "streaming".
+            for case let screen as StopsOnQuit in shell.screens { screen.stopForQuit() }
+            workspace?.drainEngine(timeout: 5)
+        }
         var now = Self.clock()
         var nextTick = now + 1
         var lastFrame = -Double.infinity

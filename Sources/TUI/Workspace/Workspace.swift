@@ -32,6 +32,14 @@ final class Workspace {
     /// Runs `body` on the UI thread with the shell (from any thread).
     func onUI(_ body: @escaping (AppShell) -> Void) { events.post(.perform(body)) }
 
+    /// Waits (up to `timeout` seconds) for the engine queue to finish what it is running, so a stopped
+    /// generation stores its text and status before the process exits.
+    func drainEngine(timeout: Double) {
+        let done = DispatchSemaphore(value: 0)
+        engine.async { done.signal() }
+        _ = done.wait(timeout: .now() + timeout)
+    }
+
     /// The standard screens over this workspace, in tab order.
     func makeScreens() -> [Screen] {
         [ChatScreen(workspace: self), CompareScreen(workspace: self), TrainScreen(), ModelsScreen(workspace: self)]
@@ -41,6 +49,11 @@ final class Workspace {
     static func offline(paths: DuetPaths) -> Workspace {
         Workspace(paths: paths, store: nil, assetsDirectory: paths.home + "/.no-assets")
     }
+}
+
+/// A screen with work on the engine that must stop (and be saved as stopped) when the app quits.
+protocol StopsOnQuit {
+    func stopForQuit()
 }
 
 /// Turns stored chat settings into engine sampling parameters.

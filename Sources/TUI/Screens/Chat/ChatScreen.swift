@@ -345,6 +345,10 @@ public final class ChatScreen: Screen {
     }
 }
 
+extension ChatScreen: StopsOnQuit {
+    func stopForQuit() { controller.stop() }
+}
+
 extension TextView {
     /// Runs a `view.*` keymap action; nil if `action` is not one.
     mutating func perform(_ action: String) -> ScreenRequest? {

@@ -40,6 +40,7 @@ extension CompareScreen {
     private func drawSettings(in row: Rect, grid: inout CellGrid, context: ScreenContext) {
         var line = StyledLine(" ")
         line.append(mode == .sequential ? "sequential" : "interleaved", Style(.accent, [.bold]))
+        if let run, run.mode != mode { line.append(" (shown: \(run.mode.rawValue))", Style(.dim)) }
         line.append(" · ", Style(.dim))
         line.append(blind ? "blind" : "names shown", Style(blind ? .warning : .dim, blind ? [.bold] : []))
         line.append(" · ", Style(.dim))

@@ -13,7 +13,7 @@ extension KeyContext {
 /// default), the same seed and sampling; both answers stream side by side with their timings. Blind
 /// mode hides the names (and the tell-tale stats) and shuffles the columns until you vote; votes feed
 /// a win-rate table. A prompt set file runs as a batch and is summarised.
-public final class CompareScreen: Screen {
+public final class CompareScreen: Screen, StopsOnQuit {
     public let id = ScreenID.compare
     public var editor = InputEditor(placeholder: "Prompt for both models (Enter runs)")
     let workspace: Workspace
@@ -245,6 +245,11 @@ public final class CompareScreen: Screen {
     func reloadWinRates() {
         winRates = (try? workspace.store?.winRates()) ?? []
         blindWinRates = (try? workspace.store?.winRates(blindOnly: true)) ?? []
+    }
+
+    func stopForQuit() {
+        batchCancelled = batch != nil
+        run?.cancel.cancel()
     }
 
     /// The compare settings dialog: system prompt and sampling for both sides.
