@@ -108,31 +108,35 @@ public final class ModelsScreen: Screen {
         let detailHeight = min(max(0, body.height - 4), max(6, body.height / 2))
         let (listArea, details) = body.splitBottom(detailHeight)
         let (columns, rows) = listArea.splitTop(1)
-        grid.put(StyledLine("   " + "MODEL".padding(to: 30) + "ARCH".padding(to: 14) + "PARAMS".padding(to: 9)
-                            + "LAYERS".padding(to: 8) + "DTYPE".padding(to: 7) + "VOCAB".padding(to: 8) + "STATE", Style(.dim, [.bold])),
-                 x: columns.x, y: columns.y, clip: columns)
-        list.draw(hub.entries.map(row), in: rows, grid: &grid)
+        let wide = rows.width >= 90  // narrow terminals: name, architecture and state (the rest is below)
+        let nameWidth = wide ? 30 : max(10, rows.width - 30)
+        var heading = "   " + "MODEL".padding(to: nameWidth) + "ARCH".padding(to: 14)
+        if wide { heading += "PARAMS".padding(to: 9) + "LAYERS".padding(to: 8) + "DTYPE".padding(to: 7) + "VOCAB".padding(to: 8) }
+        grid.put(StyledLine(heading + "STATE", Style(.dim, [.bold])), x: columns.x, y: columns.y, clip: columns)
+        list.draw(hub.entries.map { row($0, nameWidth: nameWidth, wide: wide) }, in: rows, grid: &grid)
         drawDetails(in: details, grid: &grid, context: context)
     }
 
-    private func row(_ entry: ModelEntry) -> StyledLine {
+    private func row(_ entry: ModelEntry, nameWidth: Int, wide: Bool) -> StyledLine {
         var marks = ""
         marks += hub.chatPath == entry.path ? "C" : " "
         marks += hub.comparePaths[0] == entry.path ? "A" : (hub.comparePaths[1] == entry.path ? "B" : " ")
         var line = StyledLine(marks + " ", Style(.accent, [.bold]))
-        line.append(DisplayWidth.truncate(entry.name, to: 29).padding(to: 30))
+        line.append(DisplayWidth.truncate(entry.name, to: nameWidth - 1).padding(to: nameWidth))
         switch entry.facts {
         case .success(let f):
             line.append(f.shortArchitecture.padding(to: 14), Style(.accent))
-            line.append(ModelFacts.shortCount(f.parameters).padding(to: 9) + f.layers.padding(to: 8) + f.dtype.padding(to: 7)
-                        + "\(f.vocabularySize)".padding(to: 8))
+            if wide {
+                line.append(ModelFacts.shortCount(f.parameters).padding(to: 9) + f.layers.padding(to: 8) + f.dtype.padding(to: 7)
+                            + "\(f.vocabularySize)".padding(to: 8))
+            }
             switch entry.state {
             case .notLoaded: line.append("not loaded", Style(.dim))
             case .loading: line.append("loading…", Style(.warning))
             case .ready: line.append("loaded", Style(.success))
             case .failed: line.append("load failed", Style(.error))
             }
-            if f.isRandom { line.append("  random weights", Style(.warning)) }
+            if f.isRandom { line.append(wide ? "  random weights" : " random", Style(.warning)) }
             if f.problem != nil { line.append("  invalid weights", Style(.error)) }
         case .failure:
             line.append("cannot read this model (see below)", Style(.error))
