@@ -7,7 +7,10 @@ deps:
 release: deps
 	swift build -c release --product duet
 
+# Until Duet's trained default models exist, `duet models demo` makes a tiny RANDOM-weight pair in
+# $DUET_HOME/models when no model is found (the UI labels them "random weights"); it does nothing otherwise.
 run: release
+	.build/release/duet models demo
 	.build/release/duet $(ARGS)
 
 # Build once (with the test targets), then run the suite once without rebuilding.

@@ -15,12 +15,14 @@ struct Duet: AsyncParsableCommand {
         discussion: "With no subcommand, opens the terminal UI (needs an interactive terminal).",
         version: EngineInfo.version,
         subcommands: [
+            UICommand.self,
             GenerateCommand.self,
             ScoreCommand.self,
             EncodeCommand.self,
             TokenizeCommand.self,
             DetokenizeCommand.self,
             InspectCommand.self,
+            ModelsCommand.self,
             InitCommand.self,
             AdaptCommand.self,
             DataCommand.self,
@@ -33,9 +35,40 @@ struct Duet: AsyncParsableCommand {
             BenchCommand.self,
             VersionCommand.self,
             DebugCommand.self,
-        ])
+        ],
+        defaultSubcommand: UICommand.self)
+
+    /// Prints `message` to stderr and returns the exit code to throw.
+    static func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("duet: \(message)\n".utf8))
+        return ExitCode.failure
+    }
+}
+
+/// `duet [ui]`: the terminal UI (the default subcommand, so `duet --model DIR` opens it).
+struct UICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "Open the terminal UI (what `duet` with no subcommand does).",
+        discussion: "Needs an interactive terminal of at least 40x12.")
 
     @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A model directory (or a folder of model directories) to chat with; repeatable.",
+        discussion: "The first one is the chat model. Models are also found in assets/models and $DUET_HOME/models.",
+        valueName: "dir"))
+    var model: [String] = []
+
+    @Option(name: .long, help: "Default maximum new tokens per reply (chat settings and generation_config.json override it).")
+    var maxTokens = 512
+
+    func validate() throws {
+        if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+        for dir in model where !FileManager.default.fileExists(atPath: (dir as NSString).expandingTildeInPath) {
+            throw ValidationError("--model \(dir): no such directory")
+        }
+    }
 
     mutating func run() async throws {
         global.apply()
@@ -48,7 +81,10 @@ struct Duet: AsyncParsableCommand {
         let paths = DuetPaths.resolve(environment: environment, database: global.db)
         do {
             let config = try ConfigFile.load(path: paths.config)
-            let app = try TUIApp(paths: paths, config: config, environment: environment)
+            let store: DuetStore
+            do { store = try DuetStore.open(path: paths.database) } catch { throw Duet.failure("\(error)") }
+            let app = try TUIApp(paths: paths, config: config, environment: environment, store: store,
+                                 modelDirectories: model, defaultMaxTokens: maxTokens)
             app.run()
         } catch let error as ConfigError {
             throw Duet.failure("\(error)")
@@ -57,12 +93,6 @@ struct Duet: AsyncParsableCommand {
         } catch let error as KeymapError {
             throw Duet.failure("\(paths.config): \(error)")
         }
-    }
-
-    /// Prints `message` to stderr and returns the exit code to throw.
-    static func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("duet: \(message)\n".utf8))
-        return ExitCode.failure
     }
 }
 

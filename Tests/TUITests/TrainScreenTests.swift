@@ -242,13 +242,19 @@ import Testing
             return
         }
         #expect(directory == out + "/checkpoints/step-20")
-        // The shell hands it to the screen that opens chats; without one it says so.
-        let shell = try AppShell(paths: f.context.paths, glyphs: .unicode, screens: [ChatScreen(), f.screen], threads: 1)
+        // The shell hands it to the Chat screen, which checks the directory before loading it (this
+        // stand-in checkpoint has no config.json, so it says so).
+        let store = try DuetStore.open(path: f.context.paths.database)
+        let workspace = Workspace(paths: f.context.paths, store: store, modelDirectories: [],
+                                  assetsDirectory: out + "/no-assets", defaultMaxTokens: 8)
+        let shell = try AppShell(paths: f.context.paths, glyphs: .unicode, screens: [ChatScreen(workspace: workspace), f.screen],
+                                 threads: 1)
         shell.switchTo(.train)
         shell.run("train.chat")
         var grid = CellGrid(width: 220, height: 30)
         shell.draw(into: &grid)
-        #expect(grid.plainText.contains("The Chat screen cannot open \(out)/checkpoints/step-20 yet"))
+        #expect(shell.active == .chat)
+        #expect(grid.plainText.contains("\(out)/checkpoints/step-20 has no config.json"))
     }
 
     @Test func newRunFormChecksFieldsAndBuildsTheCommand() throws {

@@ -33,6 +33,8 @@ public final class AppShell {
     public var models: [String] = [] { didSet { needsRedraw = true } }
     public var isDebugVisible = false
     public var frameStats = FrameStats()
+    /// Escape sequences for the terminal itself (OSC 52 clipboard), written after the next frame.
+    public var terminalOutput: [String] = []
     /// Extra reasons not to quit without asking (besides the screens' own `busyReason`).
     public var quitGuards: [() -> String?] = []
     private var notice: (text: String, until: Double)? = nil
@@ -46,7 +48,7 @@ public final class AppShell {
         self.paths = paths
         self.glyphs = glyphs
         self.threads = threads
-        self.screens = screens ?? [ChatScreen(), CompareScreen(), TrainScreen(), ModelsScreen()]
+        self.screens = screens ?? Workspace.offline(paths: paths).makeScreens()
         var keymap = Keymap()
         for screen in self.screens { for action in screen.actions { try keymap.register(action) } }
         if let config { try keymap.apply(config) }
@@ -193,7 +195,27 @@ public final class AppShell {
             }
             switchTo(chat.id)
             apply(chat.openChat(modelDirectory: directory, context: context), now: now)
+        case let .copy(text, what): copy(text, what: what, now: now)
         }
+    }
+
+    /// Puts `text` on the clipboard: an OSC 52 sequence for the terminal (sent after the next frame)
+    /// and `$DUET_HOME/clipboard.txt`.
+    public func copy(_ text: String, what: String, now: Double) {
+        terminalOutput.append(Clipboard.osc52(text))
+        let file = Clipboard.filePath(home: paths.home)
+        do {
+            try Clipboard.writeFile(text, home: paths.home)
+            showNotice("Copied \(what) (\(text.count) characters) to the clipboard and \(displayPath(file))", now: now)
+        } catch {
+            showNotice("Copied \(what) to the clipboard; could not write \(file): \(error)", now: now)
+        }
+    }
+
+    /// `path` with the home directory shown as `~`.
+    func displayPath(_ path: String) -> String {
+        if let userHome, path.hasPrefix(userHome + "/") { return "~" + path.dropFirst(userHome.count) }
+        return path
     }
 
     private func apply(_ result: OverlayResult, to overlay: ShellOverlay, now: Double = 0) {
@@ -252,9 +274,9 @@ public final class AppShell {
     }
 
     private func drawStatus(in row: Rect, grid: inout CellGrid) {
-        var db = paths.database
-        if let userHome, db.hasPrefix(userHome + "/") { db = "~" + db.dropFirst(userHome.count) }
-        let modelText = models.isEmpty ? "no model" : models.joined(separator: " vs ")
+        let db = displayPath(paths.database)
+        let shown = activeScreen.statusModels ?? models
+        let modelText = shown.isEmpty ? "no model" : shown.joined(separator: " vs ")
         var left: [StatusBar.Segment] = [
             StatusBar.Segment(StyledLine([Span("model ", .statusDim), Span(modelText, .statusBar)]), priority: 5),
             StatusBar.Segment(StyledLine([Span("threads ", .statusDim), Span("\(threads)", .statusBar)]), priority: 2),

@@ -130,6 +130,12 @@ public final class CursesTerminal {
         return (Int(w), Int(h))
     }
 
+    /// Writes an escape sequence straight to the terminal (OSC 52 clipboard), after the frame.
+    public func writeRaw(_ sequence: String) {
+        guard isInteractive else { return }
+        cn_write_tty(sequence)
+    }
+
     /// Makes the next `present` repaint every cell (after Ctrl+L or a resize).
     public func invalidate() {
         previous = nil

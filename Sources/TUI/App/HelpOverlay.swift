@@ -50,6 +50,7 @@ public final class HelpOverlay: ShellOverlay {
 
     static let contextTitles: [KeyContext: String] = [
         .global: "Everywhere", .editor: "Input", .view: "Scrolling", .list: "Lists", .overlay: "Dialogs",
+        .chat: "Chat", .sessions: "Chat list", .copy: "Copy mode", .compare: "Compare", .vote: "Voting", .models: "Models",
     ]
 
     /// The help text for `width` columns: one section per context (Everywhere first, then the focused

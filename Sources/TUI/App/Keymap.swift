@@ -148,6 +148,8 @@ public struct Keymap {
         KeyAction("app.debug", "Toggle the debug overlay (frame timings)", .global, ["f12", "alt+d"], command: true),
         KeyAction("overlay.close", "Close the dialog", .overlay, ["esc"]),
         KeyAction("overlay.accept", "Run / confirm", .overlay, ["enter"]),
+        KeyAction("overlay.next-field", "Next field", .overlay, ["tab"]),
+        KeyAction("overlay.previous-field", "Previous field", .overlay, ["shift+tab"]),
         KeyAction("view.line-up", "Scroll up one line", .view, ["ctrl+up", "alt+up"]),
         KeyAction("view.line-down", "Scroll down one line", .view, ["ctrl+down", "alt+down"]),
         KeyAction("view.page-up", "Scroll up one page", .view, ["pgup"]),

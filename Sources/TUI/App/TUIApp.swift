@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,15 +13,23 @@ public final class TUIApp {
     /// Post events here from any thread (engine generation, database polling).
     public let events: UIEventQueue
     private let terminal: CursesTerminal
+    private var workspace: Workspace?
     private var decoder = KeyDecoder(escapeWindow: 0.5)
     private var grid = CellGrid(width: 0, height: 0)
     public var maxFramesPerSecond = 60.0
 
-    public init(paths: DuetPaths, config: ConfigFile?, environment: [String: String]) throws {
+    /// Opens the terminal and builds the shell over `store` with the models found in
+    /// `modelDirectories` (`--model`), `assets/models` and `$DUET_HOME/models`.
+    init(paths: DuetPaths, config: ConfigFile?, environment: [String: String], store: DuetStore?,
+         modelDirectories: [String] = [], defaultMaxTokens: Int = 512) throws {
         events = UIEventQueue()
         terminal = try CursesTerminal(environment: environment, wakeFD: events.signalFD)
         do {
-            shell = try AppShell(paths: paths, glyphs: terminal.glyphs, config: config)
+            let workspace = Workspace(paths: paths, store: store, events: events, modelDirectories: modelDirectories,
+                                      assetsDirectory: environment["DUET_ASSETS"].flatMap { $0.isEmpty ? nil : $0 } ?? "assets",
+                                      defaultMaxTokens: defaultMaxTokens)
+            shell = try AppShell(paths: paths, glyphs: terminal.glyphs, config: config, screens: workspace.makeScreens())
+            self.workspace = workspace
             (shell.screen(.train) as? TrainScreen)?.connect(events: events)
         } catch {
             terminal.close()
@@ -32,7 +41,12 @@ public final class TUIApp {
 
     /// Runs until the user quits (or the terminal goes away), then restores the terminal.
     public func run() {
-        defer { terminal.close() }
+        defer {
+            terminal.close()
+            // Quitting while a reply streams: stop it and let it be stored as stopped, not left "streaming".
+            for case let screen as StopsOnQuit in shell.screens { screen.stopForQuit() }
+            workspace?.drainEngine(timeout: 5)
+        }
         var now = Self.clock()
         var nextTick = now + 1
         var lastFrame = -Double.infinity
@@ -99,6 +113,8 @@ public final class TUIApp {
         shell.draw(into: &grid)
         let t1 = Self.clock()
         let stats = terminal.present(grid)
+        for sequence in shell.terminalOutput { terminal.writeRaw(sequence) }
+        shell.terminalOutput.removeAll()
         let t2 = Self.clock()
         shell.needsRedraw = false
         shell.frameStats.frames += 1

@@ -27,6 +27,10 @@ struct AdaptCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out)
         let plan = try Adaptation.adapt(decoderFrom: URL(fileURLWithPath: from), encoderFrom: encoderFrom.map { URL(fileURLWithPath: $0) },
                                         crossAttention: crossAttn, seed: seed, to: outURL)
+        // Adapting random weights gives random weights: say so beside them (the UI labels such models).
+        let sources = [from] + (encoderFrom.map { [$0] } ?? [])
+        let random = sources.contains { ModelProvenance.read(URL(fileURLWithPath: $0))?.isRandom == true }
+        try ModelProvenance(weights: random ? "random" : "adapted", createdBy: "duet adapt", source: from).write(to: outURL)
         print("wrote \(outURL.path) in " + String(format: "%.1f s", Date().timeIntervalSince(start)))
         print("cross-attention: \(plan.crossAttention.rawValue)"
               + (plan.warmupCrossAttentionSteps > 0 ? "; train it alone for the first \(plan.warmupCrossAttentionSteps) steps (--warmup-cross-attn)" : ""))

@@ -156,16 +156,7 @@ struct HistoryCommand: ParsableCommand {
         }
 
         func markdown(_ chat: ChatSession, model: ModelRecord?, conversation: [Message]) -> String {
-            var text = "# \(chat.title)\n\n"
-            text += "- Model: \(model.map { "\($0.displayName) (\($0.architecture), \($0.contentHash))" } ?? "none")\n"
-            text += "- Created: \(CLIOutput.date(chat.createdAt))\n"
-            if let system = chat.systemPrompt, !system.isEmpty { text += "- System prompt: \(system)\n" }
-            for message in conversation {
-                text += "\n## \(message.role.rawValue.capitalized)\n\n\(message.content)\n"
-                if let stats = message.stats { text += "\n*\(CLIOutput.stats(stats))*\n" }
-                if message.status != .complete { text += "\n*(\(message.status.rawValue))*\n" }
-            }
-            return text
+            ChatMarkdown.render(chat, model: model, conversation: conversation)
         }
     }
 }

@@ -39,6 +39,8 @@ struct InitCommand: ParsableCommand {
         let start = Date()
         try ModelInitializer.writeRandomModel(modelConfig, dtype: DType(name: dtype)!, seed: seed, to: outURL)
         if let tokenizerURL { try TokenizerFiles.copy(from: tokenizerURL, to: outURL) }
+        let recipe = preset.map { "--preset \($0)" } ?? "--config \(config ?? "")"
+        try ModelProvenance.random(createdBy: "duet init \(recipe) --seed \(seed)").write(to: outURL)
         let params = WeightLayout.expectedShapes(modelConfig).reduce(0) { $0 + $1.shape.reduce(1, *) }
         // (String(format:) with %@ does not take Swift strings on Linux: interpolate instead.)
         print("wrote \(outURL.path) (\(params.formatted()) parameters, \(dtype)) in "

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sessions
 
 /// `duet bench tui`: what a frame of the terminal UI costs on a busy screen, against baselines measured
 /// in the same run: a frame-diff update against a full repaint, and incremental markdown layout against
@@ -13,13 +14,21 @@ struct TUIBenchCommand: ParsableCommand {
     @Option(help: "Screen height in cells.") var height = 60
     @Option(help: "Markdown lines in the transcript.") var lines = 2000
     @Option(help: "Frames per measurement.") var frames = 200
+    @Option(help: "Chats in the sidebar list.") var chats = 300
     @Option(help: "Terminal type for ncurses output (written to /dev/null).") var term = "xterm-256color"
 
     func run() throws {
         let home = NSTemporaryDirectory() + "duet-bench-\(getpid())"
-        let shell = try AppShell(paths: DuetPaths.resolve(environment: ["DUET_HOME": home]), glyphs: .unicode, threads: 1)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let paths = DuetPaths.resolve(environment: ["DUET_HOME": home])
+        // A busy chat screen: `chats` chats in the sidebar, the transcript split into messages with footers.
+        let store = try DuetStore.open(path: paths.database)
+        for i in 0..<chats { try store.createSession(title: "Chat \(i): 模型 comparison notes 👍") }
+        let workspace = Workspace(paths: paths, store: store, assetsDirectory: home + "/no-assets")
+        let shell = try AppShell(paths: paths, glyphs: .unicode, screens: workspace.makeScreens(), threads: 1)
         let chat = shell.screen(.chat) as! ChatScreen
-        chat.transcript = MarkdownDocument(glyphs: .unicode, text: Self.transcript(lines: lines))
+        chat.transcript.setItems(Self.messages(lines: lines))
+        let streamingId = chat.transcript.items.last!.id
         chat.editor.insert("Summarise the discussion above in three bullet points, 用中文 👍")
         shell.isDebugVisible = true
         let terminal = try CursesTerminal(offscreen: term, outputPath: "/dev/null", width: width, height: height,
@@ -32,7 +41,7 @@ struct TUIBenchCommand: ParsableCommand {
         // Shell -> cell grid, one streamed token per frame (what every frame does).
         var token = 0
         func streamToken() {
-            chat.transcript.append(token % 12 == 11 ? " tok\(token)\n" : " tok\(token)")
+            chat.transcript.append(token % 12 == 11 ? " tok\(token)\n" : " tok\(token)", to: streamingId)
             token += 1
         }
         let render = Self.measure(frames) { streamToken(); shell.draw(into: &grid) }
@@ -65,7 +74,8 @@ struct TUIBenchCommand: ParsableCommand {
             _ = fresh.layout(width: width)
         }
 
-        print("duet bench tui: \(width)x\(height) chat screen, \(lines)-line markdown transcript streaming one token per frame,")
+        print("duet bench tui: \(width)x\(height) chat screen (\(chats) chats listed), \(lines)-line markdown transcript in")
+        print("\(chat.transcript.items.count) messages, the last one streaming one token per frame,")
         print("ncurses \(term) output to /dev/null (\(terminal.depth)); median of \(frames) frames")
         Self.row("render: shell -> cell grid, whole screen", render)
         Self.row("frame: render + full repaint (baseline)", fullFrame, note: "\(fullCells) cells sent")
@@ -96,6 +106,24 @@ struct TUIBenchCommand: ParsableCommand {
 
     static func ratio(_ baseline: Double, _ measured: Double) -> String {
         measured > 0 ? String(format: "%.1fx faster", baseline / measured) : "n/a"
+    }
+
+    /// The transcript cut into alternating user / model messages of about 20 source lines, with stats footers.
+    static func messages(lines: Int) -> [TranscriptItem] {
+        let source = transcript(lines: lines).split(separator: "\n", omittingEmptySubsequences: false)
+        var items: [TranscriptItem] = []
+        var start = 0
+        while start < source.count {
+            var end = min(source.count, start + 20)
+            while end < source.count, source[start..<end].filter({ $0.hasPrefix("```") }).count % 2 == 1 { end += 1 }
+            let user = items.count % 2 == 0
+            let footer = user ? nil : StyledLine("TTFT 41 ms · prefill 212 tok (5120 tok/s) · decode 38.2 tok/s · 412 tok · end of turn", Style(.dim))
+            items.append(TranscriptItem(id: Int64(items.count + 1), role: user ? .user : .assistant,
+                                        header: StyledLine(user ? "You" : "gemma-2-2b-it", Style(.title, [.bold])),
+                                        text: source[start..<end].joined(separator: "\n"), footer: footer, glyphs: .unicode))
+            start = end
+        }
+        return items
     }
 
     /// A deterministic, varied markdown transcript: headings, styled prose with CJK and emoji, lists,

@@ -1,62 +1,74 @@
 import Foundation
 
-/// A model folder found under `$DUET_HOME/models`.
-public struct ModelFolder: Equatable {
-    public var name: String
-    /// `model_type` from config.json ("gemma2", "t5gemma"), nil if config.json is missing or unreadable.
-    public var modelType: String?
-    /// Total size of the folder's `*.safetensors` files.
-    public var weightBytes: Int
-
-    /// Lists the sub-folders of `directory` (sorted by name). A missing directory is an empty list.
-    public static func scan(_ directory: String) -> [ModelFolder] {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return [] }
-        return names.sorted().compactMap { name in
-            let path = directory + "/" + name
-            var isDirectory: ObjCBool = false
-            guard !name.hasPrefix("."), fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-            var type: String? = nil
-            if let data = fm.contents(atPath: path + "/config.json"),
-               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-                type = json["model_type"] as? String
-            }
-            let files = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-            let bytes = files.filter { $0.hasSuffix(".safetensors") }.reduce(0) { total, file in
-                total + ((try? fm.attributesOfItem(atPath: path + "/" + file)[.size] as? Int) ?? 0)
-            }
-            return ModelFolder(name: name, modelType: type, weightBytes: bytes)
-        }
-    }
+extension KeyContext {
+    /// The Models screen's list.
+    static let models = KeyContext(rawValue: "models")
 }
 
-/// Models: the model folders in `$DUET_HOME/models`, as they are on disk. Loading one arrives with the
-/// model loader; until then the screen lists what it finds and says that it cannot load it yet.
+/// Models: every model found in `--model` directories, `assets/models`, `$DUET_HOME/models` or added
+/// by path, with what `duet inspect` says about it. Enter picks the chat model, `a` / `b` the compare
+/// pair; the pick loads in the background (its state shows in the list), and a model that cannot be
+/// read or loaded says why.
 public final class ModelsScreen: Screen {
     public let id = ScreenID.models
-    public private(set) var folders: [ModelFolder] = []
+    let workspace: Workspace
     private var list = ListView()
 
-    public init() {}
+    init(workspace: Workspace) {
+        self.workspace = workspace
+    }
 
-    public var keyContexts: [KeyContext] { [.list] }
+    var hub: ModelHub { workspace.models }
+
+    public var keyContexts: [KeyContext] { [.models, .list] }
     public var acceptsText: Bool { false }
-    public var actions: [KeyAction] { [KeyAction("models.rescan", "Rescan the models folder", .list, ["ctrl+r"], command: true)] }
+    public var statusModels: [String]? { hub.chatModel.map { [$0.displayName] } }
 
-    public func activate(_ context: ScreenContext) { folders = ModelFolder.scan(context.paths.models) }
+    public var actions: [KeyAction] {
+        [
+            KeyAction("models.chat", "Chat with the selected model", .models, ["enter"]),
+            KeyAction("models.compare-a", "Compare: use as model A", .models, ["a"]),
+            KeyAction("models.compare-b", "Compare: use as model B", .models, ["b"]),
+            KeyAction("models.load", "Load the selected model now", .models, ["l"]),
+            KeyAction("models.add", "Add a model directory by path", .models, ["i", "ctrl+a"], command: true),
+            KeyAction("models.rescan", "Look for models again", .models, ["ctrl+r"], command: true),
+        ]
+    }
+
+    public func activate(_ context: ScreenContext) { rescan() }
+
+    /// Looks for models again (on showing the screen, and on Ctrl+R).
+    func rescan() { hub.rescan() }
+
+    var selected: ModelEntry? { hub.entries.indices.contains(list.selection) ? hub.entries[list.selection] : nil }
 
     public func perform(_ action: String, context: ScreenContext) -> ScreenRequest? {
+        let count = hub.entries.count
         switch action {
-        case "list.up": list.move(by: -1, count: folders.count)
-        case "list.down": list.move(by: 1, count: folders.count)
-        case "list.page-up": list.pageUp(count: folders.count)
-        case "list.page-down": list.pageDown(count: folders.count)
+        case "list.up": list.move(by: -1, count: count)
+        case "list.down": list.move(by: 1, count: count)
+        case "list.page-up": list.pageUp(count: count)
+        case "list.page-down": list.pageDown(count: count)
         case "models.rescan":
-            folders = ModelFolder.scan(context.paths.models)
-            return .notice("Found \(folders.count) model folder\(folders.count == 1 ? "" : "s")")
-        case "list.select":
-            guard !folders.isEmpty else { return ScreenRequest.none }
-            return .notice("Loading models is not available in this build yet")
+            rescan()
+            return .notice("Found \(hub.entries.count) model\(hub.entries.count == 1 ? "" : "s")")
+        case "models.add": return .overlay(addForm())
+        case "models.chat", "models.compare-a", "models.compare-b", "models.load":
+            guard let entry = selected else { return .notice("No model to pick") }
+            if case .failure(let error) = entry.facts { return .notice("\(entry.name) cannot be used: \(error)") }
+            switch action {
+            case "models.chat":
+                hub.selectForChat(entry.path)
+                return .notice("Chat model: \(entry.displayName)")
+            case "models.compare-a":
+                hub.selectForCompare(side: 0, entry.path)
+                return .notice("Compare A: \(entry.displayName)")
+            case "models.compare-b":
+                hub.selectForCompare(side: 1, entry.path)
+                return .notice("Compare B: \(entry.displayName)")
+            default:
+                hub.load(entry.path)
+            }
         default: return nil
         }
         return ScreenRequest.none
@@ -64,26 +76,88 @@ public final class ModelsScreen: Screen {
 
     public func insert(_ text: String, context: ScreenContext) -> ScreenRequest { .none }
 
+    private func addForm() -> FormOverlay {
+        let hub = self.hub
+        return FormOverlay(title: "Add a model directory", fields: [
+            FormOverlay.Field("Directory", hint: "a folder with config.json and *.safetensors"),
+        ]) { values in
+            let path = values[0].trimmingCharacters(in: .whitespaces)
+            guard !path.isEmpty else { return "Type the path of a model directory" }
+            return hub.add(directory: path)
+        }
+    }
+
+    // MARK: Drawing
+
     public func draw(in rect: Rect, grid: inout CellGrid, context: ScreenContext) {
-        let (header, body) = rect.splitTop(2)
+        let (header, body) = rect.splitTop(1)
         var title = StyledLine(" Models ", Style(.title, [.bold]))
         title.append(context.paths.models, Style(.dim))
         grid.put(title, x: header.x, y: header.y, clip: header)
-        guard !folders.isEmpty else {
+        let hints = StyledLine("Enter chat · a/b compare A/B · i add path · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan ", Style(.dim))
+        if title.width + hints.width + 2 <= header.width { grid.put(hints, x: header.maxX - hints.width, y: header.y, clip: header) }
+        guard !hub.entries.isEmpty else {
             let exists = FileManager.default.fileExists(atPath: context.paths.models)
             drawCenteredMessage([
-                StyledLine(exists ? "No model folders yet." : "The models folder does not exist yet.", Style(.title, [.bold])),
+                StyledLine(exists ? "No models yet." : "The models folder does not exist yet.", Style(.title, [.bold])),
                 StyledLine(),
-                StyledLine("Put a Hugging Face model folder (config.json + *.safetensors) in \(context.paths.models), then press \(context.key("models.rescan", in: keyContexts) ?? "Ctrl+R").", Style(.dim)),
+                StyledLine("Put a Hugging Face model folder (config.json + *.safetensors) in \(context.paths.models), start duet with --model DIR, or press i to add a path. `duet models demo` makes a tiny random pair to try the UI.", Style(.dim)),
             ], in: body, grid: &grid)
             return
         }
-        let lines = folders.map { folder -> StyledLine in
-            var line = StyledLine(" " + folder.name.padding(to: 28) + " ")
-            line.append((folder.modelType ?? "no config.json").padding(to: 12) + " ", Style(folder.modelType == nil ? .warning : .accent))
-            line.append(folder.weightBytes > 0 ? ProcessStats.formatBytes(folder.weightBytes) : "no weights", Style(.dim))
-            return line
+        let detailHeight = min(max(0, body.height - 4), max(6, body.height / 2))
+        let (listArea, details) = body.splitBottom(detailHeight)
+        let (columns, rows) = listArea.splitTop(1)
+        let wide = rows.width >= 90  // narrow terminals: name, architecture and state (the rest is below)
+        let nameWidth = wide ? 30 : max(10, rows.width - 30)
+        var heading = "   " + "MODEL".padding(to: nameWidth) + "ARCH".padding(to: 14)
+        if wide { heading += "PARAMS".padding(to: 9) + "LAYERS".padding(to: 8) + "DTYPE".padding(to: 7) + "VOCAB".padding(to: 8) }
+        grid.put(StyledLine(heading + "STATE", Style(.dim, [.bold])), x: columns.x, y: columns.y, clip: columns)
+        list.draw(hub.entries.map { row($0, nameWidth: nameWidth, wide: wide) }, in: rows, grid: &grid)
+        drawDetails(in: details, grid: &grid, context: context)
+    }
+
+    private func row(_ entry: ModelEntry, nameWidth: Int, wide: Bool) -> StyledLine {
+        var marks = ""
+        marks += hub.chatPath == entry.path ? "C" : " "
+        marks += hub.comparePaths[0] == entry.path ? "A" : (hub.comparePaths[1] == entry.path ? "B" : " ")
+        var line = StyledLine(marks + " ", Style(.accent, [.bold]))
+        line.append(DisplayWidth.truncate(entry.name, to: nameWidth - 1).padding(to: nameWidth))
+        switch entry.facts {
+        case .success(let f):
+            line.append(f.shortArchitecture.padding(to: 14), Style(.accent))
+            if wide {
+                line.append(ModelFacts.shortCount(f.parameters).padding(to: 9) + f.layers.padding(to: 8) + f.dtype.padding(to: 7)
+                            + "\(f.vocabularySize)".padding(to: 8))
+            }
+            switch entry.state {
+            case .notLoaded: line.append("not loaded", Style(.dim))
+            case .loading: line.append("loading…", Style(.warning))
+            case .ready: line.append("loaded", Style(.success))
+            case .failed: line.append("load failed", Style(.error))
+            }
+            if f.isRandom { line.append(wide ? "  random weights" : " random", Style(.warning)) }
+            if f.problem != nil { line.append("  invalid weights", Style(.error)) }
+        case .failure:
+            line.append("cannot read this model (see below)", Style(.error))
         }
-        list.draw(lines, in: body, grid: &grid)
+        return line
+    }
+
+    private func drawDetails(in rect: Rect, grid: inout CellGrid, context: ScreenContext) {
+        guard !rect.isEmpty, let entry = selected else { return }
+        grid.put(String(repeating: context.glyphs.horizontal, count: rect.width), x: rect.x, y: rect.y, style: Style(.border))
+        var lines: [StyledLine] = [StyledLine([Span(" \(entry.name) ", .title, [.bold]), Span("found in \(entry.location.source.rawValue): \(entry.path)", .dim)])]
+        switch entry.facts {
+        case .success(let f): lines += f.inspectLines.map { StyledLine(" " + $0) }
+        case .failure(let error): lines.append(StyledLine(" " + error.description, Style(.error)))
+        }
+        if let error = entry.loadError { lines.append(StyledLine(" load failed: " + error, Style(.error))) }
+        if let record = entry.record { lines.append(StyledLine(" database: model \(record.id), \(record.contentHash)", Style(.dim))) }
+        let wrapper = TextWrapper()
+        let wrapped = lines.flatMap { wrapper.wrap($0, width: max(1, rect.width - 1)) }
+        for (i, line) in wrapped.prefix(rect.height - 1).enumerated() {
+            grid.put(line, x: rect.x, y: rect.y + 1 + i, clip: rect)
+        }
     }
 }

@@ -36,6 +36,8 @@ public enum ScreenRequest {
     case switchTo(ScreenID)
     /// Open a dialog over the screen.
     case overlay(ShellOverlay)
+    /// Put text on the clipboard (OSC 52, and the clipboard file); `what` names it in the notice.
+    case copy(String, what: String)
     /// Open the Chat screen on a model directory (the Train screen's "chat with the latest checkpoint").
     /// The shell hands it to the screen that adopts `ChatOpening`, or says that none can.
     case openChat(modelDirectory: String)
@@ -60,6 +62,8 @@ public protocol Screen: AnyObject {
     var actions: [KeyAction] { get }
     /// Why quitting now would lose work (a generation running...), or nil.
     var busyReason: String? { get }
+    /// The models this screen works with, for the status bar (nil: the shell's `models`).
+    var statusModels: [String]? { get }
 
     /// Called when the screen becomes the visible one.
     func activate(_ context: ScreenContext)
@@ -76,6 +80,7 @@ public protocol Screen: AnyObject {
 public extension Screen {
     var actions: [KeyAction] { [] }
     var busyReason: String? { nil }
+    var statusModels: [String]? { nil }
     func activate(_ context: ScreenContext) {}
     func receive(_ payload: Any, context: ScreenContext) -> ScreenRequest { .none }
 }

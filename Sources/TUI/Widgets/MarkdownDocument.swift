@@ -44,7 +44,9 @@ public struct MarkdownDocument: TextContent {
         guard !delta.isEmpty else { return }
         source += delta
         pending += delta
-        while let newline = pending.firstIndex(of: "\n") {
+        // Earlier newlines were consumed already: scan the pending line only when the delta brought one
+        // (a long line streamed token by token is not rescanned on every token).
+        while delta.contains("\n"), let newline = pending.firstIndex(of: "\n") {
             let line = String(pending[..<newline])
             pending.removeSubrange(...newline)
             blocks.append(parseLine(line, state: &fence))

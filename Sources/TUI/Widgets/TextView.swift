@@ -95,6 +95,22 @@ public struct TextView {
     public mutating func pageDown() { scroll(by: max(1, height - 1)) }
     public mutating func scrollToTop() { scroll(by: -top) }
 
+    /// Scrolls the least needed to show `lines` (as much of it as fits, from its start) in a viewport
+    /// of `height` rows over `lineCount` lines; showing the last line resumes following the tail.
+    public mutating func reveal(_ lines: Range<Int>, lineCount: Int, height: Int) {
+        self.lineCount = lineCount
+        self.height = height
+        let maxTop = max(0, lineCount - height)
+        if lines.lowerBound < top || lines.count > height {
+            top = lines.lowerBound
+        } else if lines.upperBound > top + height {
+            top = lines.upperBound - height
+        }
+        top = max(0, min(maxTop, top))
+        isFollowingTail = top >= maxTop
+        if isFollowingTail { hasUnseenContent = false }
+    }
+
     /// Jumps to the bottom and follows the tail again.
     public mutating func scrollToBottom() {
         top = maxTop

@@ -1,0 +1,282 @@
+import Engine
+import Foundation
+import Sessions
+
+extension KeyContext {
+    /// Compare-wide actions (mode, blind, views, batch).
+    static let compare = KeyContext(rawValue: "compare")
+    /// The vote bar after a comparison.
+    static let vote = KeyContext(rawValue: "vote")
+}
+
+/// Compare: one prompt, two models (A and B from the Models screen, decoder-only vs encoder-decoder by
+/// default), the same seed and sampling; both answers stream side by side with their timings. Blind
+/// mode hides the names (and the tell-tale stats) and shuffles the columns until you vote; votes feed
+/// a win-rate table. A prompt set file runs as a batch and is summarised.
+public final class CompareScreen: Screen, StopsOnQuit {
+    public let id = ScreenID.compare
+    public var editor = InputEditor(placeholder: "Prompt for both models (Enter runs)")
+    let workspace: Workspace
+    var mode = CompareMode.sequential
+    var blind = false
+    var systemPrompt: String?
+    var sampling: Sessions.SamplingParameters?
+    private(set) var run: CompareRun?
+    enum View { case columns, differences, winRates }
+    var view = View.columns
+    var batch: BatchSummary?
+    private(set) var batchCancelled = false
+    var winRates: [WinRate] = []
+    var blindWinRates: [WinRate] = []
+    /// What the last vote was, with the pair's record (shown under the columns).
+    var voteMessage: String?
+    private var pendingPrompt: String?
+    /// The terminal's glyphs (set on each draw).
+    var glyphs = Glyphs.unicode
+
+    init(workspace: Workspace) {
+        self.workspace = workspace
+        workspace.models.onLoad.append { [weak self] _ in self?.startPendingIfReady() }
+    }
+
+    var hub: ModelHub { workspace.models }
+    var isRunning: Bool { run?.isRunning == true || (batch != nil && batch!.completed < batch!.prompts.count && !batchCancelled) }
+    var isVoting: Bool { run?.awaitsVote == true && batch == nil && !skipVote }
+
+    public var keyContexts: [KeyContext] { isVoting ? [.vote, .compare, .view] : [.editor, .compare, .view] }
+    public var acceptsText: Bool { !isVoting }
+    public var busyReason: String? { isRunning ? "a comparison is running" : nil }
+    public var statusModels: [String]? {
+        let names = (0..<2).map { hub.compareModel($0)?.name }
+        return names.allSatisfy { $0 == nil } ? nil : names.map { $0 ?? "no model" }
+    }
+
+    public var actions: [KeyAction] {
+        [
+            KeyAction("compare.stop", "Stop the comparison (or the batch)", .compare, ["esc"], command: true),
+            KeyAction("compare.mode", "Toggle sequential / interleaved generation", .compare, ["alt+i"], command: true),
+            KeyAction("compare.blind", "Toggle blind mode (names hidden, sides shuffled until you vote)", .compare, ["alt+h"], command: true),
+            KeyAction("compare.differences", "Toggle the differences-only view", .compare, ["alt+c"], command: true),
+            KeyAction("compare.win-rates", "Toggle the win-rate table", .compare, ["alt+w"], command: true),
+            KeyAction("compare.batch", "Run a prompt set file (one prompt per line, or JSONL)", .compare, ["ctrl+o"], command: true),
+            KeyAction("compare.settings", "Compare settings: system prompt and sampling", .compare, ["f6", "alt+s"], command: true),
+            KeyAction("compare.swap", "Swap models A and B", .compare, ["alt+x"], command: true),
+            KeyAction("vote.left", "Vote: the left answer is better", .vote, ["a"]),
+            KeyAction("vote.right", "Vote: the right answer is better", .vote, ["b"]),
+            KeyAction("vote.tie", "Vote: a tie", .vote, ["t"]),
+            KeyAction("vote.both-bad", "Vote: both are bad", .vote, ["x"]),
+            KeyAction("vote.skip", "Skip the vote", .vote, ["esc"]),
+        ]
+    }
+
+    public func activate(_ context: ScreenContext) {
+        for side in 0..<2 { hub.compareModel(side).map { hub.load($0.path) } }
+    }
+
+    // MARK: Input
+
+    public func perform(_ action: String, context: ScreenContext) -> ScreenRequest? {
+        if let command = EditorCommand(rawValue: action), !isVoting {
+            guard command == .submit else { editor.perform(command); return ScreenRequest.none }
+            let prompt = editor.text
+            guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return ScreenRequest.none }
+            if let problem = start(prompt) { return .notice(problem) }
+            editor.perform(.submit)
+            return ScreenRequest.none
+        }
+        switch action {
+        case "vote.left", "vote.right", "vote.tie", "vote.both-bad": return castVote(action)
+        case "vote.skip":
+            voteMessage = "Vote skipped"
+            skipVote = true
+        case "compare.stop":
+            guard isRunning else { return ScreenRequest.none }
+            batchCancelled = batch != nil
+            run?.cancel.cancel()
+            pendingPrompt = nil
+            return .notice(batch != nil ? "Stopping the batch…" : "Stopping…")
+        case "compare.mode":
+            mode = mode == .sequential ? .interleaved : .sequential
+            return .notice(mode == .sequential ? "Sequential: one model after the other (fair timings)"
+                                               : "Interleaved: the models take turns token by token")
+        case "compare.blind":
+            blind.toggle()
+            return .notice(blind ? "Blind: names hidden and sides shuffled until you vote" : "Names shown")
+        case "compare.differences":
+            view = view == .differences ? .columns : .differences
+        case "compare.win-rates":
+            view = view == .winRates ? .columns : .winRates
+            if view == .winRates { reloadWinRates() }
+        case "compare.batch": return .overlay(batchForm())
+        case "compare.settings": return .overlay(settingsForm())
+        case "compare.swap":
+            if isRunning { return .notice("A comparison is running — Esc stops it first") }
+            hub.swapCompareSides()
+        default:
+            for side in run?.views.indices ?? 0..<0 { _ = run?.views[side].perform(action) }
+            return action.hasPrefix("view.") ? ScreenRequest.none : nil
+        }
+        return ScreenRequest.none
+    }
+
+    /// Set when the user skipped the vote on the current run (the vote bar closes).
+    private var skipVote = false
+
+    public func insert(_ text: String, context: ScreenContext) -> ScreenRequest {
+        if !isVoting { editor.insert(text) }
+        return .none
+    }
+
+    // MARK: Running
+
+    /// Why a comparison cannot start now, or nil when it started (or will, once the models load).
+    func start(_ prompt: String) -> String? {
+        if isRunning { return "A comparison is running — Esc stops it" }
+        guard let a = hub.compareModel(0), let b = hub.compareModel(1) else {
+            return "Compare needs two models — press F5, then a and b to pick them"
+        }
+        for model in [a, b] { if let error = model.loadError { return "\(model.name) failed to load: \(error)" } }
+        batch = nil
+        guard a.loaded != nil, b.loaded != nil else {
+            pendingPrompt = prompt
+            hub.load(a.path)
+            hub.load(b.path)
+            return nil
+        }
+        launch(prompt, models: [a, b], labelsHidden: blind)
+        return nil
+    }
+
+    private func startPendingIfReady() {
+        guard let prompt = pendingPrompt, let a = hub.compareModel(0), let b = hub.compareModel(1) else { return }
+        if a.loadError != nil || b.loadError != nil { pendingPrompt = nil; return }
+        guard a.loaded != nil, b.loaded != nil else { return }
+        pendingPrompt = nil
+        launch(prompt, models: [a, b], labelsHidden: blind)
+    }
+
+    /// Starts one comparison of `prompt` on the engine queue.
+    private func launch(_ prompt: String, models: [ModelEntry], labelsHidden: Bool) {
+        var engineSampling = GenerationSettings.resolve(sampling, model: nil, defaultMaxTokens: workspace.defaultMaxTokens)
+        if let seed = sampling?.seed { engineSampling.seed = seed }
+        let sides = models.map { CompareSide(modelName: $0.displayName, architecture: $0.architecture ?? .decoderOnly) }
+        let current = CompareRun(prompt: prompt, mode: mode, blind: labelsHidden, seed: engineSampling.seed, sides: sides,
+                                 shuffle: labelsHidden, glyphs: glyphs)
+        run = current
+        skipVote = false
+        voteMessage = nil
+        if view == .winRates { view = .columns }
+        var conversation: [ChatMessage] = []
+        if let system = systemPrompt, !system.isEmpty { conversation.append(ChatMessage(role: .system, content: system)) }
+        conversation.append(ChatMessage(role: .user, content: prompt))
+        let contestants = models.map { Contestant(model: $0.loaded!, record: $0.record) }
+        let store = workspace.store, events = workspace.events, mode = self.mode, system = systemPrompt
+        let turns = conversation, sampling = engineSampling
+        weak let screen = self
+        workspace.engine.async {
+            CompareRunner.run(store: store, contestants: contestants, conversation: turns, systemPrompt: system,
+                              sampling: sampling, mode: mode, labelsHidden: labelsHidden, cancel: current.cancel) { event in
+                events.post(.perform { _ in screen?.receive(event, for: current) })
+            }
+        }
+    }
+
+    private func receive(_ event: CompareEvent, for target: CompareRun) {
+        target.apply(event, now: TUIApp.clock())
+        guard case .done = event, batch != nil, target === run else { return }
+        batch!.add(target)
+        if !batchCancelled, batch!.completed < batch!.prompts.count, let models = currentModels() {
+            launch(batch!.prompts[batch!.completed], models: models, labelsHidden: false)
+        }
+    }
+
+    private func currentModels() -> [ModelEntry]? {
+        guard let a = hub.compareModel(0), let b = hub.compareModel(1), a.loaded != nil, b.loaded != nil else { return nil }
+        return [a, b]
+    }
+
+    /// Runs every prompt of a file, one comparison after another, and summarises them.
+    func startBatch(path: String) -> String? {
+        if isRunning { return "A comparison is running — Esc stops it" }
+        let prompts: [String]
+        do { prompts = try PromptSet.load(path: path) } catch { return "\(error)" }
+        guard let models = currentModels() else { return "Both compare models must be loaded first (F5: a, b)" }
+        batch = BatchSummary(prompts: prompts, modelNames: models.map(\.displayName))
+        batchCancelled = false
+        view = .columns
+        launch(prompts[0], models: models, labelsHidden: false)
+        return nil
+    }
+
+    private func castVote(_ action: String) -> ScreenRequest {
+        guard let run, let comparisonId = run.comparisonId, let store = workspace.store else { return .none }
+        let vote: Vote
+        switch action {
+        case "vote.left": vote = .winner(position: run.side(inColumn: 0))
+        case "vote.right": vote = .winner(position: run.side(inColumn: 1))
+        case "vote.tie": vote = .tie
+        default: vote = .bothBad
+        }
+        do { try store.setVote(vote, forComparison: comparisonId) } catch { return .notice("Could not save the vote: \(error)") }
+        let wasBlind = run.labelsHidden
+        run.vote = vote
+        reloadWinRates()
+        var text: String
+        switch vote {
+        case .winner(let position): text = "You preferred \(run.sides[position].modelName) (\(position == 0 ? "A" : "B"))"
+        case .tie: text = "A tie"
+        case .bothBad: text = "Both bad"
+        }
+        if wasBlind { text += " — revealed: left was \(run.sides[run.order[0]].modelName)" }
+        if let pair = pairRecord(run) { text += " · " + pair }
+        voteMessage = text
+        return .none
+    }
+
+    /// "A 3 – B 1 – ties 0 (75% A) over 4 votes" for the pair of `run`.
+    private func pairRecord(_ run: CompareRun) -> String? {
+        let ids = [hub.compareModel(0)?.record?.id, hub.compareModel(1)?.record?.id]
+        guard let a = ids[0], let b = ids[1], let rate = winRates.first(where: { Set([$0.modelA.id, $0.modelB.id]) == Set([a, b]) }) else { return nil }
+        let (winsA, winsB) = rate.modelA.id == a ? (rate.winsA, rate.winsB) : (rate.winsB, rate.winsA)
+        let share = rate.modelA.id == a ? rate.winRateA : 1 - rate.winRateA
+        return "record: A \(winsA) – B \(winsB) – ties \(rate.ties) (A \(Int((share * 100).rounded()))%) over \(rate.total) votes"
+    }
+
+    func reloadWinRates() {
+        winRates = (try? workspace.store?.winRates()) ?? []
+        blindWinRates = (try? workspace.store?.winRates(blindOnly: true)) ?? []
+    }
+
+    func stopForQuit() {
+        batchCancelled = batch != nil
+        run?.cancel.cancel()
+    }
+
+    /// The compare settings dialog: system prompt and sampling for both sides.
+    func settingsForm() -> FormOverlay {
+        let fields = [FormOverlay.Field("System prompt", value: systemPrompt ?? "", hint: "none (Alt+Enter: new line)", multiline: true)]
+            + SamplingForm.fields(sampling)
+        return FormOverlay(title: "Compare settings (both models)", fields: fields) { [weak self] values in
+            do {
+                let parsed = try SamplingForm.parse(Array(values.dropFirst()))
+                let system = values[0].trimmingCharacters(in: .whitespacesAndNewlines)
+                self?.sampling = parsed
+                self?.systemPrompt = system.isEmpty ? nil : values[0]
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+    }
+
+    /// Asks for a prompt set file and starts the batch.
+    func batchForm() -> FormOverlay {
+        FormOverlay(title: "Run a prompt set", fields: [
+            FormOverlay.Field("File", hint: "one prompt per line, or JSONL with \"prompt\""),
+        ]) { [weak self] values in
+            let path = values[0].trimmingCharacters(in: .whitespaces)
+            guard !path.isEmpty else { return "Type the path of a prompt file" }
+            return self?.startBatch(path: path)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Sessions
+import Testing
+
+/// Chat and compare in the real binary, in a real terminal (tmux), on the tiny random models that
+/// `duet models demo` makes: what a user types and sees.
+@Suite struct ChatTmuxTests {
+    func launch(_ home: String, arguments: String = "", cols: Int = 120, rows: Int = 32) -> Tmux {
+        let t = Tmux()
+        t.start(duetCommand(home: home, arguments: arguments), cols: cols, rows: rows)
+        t.waitFor("F5 Models")
+        return t
+    }
+
+    func store(_ home: String) throws -> DuetStore { try DuetStore.open(path: home + "/duet.sqlite") }
+
+    @Test func chatStreamsAReplyWithStatsAndTheSessionIsRestored() throws {
+        let home = duetHomeWithTinyModels()
+        var t = launch(home)
+        t.waitFor("Chatting with tiny-random-gemma2 (random weights).")
+        t.keys("Hello 你好 👍 café", literal: true)
+        t.waitFor("> Hello 你好 👍 café")
+        t.keys("Enter")
+        var s = t.waitFor(" tok · ")
+        #expect(s.contains("▌ Hello 你好 👍 café"))
+        #expect(s.contains("tiny-random-gemma2 (random weights)"))
+        #expect(s.contains("TTFT ") && s.contains("prefill ") && s.contains("tok/s"))
+        #expect(s.contains("Hello 你好 👍 café now · 2 msg"))
+        t.keys("C-q")  // nothing running: quits without asking
+        #expect(t.waitFor("DUET-EXIT=").contains("DUET-EXIT=0"))
+        t.stop()
+
+        let conversation = try store(home).conversation(in: try #require(try store(home).sessions().first).session.id)
+        #expect(conversation.map(\.content).first == "Hello 你好 👍 café")
+        #expect(conversation.last?.status == .complete && conversation.last?.stats != nil)
+
+        t = launch(home)  // the last chat opens again
+        defer { t.stop() }
+        s = t.waitFor("▌ Hello 你好 👍 café")
+        #expect(s.contains("TTFT "))
+        #expect(s.contains("Hello 你好 👍 café") && s.contains("2 msg"))
+    }
+
+    @Test func escStopsALongReplyAndQuitAsksWhileOneRuns() throws {
+        let home = temporaryDuetHome()
+        // A mini model streams slowly enough (about 200 tokens/s in a debug build) to stop by hand.
+        let model = home + "/mini-random"
+        let made = try runDuet(["init", "--preset", "mini", "--tokenizer", smallTokenizer.path, "--out", model])
+        #expect(made.status == 0, "\(made.stderr)")
+        let t = launch(home, arguments: "--model '\(model)' --max-tokens 6000")
+        defer { t.stop() }
+        t.waitFor("Chatting with mini-random (random weights).")
+        /// The live footer of a reply that has produced tokens: "generating · 12 tok · 180.0 tok/s".
+        func streaming(_ screen: String) -> Bool {
+            screen.split(separator: "\n").contains { line in
+                guard let r = line.range(of: "  generating · ") else { return false }
+                return line[r.upperBound...].first.map { "123456789".contains($0) } ?? false
+            }
+        }
+        t.keys("Go on and on", literal: true)
+        t.keys("Enter")
+        t.waitFor(timeout: 20, streaming)
+        t.keys("C-q")
+        #expect(t.waitFor("Quit Duet?").contains("a reply is being generated"))
+        t.keys("n")
+        t.waitFor { !$0.contains("Quit Duet?") }
+        t.keys("Escape")
+        let s = t.waitFor("stopped by you")
+        #expect(s.contains("stopped · TTFT"))
+        let session = try #require(try store(home).sessions().first)
+        let reply = try #require(try store(home).conversation(in: session.session.id).last)
+        #expect(reply.status == .stopped && !reply.content.isEmpty)
+        #expect((reply.stats?.generatedTokens ?? 6000) < 6000)
+        // Quitting during a reply (after confirming) stores it as stopped too, not as an orphaned stream.
+        t.keys("And again", literal: true)
+        t.keys("Enter")
+        t.waitFor(timeout: 20, streaming)
+        t.keys("C-q")
+        t.waitFor("Quit Duet?")
+        t.keys("y")
+        #expect(t.waitFor("DUET-EXIT=").contains("DUET-EXIT=0"))
+        let last = try #require(try store(home).conversation(in: session.session.id).last)
+        #expect(!last.content.isEmpty && last.status == .stopped && last.stats?.stopReason == .userStopped, "\(last.role) \(last.status) \(last.content.count) \(String(describing: last.stats?.stopReason))")
+    }
+
+    @Test func compareTwoModelsBlindVoteAndSeeTheWinRates() throws {
+        let home = duetHomeWithTinyModels()
+        let t = launch(home)
+        defer { t.stop() }
+        t.keys("F3")
+        var s = t.waitFor(" B tiny-random-t5gemma (random weights) · encoder-decoder")
+        #expect(s.contains(" A tiny-random-gemma2 (random weights) · decoder-only"))
+        t.keys("M-h")
+        t.waitFor("blind ·")
+        t.keys("Which is better?", literal: true)
+        t.keys("Enter")
+        s = t.waitFor("Which answer is better?")
+        #expect(s.contains("Left model hidden until you vote") && s.contains("Right model hidden until you vote"))
+        #expect(s.contains("stats hidden until you vote"))
+        t.keys("b")
+        s = t.waitFor("You preferred")
+        #expect(s.contains("revealed: left was"))
+        #expect(s.contains("TTFT ") && s.contains("encode ") && s.contains("FLOP/tok"))
+        t.keys("M-w")
+        s = t.waitFor("Win rates")
+        #expect(s.contains("tiny-random-gemma2") && s.contains("tiny-random-t5gemma"))
+        #expect(s.contains("A WINS  B WINS  TIES  VOTES  BLIND"))
+        let comparison = try #require(try store(home).comparisons().first)
+        #expect(comparison.labelsHidden && comparison.vote != nil && comparison.entries.allSatisfy { !$0.output.isEmpty })
+        #expect(try store(home).winRates(blindOnly: true).first?.total == 1)
+    }
+
+    @Test func resizesWhileChatting() throws {
+        let home = duetHomeWithTinyModels()
+        let t = launch(home, arguments: "--max-tokens 2000")
+        defer { t.stop() }
+        t.keys("Resize me 中文", literal: true)
+        t.keys("Enter")
+        t.resize(cols: 40, rows: 12)
+        var s = t.waitFor { $0.contains(" tok · ") && $0.hasPrefix(" duet  Chat") }
+        var lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0].hasPrefix(" duet  Chat   Compare   Train   Models"))
+        #expect(lines[11].hasPrefix(" model tiny-random-gemma2"))  // the status bar keeps the model first
+        #expect(!s.contains(" Chats "))  // no room for the chat list
+        t.resize(cols: 200, rows: 60)
+        s = t.waitFor { $0.contains(" Chats ") && $0.contains("TTFT ") }
+        lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count >= 60)
+        #expect(lines[59].hasSuffix("F1 help ^P cmds ^Q quit"))
+        #expect(s.contains("Resize me 中文") && s.contains("TTFT "))
+        #expect(!s.contains("too small"))
+    }
+}

@@ -1,0 +1,112 @@
+import Engine
+import Foundation
+import Sessions
+import Testing
+@testable import TUI
+
+/// Comparisons end to end without a terminal: the runner on real tiny models, the screen's blind vote
+/// and batch, all stored.
+@Suite(.serialized) struct CompareFlowTests {
+    final class Events: @unchecked Sendable {
+        let lock = NSLock()
+        var list: [CompareEvent] = []
+        func add(_ e: CompareEvent) { lock.withLock { list.append(e) } }
+    }
+
+    func contestants(_ store: DuetStore) throws -> [Contestant] {
+        try [TinyModels.decoderOnly, TinyModels.encoderDecoder].map { url in
+            let model = try ModelLoader.load(directory: url)
+            let record = try store.registerModel(path: url.path, architecture: model.config.modelType,
+                                                 contentHash: try ContentHash.weights(of: CheckpointReader(directory: url)))
+            return Contestant(model: model, record: record)
+        }
+    }
+
+    /// Side 1's first text event comes before side 0's last one: the streams overlapped.
+    func overlapped(_ events: [CompareEvent]) -> Bool {
+        let sides = events.compactMap { if case let .text(side, _, _) = $0 { return side } else { return nil } }
+        guard let firstB = sides.firstIndex(of: 1), let lastA = sides.lastIndex(of: 0) else { return false }
+        return firstB < lastA
+    }
+
+    @Test func sequentialAndInterleavedRunsGiveTheSameAnswersAndAreStored() throws {
+        let dir = TemporaryDirectory()
+        let store = try DuetStore.open(path: dir.file("duet.sqlite"))
+        let models = try contestants(store)
+        let sampling = Engine.SamplingParameters(maxTokens: 40, ignoreEOS: true)
+        var outputs: [[String]] = []
+        for mode in [CompareMode.sequential, .interleaved] {
+            let events = Events()
+            CompareRunner.run(store: store, contestants: models, conversation: [ChatMessage(role: .user, content: "Compare us")],
+                              systemPrompt: nil, sampling: sampling, mode: mode, labelsHidden: false,
+                              cancel: CancellationFlag(), report: { events.add($0) })
+            guard case .done = events.list.last else { Issue.record("no done event"); return }
+            #expect(overlapped(events.list) == (mode == .interleaved))
+            let finished = events.list.compactMap { if case let .finished(side, outcome) = $0 { return (side, outcome) } else { return nil } }
+            #expect(finished.count == 2 && finished.allSatisfy { $0.1.status == .complete })
+            let byText = (0..<2).map { side in events.list.compactMap { e -> String? in
+                if case let .text(s, delta, _) = e, s == side { return delta } else { return nil } }.joined() }
+            #expect(finished.sorted { $0.0 < $1.0 }.map(\.1.output) == byText)
+            let encdec = try #require(finished.first { $0.0 == 1 }?.1.stats)
+            #expect(encdec.encodeMs != nil && encdec.encoderTokens != nil && encdec.generatedTokens == 40)
+            #expect(finished.allSatisfy { ($0.1.flopsPerToken ?? 0) > 0 })
+            outputs.append(byText)
+        }
+        // Greedy decoding: interleaving must not change a single token.
+        #expect(outputs[0] == outputs[1])
+        let stored = try store.comparisons()
+        #expect(stored.count == 2)
+        for comparison in stored {
+            #expect(comparison.prompt == "Compare us")
+            #expect(comparison.entries.map(\.output) == outputs[0])
+            #expect(comparison.entries.allSatisfy { $0.status == .complete && $0.stats?.seed == sampling.seed })
+        }
+    }
+
+    @Test func blindVoteRevealsAndCountsInTheWinRates() throws {
+        let h = try ShellHarness(maxTokens: 12)
+        h.shell.switchTo(.compare)
+        let screen = h.compare
+        h.shell.run("compare.blind")
+        h.send("Which is better?")
+        #expect(h.pump { screen.run?.isDone == true })
+        let run = try #require(screen.run)
+        #expect(screen.isVoting && run.labelsHidden)
+        var text = h.screenText()
+        #expect(text.contains("Left model hidden until you vote") && text.contains("Right model hidden until you vote"))
+        #expect(text.contains("stats hidden until you vote") && !text.contains("encode "))
+        #expect(text.contains("Which answer is better?"))
+        h.shell.handle(.key(KeyChord(.character("a"))))
+        let comparison = try #require(try h.store.comparison(id: run.comparisonId!))
+        #expect(comparison.labelsHidden && comparison.vote == .winner(position: run.order[0]))
+        #expect(comparison.entries.allSatisfy { !$0.output.isEmpty })
+        text = h.screenText()
+        #expect(text.contains("You preferred") && text.contains("revealed: left was"))
+        #expect(text.contains("encode ") && text.contains("prefill ") && text.contains("FLOP/tok"))
+        h.shell.run("compare.win-rates")
+        text = h.screenText()
+        #expect(text.contains("Win rates"))
+        let rates = try h.store.winRates()
+        #expect(rates.count == 1 && rates[0].total == 1)
+        #expect(text.contains("tiny-random-gemma2") && text.contains("tiny-random-t5gemma"))
+        #expect(text.contains(run.order[0] == 0 ? "1       0     0      1      1   100.0%" : "0       1     0      1      1     0.0%"))
+    }
+
+    @Test func batchRunsEveryPromptAndSummarises() throws {
+        let h = try ShellHarness(maxTokens: 8)
+        h.shell.switchTo(.compare)
+        let screen = h.compare
+        #expect(h.pump { h.workspace.models.compareModel(0)?.loaded != nil && h.workspace.models.compareModel(1)?.loaded != nil })
+        let file = h.directory.file("prompts.jsonl")
+        try "{\"prompt\": \"one\"}\n{\"prompt\": \"two\"}\n\"three\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(screen.startBatch(path: file) == nil)
+        #expect(h.pump { screen.batch?.completed == 3 && screen.run?.isDone == true })
+        let summary = try #require(screen.batch)
+        #expect(summary.sides.map(\.runs) == [3, 3] && summary.sides.allSatisfy { $0.failed == 0 && $0.tokens.count == 3 })
+        #expect(try h.store.comparisons().map(\.prompt).sorted() == ["one", "three", "two"])
+        let text = h.screenText()
+        #expect(text.contains("3 of 3 prompts compared"))
+        #expect(text.contains("MEAN TTFT"))
+        #expect(screen.startBatch(path: h.directory.file("missing.txt"))?.hasPrefix("cannot read") == true)
+    }
+}

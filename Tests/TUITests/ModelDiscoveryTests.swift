@@ -1,0 +1,54 @@
+import Engine
+import Foundation
+import Testing
+@testable import TUI
+
+@Suite struct ModelDiscoveryTests {
+    typealias Found = (source: ModelLocation.Source, architecture: ModelArchitecture?)
+
+    @Test func defaultChatModelFollowsThePriorityRules() {
+        let dec: ModelArchitecture = .decoderOnly, encdec: ModelArchitecture = .encoderDecoder
+        // --model wins.
+        var c = ModelDiscovery.defaultChoice([(.assets, encdec), (.option, dec), (.home, encdec)] as [Found])
+        #expect(c.chat == 1 && c.compareA == 1 && c.compareB == 0)
+        // Else the first encoder-decoder of assets/models (not of $DUET_HOME).
+        c = ModelDiscovery.defaultChoice([(.assets, dec), (.assets, encdec), (.home, encdec)] as [Found])
+        #expect(c.chat == 1 && c.compareA == 0 && c.compareB == 1)
+        // Else the first usable model; unreadable ones are skipped.
+        c = ModelDiscovery.defaultChoice([(.home, nil), (.home, dec), (.home, encdec)] as [Found])
+        #expect(c.chat == 1 && c.compareA == 1 && c.compareB == 2)
+        // Two decoder-only models: compare them with each other.
+        c = ModelDiscovery.defaultChoice([(.home, dec), (.home, dec)] as [Found])
+        #expect(c.chat == 0 && c.compareA == 0 && c.compareB == 1)
+        // One model: no pair.
+        c = ModelDiscovery.defaultChoice([(.home, dec)] as [Found])
+        #expect(c.chat == 0 && c.compareA == 0 && c.compareB == nil)
+        #expect(ModelDiscovery.defaultChoice([] as [Found]).chat == nil)
+    }
+
+    @Test func findsOptionAssetsHomeAndAddedDirectoriesOnce() throws {
+        let root = TemporaryDirectory()
+        let fm = FileManager.default
+        for dir in ["assets/models/b", "assets/models/a", "home/models/c", "home/models/not-a-model", "extra/x", "loose"] {
+            try fm.createDirectory(atPath: root.file(dir), withIntermediateDirectories: true)
+        }
+        for dir in ["assets/models/b", "assets/models/a", "home/models/c", "extra/x", "loose"] {
+            try "{}".write(toFile: root.file(dir + "/config.json"), atomically: true, encoding: .utf8)
+        }
+        let found = ModelDiscovery.find(options: [root.file("extra"), root.file("assets/models/a")],
+                                        assets: root.file("assets/models"), home: root.file("home/models"),
+                                        added: [root.file("loose"), root.file("home/models/c")])
+        #expect(found.map(\.name) == ["x", "a", "b", "c", "loose"])
+        #expect(found.map(\.source) == [.option, .option, .assets, .home, .added])
+    }
+
+    @Test func factsOfTheTinyPair() throws {
+        let decoder = try ModelFacts.read(TinyModels.decoderOnly)
+        #expect(decoder.architecture == .decoderOnly && decoder.isRandom && decoder.problem == nil)
+        #expect(decoder.layers == "2" && decoder.dtype == "bf16" && decoder.vocabularySize == 1024)
+        let adapted = try ModelFacts.read(TinyModels.encoderDecoder)
+        #expect(adapted.architecture == .encoderDecoder && adapted.isRandom && adapted.layers == "2 + 2")
+        #expect(adapted.inspectLines.contains { $0.hasPrefix("provenance") && $0.contains("RANDOM WEIGHTS") })
+        #expect(throws: (any Error).self) { try ModelFacts.read(URL(fileURLWithPath: "/nonexistent/model")) }
+    }
+}
