@@ -44,7 +44,8 @@ import Testing
         t.keys("C-p")
         t.waitFor("Commands")
         t.keys("gomod", literal: true)
-        let s = t.waitFor("> gomod")
+        // The filter line and the filtered list can arrive in different writes: wait for both.
+        let s = t.waitFor { $0.contains("> gomod") && !$0.contains("Go to Chat") }
         #expect(s.contains("Go to Models"))
         #expect(!s.contains("Go to Chat"))
         t.keys("Enter")
@@ -83,7 +84,8 @@ import Testing
         defer { t.stop() }
         t.keys("abc", literal: true)
         t.resize(cols: 40, rows: 12)
-        var s = t.waitFor { $0.hasPrefix(" duet  Chat   Compare") }
+        // A frame can be captured half written: wait for the whole expected picture.
+        var s = t.waitFor { $0.hasPrefix(" duet  Chat   Compare") && $0.contains("> abc") && $0.contains("^Q quit") }
         let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0].hasPrefix(" duet  Chat   Compare   Train   Models"))
         #expect(lines[10] == "> abc")
@@ -93,7 +95,10 @@ import Testing
         #expect(s.contains("Terminal too small (30x8;"))
         #expect(s.contains("need 40x12)"))
         t.resize(cols: 200, rows: 60)
-        s = t.waitFor("F5 Models")
+        s = t.waitFor { screen in
+            let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return screen.contains("F5 Models") && rows.count > 59 && rows[59].hasSuffix("^Q quit") && rows[58].hasSuffix("> abc")
+        }
         let big = s.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(big[58].hasSuffix("│> abc"))  // wide enough for the chat list beside the input
         #expect(big[59].hasSuffix("F1 help ^P cmds ^Q quit"))

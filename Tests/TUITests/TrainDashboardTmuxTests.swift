@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -178,13 +179,13 @@ import Glibc
         t.keys(dir.file("model"), literal: true)  // the form opens on the base model
         t.keys("Down", "Down")
         t.keys(dir.file("corpus.txt"), literal: true)
-        for (value, downs) in [("300", 2), ("4", 1), ("32", 1)] {  // steps, batch rows, sequence length
+        for (value, downs) in [("100000", 2), ("4", 1), ("32", 1)] {  // steps (more than the test lasts), batch rows, sequence length
             for _ in 0..<downs { t.keys("Down") }
             t.keys("C-u")
             t.keys(value, literal: true)
         }
         t.keys("Enter")
-        var s = t.waitFor(timeout: 60) { $0.contains("running") && Self.step($0, total: 300) != nil }
+        var s = t.waitFor(timeout: 60) { $0.contains("running") && Self.step($0, total: 100000) != nil }
         #expect(s.contains("running"), "the run did not appear:\n\(s)")
         let listed = try Self.runs(db)
         let out = try #require(listed[1]?.out)
@@ -195,14 +196,23 @@ import Glibc
         s = t.waitFor(timeout: 15) { $0.contains("log train.log") && $0.contains("run 1 ") }
         #expect(s.contains("run 1 → \(out)"), "\(s)")
 
-        // Quit the UI and close its terminal: the run goes on to the end.
+        // Quit the UI and close its terminal: the run goes on (its step count keeps rising), and it
+        // still obeys control requests, here a stop.
         t.keys("C-q")
         s = t.waitFor("DUET-EXIT=", timeout: 10)
         #expect(s.contains("DUET-EXIT=0"))
         t.stop()
-        let finished = try Self.waitForStatus(db, run: 1, "finished", timeout: 180)
-        #expect(finished, "status: \(String(describing: try? Self.runs(db)[1]))")
+        let store = try DuetStore.open(path: db)
+        func lastStep() throws -> Int64 { try store.latestMetrics(runId: 1).map(\.step).max() ?? 0 }
+        let before = try lastStep()
+        let deadline = Date().addingTimeInterval(60)
+        while try lastStep() <= before && Date() < deadline { usleep(200_000) }
+        #expect(try lastStep() > before, "the run stopped advancing when the UI quit")
+        #expect(try Self.runs(db)[1]?.status == "running")
+        _ = try store.postControlRequest(.stop, runId: 1)
+        let stopped = try Self.waitForStatus(db, run: 1, "stopped", timeout: 120)
+        #expect(stopped, "status: \(String(describing: try? Self.runs(db)[1]))")
         let log = (try? String(contentsOfFile: out + "/train.log", encoding: .utf8)) ?? ""
-        #expect(log.contains("finished at step 300"), "\(log)")
+        #expect(log.contains("stopped"), "\(log)")
     }
 }

@@ -43,7 +43,9 @@ final class Tmux {
 
     /// Polls the screen until `predicate` holds (the program draws asynchronously); returns the last screen.
     @discardableResult
-    func waitFor(timeout: Double = 10, _ predicate: (String) -> Bool) -> String {
+    /// Polls the pane until `predicate` holds (returns at once when it does; the generous default only
+    /// matters on a loaded machine, where the whole suite's processes share two cores).
+    func waitFor(timeout: Double = 30, _ predicate: (String) -> Bool) -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var s = screen()
         while !predicate(s) && Date() < deadline {
@@ -54,7 +56,7 @@ final class Tmux {
     }
 
     @discardableResult
-    func waitFor(_ text: String, timeout: Double = 10) -> String { waitFor(timeout: timeout) { $0.contains(text) } }
+    func waitFor(_ text: String, timeout: Double = 30) -> String { waitFor(timeout: timeout) { $0.contains(text) } }
 
     /// Ends the session and this test's private tmux server, and removes its socket file.
     func stop() {
