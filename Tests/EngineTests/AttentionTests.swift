@@ -150,6 +150,23 @@ import Testing
         #expect(maxScaledError(out, ref.out) < 2e-6)
     }
 
+    /// Packed rows skip the other documents' keys rather than masking them one by one: each query's key
+    /// range is its document's span (cut further by causality and windows), per batch row.
+    @Test func packedQueriesOnlyVisitTheirDocumentsKeys() {
+        let c = Self.cases.first { $0.name.hasPrefix("packed cross-attention, padded") }!
+        let q = Pinned(c.querySegments!), k = Pinned(c.keySegments!)
+        let cross = MaskRules(AttentionMask(causal: false, querySegments: q.pointer, keySegments: k.pointer),
+                              batch: c.B, queryLength: c.T, keyLength: c.S)
+        #expect((0..<c.T).map { cross.keyRange(batch: 0, query: $0) }
+                == [0..<4, 0..<4, 0..<4, 4..<6, 4..<6, 4..<6, 4..<6, 6..<13, 6..<13, 6..<13])
+        #expect((0..<c.T).map { cross.keyRange(batch: 1, query: $0) } == Array(repeating: 0..<3, count: 5) + Array(repeating: 3..<13, count: 5))
+        #expect(cross.blockKeyRange(batch: 0, queries: 3..<7) == 4..<6)
+        let segments = Pinned([Int32]([0, 0, 0, 1, 1, 1, 1, 1]))
+        let causal = MaskRules(AttentionMask(causal: true, window: 2, segments: segments.pointer), batch: 1, queryLength: 8, keyLength: 8)
+        #expect((0..<8).map { causal.keyRange(batch: 0, query: $0) } == [0..<1, 0..<2, 1..<3, 3..<4, 3..<5, 4..<6, 5..<7, 6..<8])
+        withExtendedLifetime((q, k, segments)) {}
+    }
+
     @Test func fullyMaskedQueryAveragesAllValuesUniformly() {
         let c = Case(name: "all keys padding", T: 5, S: 7, H: 2, KV: 1, causal: false, keyValid: Array(repeating: false, count: 7), softCap: 50)
         let x = Inputs(c, seed: 71)

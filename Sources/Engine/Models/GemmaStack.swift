@@ -68,6 +68,7 @@ struct GemmaStack {
     /// parameter gradients into `grads`; for a decoder, the encoder-output gradient into `dEncoder`.
     func backward(_ acts: StackActivations, weights: ParameterStore, grads: GradientStore,
                   encoder: EncoderMemory? = nil, dEncoder: UnsafeMutablePointer<Float>? = nil) {
+        precondition((encoder == nil) == (dEncoder == nil), "a decoder's backward takes the encoder memory and its gradient together")
         let n = acts.batch * acts.length, d = config.hiddenSize
         RMSNorm.backward(acts.dOutput, x: acts.finalInput, weight: weights[names.finalNorm].f32, rstd: acts.finalRstd,
                          rows: n, dim: d, dx: acts.dResidual, accumulate: false, dWeight: grads.pointer(names.finalNorm))

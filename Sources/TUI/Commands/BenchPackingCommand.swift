@@ -12,7 +12,7 @@ struct BenchPackingCommand: ParsableCommand {
         discussion: """
             Reads the data as `duet train` does (the model directory's tokenizer), plans one epoch each way \
             and counts real tokens against padded cells (encoder and decoder rows for encoder-decoder \
-            models), then times --steps training steps (after one warm-up step) on each.
+            models), then times --steps training steps (after one warm-up step) on each, alternating.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -92,15 +92,14 @@ struct BenchPackingCommand: ParsableCommand {
         guard let tokenizer = loaded.tokenizer else { throw CommandFailure("\(url.path) has no tokenizer") }
         let trainable = try TrainableModel(loaded.model)
         let dataURL = URL(fileURLWithPath: (data as NSString).expandingTildeInPath)
-        var results: [Bool: Measurement] = [:]
         // Unpacked first: it is the baseline, and the token cache it writes serves both.
-        for packing in [false, true] {
+        let layouts = try [false, true].map { packing in
             let options = DataOptions(objective: objective, encoderDecoder: trainable.isEncoderDecoder, batchSize: batch,
                                       sequenceLength: seqLen, targetLength: targetLen, packing: packing)
-            let trainingData = try TrainingData(path: dataURL, tokenizer: tokenizer, options: options)
-            results[packing] = try measure(trainingData, trainable: trainable)
+            return try TrainingData(path: dataURL, tokenizer: tokenizer, options: options)
         }
-        let unpacked = results[false]!, packed = results[true]!
+        let results = try measure(layouts, trainable: trainable)
+        let unpacked = results[0], packed = results[1]
         let speedup = packed.targetTokensPerSecond / unpacked.targetTokensPerSecond
         if json {
             return try printJSON([
@@ -125,24 +124,29 @@ struct BenchPackingCommand: ParsableCommand {
                      Double(unpacked.epoch.batches) / Double(max(1, packed.epoch.batches))))
     }
 
-    /// Counts the first epoch, then trains one warm-up step and `steps` timed steps on its first batches.
-    private func measure(_ data: TrainingData, trainable: TrainableModel) throws -> Measurement {
-        var epoch = Fill()
-        var iterator = data.batches()
-        repeat { epoch.add(iterator.next()) } while iterator.position.epoch == 0
-        let trainer = try Trainer(model: trainable, config: TrainingConfig(steps: steps + 1, learningRate: 1e-5))
-        iterator = data.batches()
-        _ = try trainer.trainStep([iterator.next()])
-        var timed = Fill()
-        var seconds = 0.0
-        for _ in 0..<steps {
-            let batch = iterator.next()
-            let start = Date()
-            _ = try trainer.trainStep([batch])
-            seconds += Date().timeIntervalSince(start)
-            timed.add(batch)
+    /// Counts each layout's first epoch, then trains one warm-up step and `steps` timed steps on each
+    /// layout's first batches, alternating between the layouts step by step so that a change in the
+    /// machine's load (other processes) weighs on both alike.
+    private func measure(_ layouts: [TrainingData], trainable: TrainableModel) throws -> [Measurement] {
+        var epochs = [Fill](repeating: Fill(), count: layouts.count)
+        for (i, data) in layouts.enumerated() {
+            var iterator = data.batches()
+            repeat { epochs[i].add(iterator.next()) } while iterator.position.epoch == 0
         }
-        trainable.releaseActivations()
-        return Measurement(epoch: epoch, timed: timed, seconds: seconds)
+        let trainer = try Trainer(model: trainable, config: TrainingConfig(steps: layouts.count * (steps + 1), learningRate: 1e-5))
+        var iterators = layouts.map { $0.batches() }
+        for i in iterators.indices { _ = try trainer.trainStep([iterators[i].next()]) }
+        var timed = [Fill](repeating: Fill(), count: layouts.count)
+        var seconds = [Double](repeating: 0, count: layouts.count)
+        for _ in 0..<steps {
+            for i in iterators.indices {
+                let batch = iterators[i].next()
+                let start = Date()
+                _ = try trainer.trainStep([batch])
+                seconds[i] += Date().timeIntervalSince(start)
+                timed[i].add(batch)
+            }
+        }
+        return layouts.indices.map { Measurement(epoch: epochs[$0], timed: timed[$0], seconds: seconds[$0]) }
     }
 }
