@@ -11,6 +11,8 @@ import Testing
         var causal = true, window: Int? = nil, offset = 0
         var keyValid: [Bool]? = nil, segments: [Int32]? = nil
         var scale = 0.5, softCap: Double? = nil
+        /// Packed cross-attention: document ids of the queries `[B, T]` and keys `[B, S]`.
+        var querySegments: [Int32]? = nil, keySegments: [Int32]? = nil
         var testDescription: String { name }
         var shape: AttentionShape { AttentionShape(batch: B, queryLength: T, keyLength: S, heads: H, kvHeads: KV, headDim: hd) }
     }
@@ -28,6 +30,18 @@ import Testing
         Case(name: "chunk after a cache: offset 7, window 4", T: 2, S: 9, H: 4, KV: 1, window: 4, offset: 7),
         Case(name: "head dim 40 (vector body + tail), 13 keys (key blocks + rest)", T: 3, S: 13, H: 4, KV: 2, hd: 40,
              offset: 10, scale: 0.3, softCap: 50),
+        Case(name: "packed bidirectional self-attention, window 3", B: 2, T: 12, S: 12, H: 2, KV: 2, hd: 8, causal: false,
+             window: 3, keyValid: Array(repeating: true, count: 22) + [false, false],
+             segments: [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2], softCap: 50),
+        Case(name: "packed cross-attention, padded encoder rows", B: 2, T: 10, S: 13, H: 4, KV: 2, hd: 8, causal: false,
+             keyValid: Array(repeating: true, count: 11) + [false, false] + Array(repeating: true, count: 10) + [false, false, false],
+             softCap: 50,
+             querySegments: [0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1],
+             keySegments: [0, 0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+        Case(name: "packed cross-attention over query blocks: split document, query document without keys", T: 70, S: 50,
+             causal: false, softCap: 50,
+             querySegments: (0..<70).map { t in t < 20 ? 0 : t < 45 ? 1 : t < 60 ? 2 : 3 },
+             keySegments: (0..<50).map { s in s < 10 ? 0 : s < 25 ? 1 : s < 30 ? 0 : 2 }),
     ]
 
     static func visible(_ c: Case, b: Int, t: Int, s: Int) -> Bool {
@@ -38,6 +52,7 @@ import Testing
         }
         if let kv = c.keyValid, !kv[b * c.S + s] { return false }
         if let seg = c.segments, seg[b * c.S + s] != seg[b * c.S + qpos] { return false }
+        if let qs = c.querySegments, let ks = c.keySegments, qs[b * c.T + t] != ks[b * c.S + s] { return false }
         return true
     }
 
@@ -90,18 +105,30 @@ import Testing
         }
     }
 
-    /// Runs the kernel with the case's mask (pointers pinned for the call).
+    /// Calls `body` with the case's mask (its arrays pinned for the call): self-attention segments
+    /// through the one-array initialiser, cross-attention segments as separate query and key ids.
+    static func withMask<R>(_ c: Case, _ body: (AttentionMask) -> R) -> R {
+        let valid = c.keyValid.map { Pinned($0) }, seg = c.segments.map { Pinned($0) }
+        let querySeg = c.querySegments.map { Pinned($0) }, keySeg = c.keySegments.map { Pinned($0) }
+        let validPointer = valid.map { UnsafePointer($0.pointer) }
+        let mask = seg != nil
+            ? AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset, keyValid: validPointer,
+                            segments: seg.map { UnsafePointer($0.pointer) })
+            : AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset, keyValid: validPointer,
+                            querySegments: querySeg.map { UnsafePointer($0.pointer) }, keySegments: keySeg.map { UnsafePointer($0.pointer) })
+        return withExtendedLifetime((valid, seg, querySeg, keySeg)) { body(mask) }
+    }
+
+    /// Runs the kernel with the case's mask.
     static func run(_ c: Case, _ x: Inputs, strategy: Attention.Strategy?, kvBatchStride: Int? = nil,
                     k: [Float]? = nil, v: [Float]? = nil) -> (out: [Float], probs: [Float]) {
-        let valid = c.keyValid.map { Pinned($0) }, seg = c.segments.map { Pinned($0) }
-        let mask = AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset,
-                                 keyValid: valid.map { UnsafePointer($0.pointer) }, segments: seg.map { UnsafePointer($0.pointer) })
         var out = [Float](repeating: .nan, count: c.B * c.T * c.H * c.hd)
         var probs = [Float](repeating: .nan, count: c.B * c.H * c.T * c.S)
-        Attention.forward(q: x.q, k: k ?? x.k, v: v ?? x.v, shape: c.shape, mask: mask, scale: Float(c.scale),
-                          softCap: c.softCap.map(Float.init), kvBatchStride: kvBatchStride, probs: &probs, into: &out,
-                          strategy: strategy)
-        withExtendedLifetime((valid, seg)) {}
+        withMask(c) { mask in
+            Attention.forward(q: x.q, k: k ?? x.k, v: v ?? x.v, shape: c.shape, mask: mask, scale: Float(c.scale),
+                              softCap: c.softCap.map(Float.init), kvBatchStride: kvBatchStride, probs: &probs, into: &out,
+                              strategy: strategy)
+        }
         return (out, probs)
     }
 
@@ -115,14 +142,29 @@ import Testing
             #expect(maxScaledError(got.probs, ref.probs) < 2e-6, "\(strategy) probs")
         }
         // The public entry point (strategy chosen by size) without probs gives the same output.
-        let valid = c.keyValid.map { Pinned($0) }, seg = c.segments.map { Pinned($0) }
-        let mask = AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset,
-                                 keyValid: valid.map { UnsafePointer($0.pointer) }, segments: seg.map { UnsafePointer($0.pointer) })
         var out = [Float](repeating: .nan, count: ref.out.count)
-        Attention.forward(q: x.q, k: x.k, v: x.v, shape: c.shape, mask: mask, scale: Float(c.scale),
-                          softCap: c.softCap.map(Float.init), probs: nil, into: &out)
-        withExtendedLifetime((valid, seg)) {}
+        Self.withMask(c) { mask in
+            Attention.forward(q: x.q, k: x.k, v: x.v, shape: c.shape, mask: mask, scale: Float(c.scale),
+                              softCap: c.softCap.map(Float.init), probs: nil, into: &out)
+        }
         #expect(maxScaledError(out, ref.out) < 2e-6)
+    }
+
+    /// Packed rows skip the other documents' keys rather than masking them one by one: each query's key
+    /// range is its document's span (cut further by causality and windows), per batch row.
+    @Test func packedQueriesOnlyVisitTheirDocumentsKeys() {
+        let c = Self.cases.first { $0.name.hasPrefix("packed cross-attention, padded") }!
+        let q = Pinned(c.querySegments!), k = Pinned(c.keySegments!)
+        let cross = MaskRules(AttentionMask(causal: false, querySegments: q.pointer, keySegments: k.pointer),
+                              batch: c.B, queryLength: c.T, keyLength: c.S)
+        #expect((0..<c.T).map { cross.keyRange(batch: 0, query: $0) }
+                == [0..<4, 0..<4, 0..<4, 4..<6, 4..<6, 4..<6, 4..<6, 6..<13, 6..<13, 6..<13])
+        #expect((0..<c.T).map { cross.keyRange(batch: 1, query: $0) } == Array(repeating: 0..<3, count: 5) + Array(repeating: 3..<13, count: 5))
+        #expect(cross.blockKeyRange(batch: 0, queries: 3..<7) == 4..<6)
+        let segments = Pinned([Int32]([0, 0, 0, 1, 1, 1, 1, 1]))
+        let causal = MaskRules(AttentionMask(causal: true, window: 2, segments: segments.pointer), batch: 1, queryLength: 8, keyLength: 8)
+        #expect((0..<8).map { causal.keyRange(batch: 0, query: $0) } == [0..<1, 0..<2, 1..<3, 3..<4, 3..<5, 4..<6, 5..<7, 6..<8])
+        withExtendedLifetime((q, k, segments)) {}
     }
 
     @Test func fullyMaskedQueryAveragesAllValuesUniformly() {
@@ -180,20 +222,18 @@ import Testing
         }
     }
 
-    @Test(arguments: [cases[0], cases[2], cases[3], cases[4], cases[5], cases[6], cases[7], cases[8]])
+    @Test(arguments: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map { cases[$0] })
     func backwardMatchesFiniteDifferences(_ c: Case) {
         let x = Inputs(c, seed: 73)
         var rng = TestRandom(seed: 74)
         let r = rng.floats(c.B * c.T * c.H * c.hd)
         let fwd = Self.run(c, x, strategy: nil)
-        let valid = c.keyValid.map { Pinned($0) }, seg = c.segments.map { Pinned($0) }
-        let mask = AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset,
-                                 keyValid: valid.map { UnsafePointer($0.pointer) }, segments: seg.map { UnsafePointer($0.pointer) })
         var dq = [Float](repeating: .nan, count: x.q.count), dk = [Float](repeating: .nan, count: x.k.count)
         var dv = [Float](repeating: .nan, count: x.v.count)
-        Attention.backward(r, q: x.q, k: x.k, v: x.v, probs: fwd.probs, shape: c.shape, mask: mask, scale: Float(c.scale),
-                           softCap: c.softCap.map(Float.init), dq: &dq, dk: &dk, dv: &dv)
-        withExtendedLifetime((valid, seg)) {}
+        Self.withMask(c) { mask in
+            Attention.backward(r, q: x.q, k: x.k, v: x.v, probs: fwd.probs, shape: c.shape, mask: mask, scale: Float(c.scale),
+                               softCap: c.softCap.map(Float.init), dq: &dq, dk: &dk, dv: &dv)
+        }
         let qd = x.q.map(Double.init), kd = x.k.map(Double.init), vd = x.v.map(Double.init)
         func loss(_ q: [Double], _ k: [Double], _ v: [Double]) -> Double {
             zip(Self.reference(c, q: q, k: k, v: v).out, r).reduce(0) { $0 + $1.0 * Double($1.1) }

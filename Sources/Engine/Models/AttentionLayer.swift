@@ -12,6 +12,14 @@ enum KeyValueSource {
     case projected(encoder: UnsafePointer<Float>, length: Int)
 }
 
+/// Document ids of packed rows as one attention sub-block reads them: its queries' `[batch, T]` and
+/// its keys' `[batch, S]` (one array twice for self-attention; decoder and encoder ids for
+/// cross-attention).
+struct SegmentPair {
+    var queries: UnsafePointer<Int32>
+    var keys: UnsafePointer<Int32>
+}
+
 /// Saved tensors of one attention sub-block, for the backward pass (pointers into an arena).
 struct AttentionActivations {
     var q, k, v: UnsafeMutablePointer<Float>     // [N, qDim], [N or B*S, kvDim] (k after RoPE)
@@ -35,11 +43,13 @@ struct AttentionSpec {
 /// Forward and backward of one attention sub-block: q/k/v projections, RoPE, scaled soft-capped
 /// masked attention (the kernel), output projection. Norms and residuals belong to the block.
 enum AttentionLayer {
-    /// `x` is the normed input `[batch*T, d]`; results go to `act`.
+    /// `x` is the normed input `[batch*T, d]`; results go to `act`. `segments` are the document ids of
+    /// packed rows: of the queries `[batch, T]` and of the keys `[batch, S]` (the same array for
+    /// self-attention), nil for one document per row.
     static func forward(_ x: UnsafePointer<Float>, batch: Int, length t: Int, weights: ParameterStore,
                         names: AttentionNames, spec: AttentionSpec, source: KeyValueSource,
                         positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?,
-                        segments: UnsafePointer<Int32>?, act: AttentionActivations) {
+                        segments: SegmentPair?, act: AttentionActivations) {
         let n = batch * t
         Linear.forward(x, rows: n, weight: weights[names.q], into: act.q)
         if let rope = spec.rope, let positions { rope.forward(act.q, tokens: n, heads: spec.heads, positions: positions) }
@@ -76,8 +86,8 @@ enum AttentionLayer {
         }
         let shape = AttentionShape(batch: batch, queryLength: t, keyLength: keyLength,
                                    heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim)
-        let mask = AttentionMask(causal: spec.causal, window: spec.window, queryOffset: queryOffset,
-                                 keyValid: keyValid, segments: segments)
+        let mask = AttentionMask(causal: spec.causal, window: spec.window, queryOffset: queryOffset, keyValid: keyValid,
+                                 querySegments: segments?.queries, keySegments: segments?.keys)
         Attention.forward(q: act.q, k: keys, v: values, shape: shape, mask: mask, scale: spec.scale,
                           softCap: spec.softCap, kvBatchStride: kvBatchStride, probs: act.probs, into: act.context)
         Linear.forward(act.context, rows: n, weight: weights[names.o], into: act.output)
@@ -96,7 +106,7 @@ enum AttentionLayer {
     static func backward(_ dOutput: UnsafePointer<Float>, x: UnsafePointer<Float>, batch: Int, length t: Int,
                          weights: ParameterStore, grads: GradientStore, names: AttentionNames, spec: AttentionSpec,
                          cross: (encoder: UnsafePointer<Float>, length: Int, dEncoder: UnsafeMutablePointer<Float>)?,
-                         positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?, segments: UnsafePointer<Int32>?,
+                         positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?, segments: SegmentPair?,
                          act: AttentionActivations, scratch: AttentionScratch, dx: UnsafeMutablePointer<Float>) {
         let n = batch * t
         let keyLength = cross?.length ?? t
@@ -105,7 +115,8 @@ enum AttentionLayer {
                         dW: grads.pointer(names.o))
         let shape = AttentionShape(batch: batch, queryLength: t, keyLength: keyLength,
                                    heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim)
-        let mask = AttentionMask(causal: spec.causal, window: spec.window, keyValid: keyValid, segments: segments)
+        let mask = AttentionMask(causal: spec.causal, window: spec.window, keyValid: keyValid,
+                                 querySegments: segments?.queries, keySegments: segments?.keys)
         Attention.backward(scratch.dContext, q: act.q, k: act.k, v: act.v, probs: act.probs!, shape: shape, mask: mask,
                            scale: spec.scale, softCap: spec.softCap, dq: scratch.dq, dk: scratch.dk, dv: scratch.dv)
         if let rope = spec.rope, let positions {

@@ -65,9 +65,24 @@ struct SequenceContext {
     var length: Int
     var positions: UnsafePointer<Int32>?
     var keyValid: UnsafePointer<Bool>?
+    /// Document ids `[batch, length]` of packed rows (nil: one document per row).
     var segments: UnsafePointer<Int32>?
     /// Cross-attention: the encoder's padding mask `[batch, S]`.
     var encoderValid: UnsafePointer<Bool>?
+    /// Cross-attention: the encoder's document ids `[batch, S]` of packed rows, matching `segments`
+    /// (document k of a decoder row reads only document k of its encoder row).
+    var encoderSegments: UnsafePointer<Int32>? = nil
+
+    /// Self-attention reads this stack's own ids for queries and keys.
+    var selfSegments: SegmentPair? { segments.map { SegmentPair(queries: $0, keys: $0) } }
+
+    /// Cross-attention: decoder ids for the queries, encoder ids for the keys.
+    var crossSegments: SegmentPair? {
+        precondition((segments == nil) == (encoderSegments == nil),
+                     "packed encoder-decoder rows need segments on both the encoder and the decoder input")
+        guard let segments, let encoderSegments else { return nil }
+        return SegmentPair(queries: segments, keys: encoderSegments)
+    }
 }
 
 /// One Gemma 2 block: pre-norm -> self-attention -> post-norm -> residual, [the same around
@@ -84,7 +99,7 @@ enum GemmaBlock {
         AttentionLayer.forward(act.attentionNormed, batch: context.batch, length: context.length, weights: weights,
                                names: names.attention, spec: spec.attention, source: selfSource,
                                positions: context.positions, keyValid: context.keyValid,
-                               segments: context.segments, act: act.attention)
+                               segments: context.selfSegments, act: act.attention)
         RMSNorm.forward(act.attention.output, weight: weights[names.postAttentionNorm].f32, rows: n, dim: d, eps: eps,
                         into: act.postNormed, rstd: act.attentionPostRstd)
         VectorOps.add(act.input, act.postNormed, count: n * d, into: act.afterAttention)
@@ -94,7 +109,7 @@ enum GemmaBlock {
                             into: act.crossNormed!, rstd: act.crossRstd!)
             AttentionLayer.forward(act.crossNormed!, batch: context.batch, length: context.length, weights: weights,
                                    names: crossNames, spec: crossSpec, source: crossSource, positions: nil,
-                                   keyValid: context.encoderValid, segments: nil, act: crossAct)
+                                   keyValid: context.encoderValid, segments: context.crossSegments, act: crossAct)
             RMSNorm.forward(crossAct.output, weight: weights[names.postCrossNorm!].f32, rows: n, dim: d, eps: eps,
                             into: act.postNormed, rstd: act.crossPostRstd!)
             VectorOps.add(residual, act.postNormed, count: n * d, into: act.afterCross!)
@@ -134,7 +149,7 @@ enum GemmaBlock {
                              dWeight: grads.pointer(names.postCrossNorm!))
             AttentionLayer.backward(scratch.dSub, x: act.crossNormed!, batch: context.batch, length: context.length,
                                     weights: weights, grads: grads, names: crossNames, spec: crossSpec, cross: cross,
-                                    positions: nil, keyValid: context.encoderValid, segments: nil, act: crossAct,
+                                    positions: nil, keyValid: context.encoderValid, segments: context.crossSegments, act: crossAct,
                                     scratch: scratch.crossAttention!, dx: scratch.dNormed)
             RMSNorm.backward(scratch.dNormed, x: act.afterAttention, weight: weights[names.preCrossNorm!].f32,
                              rstd: act.crossRstd!, rows: n, dim: d, dx: dResidual, accumulate: true,
@@ -147,7 +162,7 @@ enum GemmaBlock {
         AttentionLayer.backward(scratch.dSub, x: act.attentionNormed, batch: context.batch, length: context.length,
                                 weights: weights, grads: grads, names: names.attention, spec: spec.attention,
                                 cross: nil, positions: context.positions, keyValid: context.keyValid,
-                                segments: context.segments, act: act.attention, scratch: scratch.attention,
+                                segments: context.selfSegments, act: act.attention, scratch: scratch.attention,
                                 dx: scratch.dNormed)
         RMSNorm.backward(scratch.dNormed, x: act.input, weight: weights[names.preAttentionNorm].f32,
                          rstd: act.attentionRstd, rows: n, dim: d, dx: dResidual, accumulate: true,

@@ -43,17 +43,16 @@ struct GemmaStack {
 
     // MARK: Training forward and backward
 
-    /// Forward over a batch, saving what backward needs. `encoder` is the encoder output and its
-    /// padding mask when this is a T5Gemma decoder.
-    func forward(_ acts: StackActivations, weights: ParameterStore,
-                 encoder: (output: UnsafePointer<Float>, valid: UnsafePointer<Bool>)? = nil) {
+    /// Forward over a batch, saving what backward needs. `encoder` is the encoder output, its padding
+    /// mask and, for packed rows, its document ids when this is a T5Gemma decoder.
+    func forward(_ acts: StackActivations, weights: ParameterStore, encoder: EncoderMemory? = nil) {
         let n = acts.batch * acts.length, d = config.hiddenSize
         let table = weights[names.embedding]
         acts.ids.withUnsafeBufferPointer { ids in
             _ = Embedding.forward(ids: ids.baseAddress!, count: n, table: table, scale: embedScale(table: table),
                                   into: acts.blocks[0].input)
         }
-        acts.withContext(encoderValid: encoder?.valid) { context in
+        acts.withContext(encoder: encoder) { context in
             for (i, spec) in specs.enumerated() {
                 let output = i + 1 < specs.count ? acts.blocks[i + 1].input : acts.finalInput
                 let crossSource: KeyValueSource? = encoder.map { .projected(encoder: $0.output, length: acts.crossLength) }
@@ -66,15 +65,16 @@ struct GemmaStack {
     }
 
     /// Backward from `acts.dOutput` (gradient of the final-normed output, `[N, d]`). Accumulates
-    /// parameter gradients into `grads`; for a decoder, the encoder-output gradient into `encoder.dOutput`.
+    /// parameter gradients into `grads`; for a decoder, the encoder-output gradient into `dEncoder`.
     func backward(_ acts: StackActivations, weights: ParameterStore, grads: GradientStore,
-                  encoder: (output: UnsafePointer<Float>, valid: UnsafePointer<Bool>, dOutput: UnsafeMutablePointer<Float>)? = nil) {
+                  encoder: EncoderMemory? = nil, dEncoder: UnsafeMutablePointer<Float>? = nil) {
+        precondition((encoder == nil) == (dEncoder == nil), "a decoder's backward takes the encoder memory and its gradient together")
         let n = acts.batch * acts.length, d = config.hiddenSize
         RMSNorm.backward(acts.dOutput, x: acts.finalInput, weight: weights[names.finalNorm].f32, rstd: acts.finalRstd,
                          rows: n, dim: d, dx: acts.dResidual, accumulate: false, dWeight: grads.pointer(names.finalNorm))
-        acts.withContext(encoderValid: encoder?.valid) { context in
+        acts.withContext(encoder: encoder) { context in
             for i in specs.indices.reversed() {
-                let cross = encoder.map { (encoder: $0.output, length: acts.crossLength, dEncoder: $0.dOutput) }
+                let cross = encoder.map { (encoder: $0.output, length: acts.crossLength, dEncoder: dEncoder!) }
                 GemmaBlock.backward(spec: specs[i], names: names.blocks[i], weights: weights, grads: grads,
                                     context: context, cross: cross, act: acts.blocks[i], scratch: acts.scratch,
                                     dResidual: acts.dResidual)
@@ -135,16 +135,34 @@ final class StackActivations {
         segments = batch.segments
     }
 
-    func withContext<R>(encoderValid: UnsafePointer<Bool>?, _ body: (SequenceContext) -> R) -> R {
+    func withContext<R>(encoder: EncoderMemory?, _ body: (SequenceContext) -> R) -> R {
         positions.withUnsafeBufferPointer { pos in
             valid.withUnsafeBufferPointer { val in
                 withOptionalBuffer(segments) { seg in
                     body(SequenceContext(batch: batch, length: length, positions: pos.baseAddress,
-                                         keyValid: val.baseAddress, segments: seg, encoderValid: encoderValid))
+                                         keyValid: val.baseAddress, segments: seg, encoderValid: encoder?.valid,
+                                         encoderSegments: encoder?.segments))
                 }
             }
         }
     }
+
+    /// Runs `body` with this (encoder) stack's output as the memory a decoder cross-attends to.
+    func withEncoderMemory<R>(_ body: (EncoderMemory) -> R) -> R {
+        valid.withUnsafeBufferPointer { val in
+            withOptionalBuffer(segments) { seg in
+                body(EncoderMemory(output: UnsafePointer(output), valid: val.baseAddress!, segments: seg))
+            }
+        }
+    }
+}
+
+/// What a T5Gemma decoder's cross-attention reads of the encoder: its final-normed output
+/// `[batch * S, dE]`, padding mask `[batch, S]` and, for packed rows, document ids `[batch, S]`.
+struct EncoderMemory {
+    var output: UnsafePointer<Float>
+    var valid: UnsafePointer<Bool>
+    var segments: UnsafePointer<Int32>?
 }
 
 func withOptionalBuffer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {

@@ -17,10 +17,8 @@ extension T5GemmaModel {
             dTable: grads.pointer(decoder.names.embedding), dH: acts.decoder.dOutput)
         let encoderRows = encoderInput.batch * encoderInput.length
         acts.encoder.dOutput.update(repeating: 0, count: encoderRows * config.encoder.hiddenSize)
-        acts.encoder.valid.withUnsafeBufferPointer { valid in
-            decoder.backward(acts.decoder, weights: parameters, grads: grads,
-                             encoder: (output: UnsafePointer(acts.encoder.output), valid: valid.baseAddress!,
-                                       dOutput: acts.encoder.dOutput))
+        acts.encoder.withEncoderMemory { memory in
+            decoder.backward(acts.decoder, weights: parameters, grads: grads, encoder: memory, dEncoder: acts.encoder.dOutput)
         }
         if grads.names.contains(where: { $0.hasPrefix("model.encoder.") }) {
             encoder.backward(acts.encoder, weights: parameters, grads: grads)

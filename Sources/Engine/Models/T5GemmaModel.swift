@@ -55,13 +55,18 @@ public final class T5GemmaModel: @unchecked Sendable {
     }
 
     /// Encoder then decoder forward; logits land in `acts.logits`.
+    ///
+    /// Packed rows (several examples per row) carry `segments` on both inputs, with the same ids for
+    /// the same example: example k of a decoder row cross-attends only to example k of its encoder
+    /// row, as each stack's self-attention stays inside its own example.
     public func forward(encoderInput: TokenBatch, decoderInput: TokenBatch, _ acts: Activations) {
+        precondition((encoderInput.segments == nil) == (decoderInput.segments == nil),
+                     "packed encoder-decoder rows need segments on both the encoder and the decoder input")
         acts.encoder.load(encoderInput)
         acts.decoder.load(decoderInput)
         encoder.forward(acts.encoder, weights: parameters)
-        acts.encoder.valid.withUnsafeBufferPointer { valid in
-            decoder.forward(acts.decoder, weights: parameters,
-                            encoder: (output: UnsafePointer(acts.encoder.output), valid: valid.baseAddress!))
+        acts.encoder.withEncoderMemory { memory in
+            decoder.forward(acts.decoder, weights: parameters, encoder: memory)
         }
         LanguageModelHead.forward(acts.decoder.output, rows: decoderInput.batch * decoderInput.length,
                                   table: decoderEmbeddingTable, softCap: config.decoder.finalLogitSoftcap,

@@ -10,6 +10,7 @@ struct BenchCommand: ParsableCommand {
             BenchTokenizerCommand.self,
             BenchDataCommand.self,
             BenchTrainCommand.self,
+            BenchPackingCommand.self,
             SessionsBenchCommand.self,
             TUIBenchCommand.self,
             BenchDashboardCommand.self,

@@ -51,7 +51,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("distill-from"), help: "Teacher model directory (prefixlm).") var distillFrom: String?
     @Option(name: .customLong("distill-topk"), help: "Teacher probabilities kept per position.") var distillTopk = 32
     @Option(name: .customLong("distill-weight"), help: "Weight of the soft-target loss.") var distillWeight: Float = 0.5
-    @Flag(inversion: .prefixedNo, help: "Pack short examples into rows (decoder-only).") var packing = true
+    @Flag(inversion: .prefixedNo, help: "Pack several short examples into each row (encoder and decoder rows alike).") var packing = true
     @Option(help: "Run name shown by `duet runs`.") var name: String?
     @Flag(help: "Continue the run in --out from its latest checkpoint.") var resume = false
     @Flag(help: "Print one JSON object per line (start, step, eval, checkpoint, end).") var json = false

@@ -70,7 +70,9 @@ enum DataTestSupport {
     }
 
     /// Checks the invariants every batch must hold; returns failures as text (empty when fine).
-    static func problems(_ batch: TrainingBatch, options: DataOptions, pad: TokenID) -> [String] {
+    /// With `bos`, every packed segment must start with it (every objective's examples do, on both
+    /// sides of encoder-decoder rows).
+    static func problems(_ batch: TrainingBatch, options: DataOptions, pad: TokenID, bos: TokenID? = nil) -> [String] {
         var out: [String] = []
         let dec = batch.decoderInput
         if batch.targets.count != dec.batch * dec.length { out.append("targets count") }
@@ -93,15 +95,25 @@ enum DataTestSupport {
             if !options.encoderDecoder { out.append("encoder input for decoder-only") }
             if enc.batch != dec.batch { out.append("encoder batch") }
             if enc.length > options.sequenceLength { out.append("encoder length \(enc.length) > \(options.sequenceLength)") }
-            // Decoder input = <bos> + labels shifted right: each learnt target is the next input token.
+            // Decoder input = <bos> + labels shifted right: each learnt target is the next input token
+            // of its example.
             for r in 0..<dec.batch {
                 for t in 0..<dec.length - 1 {
                     let i = r * dec.length + t
+                    if let seg = dec.segments, seg[i] != seg[i + 1] { continue }
                     if batch.targets[i] != -100 && dec.valid[i + 1] && dec.ids[i + 1] != batch.targets[i] {
                         out.append("decoder input is not the shifted labels at \(r),\(t)")
                     }
                 }
             }
+            // Packed: the encoder row and its decoder row hold the same examples, in the same order.
+            if (enc.segments == nil) != (dec.segments == nil) { out.append("segments on one side only") }
+            if enc.segments != nil && dec.segments != nil {
+                for r in 0..<dec.batch where segmentRuns(enc, row: r) != segmentRuns(dec, row: r) {
+                    out.append("encoder and decoder segments differ in row \(r)")
+                }
+            }
+            out += segmentProblems(enc, side: "encoder", bos: bos)
         } else {
             if options.encoderDecoder { out.append("no encoder input") }
             for r in 0..<dec.batch {
@@ -110,6 +122,39 @@ enum DataTestSupport {
                     guard batch.targets[i] != -100 else { continue }
                     if t + 1 >= dec.length || batch.targets[i] != dec.ids[i + 1] { out.append("target is not the next token at \(r),\(t)") }
                     if let seg = dec.segments, t + 1 < dec.length, seg[i] != seg[i + 1] { out.append("target crosses segments at \(r),\(t)") }
+                }
+            }
+        }
+        out += segmentProblems(dec, side: "decoder", bos: bos)
+        return out
+    }
+
+    /// The segment ids of a row's real tokens, one entry per run.
+    static func segmentRuns(_ input: TokenBatch, row r: Int) -> [Int32] {
+        guard let seg = input.segments else { return [] }
+        var runs: [Int32] = []
+        for t in 0..<input.length where input.valid[r * input.length + t] {
+            let id = seg[r * input.length + t]
+            if runs.last != id { runs.append(id) }
+        }
+        return runs
+    }
+
+    /// Packed rows: segments count up 0, 1, 2, ... along the row, positions restart at 0 with each
+    /// and, given `bos`, each segment starts with it.
+    static func segmentProblems(_ input: TokenBatch, side: String, bos: TokenID?) -> [String] {
+        guard let seg = input.segments else { return [] }
+        var out: [String] = []
+        for r in 0..<input.batch {
+            for t in 0..<input.length where input.valid[r * input.length + t] {
+                let i = r * input.length + t
+                let starts = t == 0 || seg[i] != seg[i - 1]
+                if starts {
+                    if seg[i] != (t == 0 ? 0 : seg[i - 1] + 1) { out.append("\(side) segment ids do not count up at \(r),\(t)") }
+                    if input.positions[i] != 0 { out.append("\(side) position does not restart at \(r),\(t)") }
+                    if let bos, input.ids[i] != bos { out.append("\(side) segment does not start with <bos> at \(r),\(t)") }
+                } else if input.positions[i] != input.positions[i - 1] + 1 {
+                    out.append("\(side) positions do not count on at \(r),\(t)")
                 }
             }
         }

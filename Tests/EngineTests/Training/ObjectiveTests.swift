@@ -73,7 +73,7 @@ import Testing
         for (s, e) in zip(specs, examples) {
             #expect(Int(s.encoderLength) == e.encoder!.count && Int(s.decoderLength) == e.tokens.count)
         }
-        let batch = BatchAssembler.encoderDecoder(examples, bos: 2, pad: 0)
+        let batch = BatchAssembler.encoderDecoder(examples.map { [$0] }, packed: false, bos: 2, pad: 0)
         let labels = examples.map { $0.tokens + Array(repeating: -100, count: 7 - $0.tokens.count) }
         // Where the decoder reads real tokens, they are T5GemmaModel's shifted labels.
         let shifted = T5GemmaModel.decoderInputs(labels: labels, bos: 2, pad: 0).flatMap { $0 }
@@ -132,6 +132,49 @@ import Testing
         // No target crosses from one example into the next (position 2 -> the <bos> of b).
         #expect(batch.targets == [10, 11, -100, -100, 21, 22, -100, 30, -100, -100, -100, -100, -100, -100])
         #expect(DataTestSupport.problems(batch, options: DataOptions(batchSize: 2, sequenceLength: 8), pad: 0).isEmpty)
+    }
+
+    @Test func packedEncoderDecoderRowsShareSegmentsAndKeepTargetsInTheirExample() {
+        let a = TrainingExample(encoder: [2, 10, 11], tokens: [12, 13], learnFrom: 0)
+        let b = TrainingExample(encoder: [2, 20], tokens: [21, 22, 1], learn: [false, true, true])
+        let c = TrainingExample(encoder: [2, 30, 31, 32], tokens: [33], learnFrom: 0)
+        let batch = BatchAssembler.encoderDecoder([[a, b], [c]], packed: true, bos: 2, pad: 0)
+        let enc = batch.encoderInput!, dec = batch.decoderInput
+        #expect(enc.length == 5 && dec.length == 5)
+        #expect(enc.ids == [2, 10, 11, 2, 20, 2, 30, 31, 32, 0])
+        #expect(enc.positions == [0, 1, 2, 0, 1, 0, 1, 2, 3, 4])
+        #expect(enc.segments == [0, 0, 0, 1, 1, 0, 0, 0, 0, 0])
+        #expect(enc.valid == [true, true, true, true, true, true, true, true, true, false])
+        // Each decoder segment is <bos> + its labels without the last.
+        #expect(dec.ids == [2, 12, 2, 21, 22, 2, 0, 0, 0, 0])
+        #expect(dec.positions == [0, 1, 0, 1, 2, 0, 1, 2, 3, 4])
+        #expect(dec.segments == [0, 0, 1, 1, 1, 0, 0, 0, 0, 0])
+        #expect(dec.valid == [true, true, true, true, true, true, false, false, false, false])
+        // Targets are each example's own labels (b's first is not learnt); none reaches across.
+        #expect(batch.targets == [12, 13, -100, 22, 1, 33, -100, -100, -100, -100])
+        let options = DataOptions(objective: .prefixlm, encoderDecoder: true, batchSize: 2, sequenceLength: 8, targetLength: 8)
+        #expect(DataTestSupport.problems(batch, options: options, pad: 0, bos: 2).isEmpty)
+        // Unpacked, the same examples are one per row without segments.
+        let single = BatchAssembler.encoderDecoder([[a], [b], [c]], packed: false, bos: 2, pad: 0)
+        #expect(single.encoderInput!.segments == nil && single.decoderInput.segments == nil)
+        #expect(single.decoderInput.ids == [2, 12, 0, 2, 21, 22, 2, 0, 0])
+        #expect(single.targets == [12, 13, -100, -100, 22, 1, 33, -100, -100])
+    }
+
+    @Test func rowPackerFitsEncoderAndDecoderPartsTogether() {
+        typealias Size = RowPacker.Size
+        let sizes = [Size(encoder: 6, decoder: 1), Size(encoder: 2, decoder: 5), Size(encoder: 3, decoder: 2),
+                     Size(encoder: 4, decoder: 4), Size(encoder: 8, decoder: 1), Size(encoder: 1, decoder: 6),
+                     Size(encoder: 3, decoder: 3), Size(encoder: 6, decoder: 2), Size(encoder: 2, decoder: 3)]
+        let capacity = Size(encoder: 8, decoder: 6)
+        let rows = RowPacker.pack(sizes: sizes, capacity: capacity, openRows: 2)
+        #expect(rows.flatMap { $0 }.sorted() == Array(0..<sizes.count))
+        for row in rows {
+            #expect(row.reduce(0) { $0 + sizes[$1].encoder } <= 8 && row.reduce(0) { $0 + sizes[$1].decoder } <= 6)
+        }
+        // [0, 1] fills both parts; [2, 3] fills the decoder part; 4 alone fills the encoder part and 5
+        // the decoder part; 7 fits 6's row by its decoder part but not by its encoder part, so 8 joins 6.
+        #expect(rows == [[0, 1], [2, 3], [4], [5], [6, 8], [7]])
     }
 
     @Test func rowPackerFillsRowsInOrderWithinCapacity() {

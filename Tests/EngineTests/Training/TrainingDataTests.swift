@@ -37,6 +37,8 @@ import Testing
         DataOptions(objective: .ul2, batchSize: 4, sequenceLength: 96),
         DataOptions(objective: .sft, encoderDecoder: true, batchSize: 4, sequenceLength: 96, targetLength: 64),
         DataOptions(objective: .sft, batchSize: 4, sequenceLength: 128),
+        DataOptions(objective: .prefixlm, encoderDecoder: true, batchSize: 4, sequenceLength: 48, targetLength: 32, packing: false),
+        DataOptions(objective: .sft, encoderDecoder: true, batchSize: 4, sequenceLength: 256, targetLength: 192),
     ]
 
     @Test(arguments: configurations)
@@ -48,28 +50,65 @@ import Testing
         #expect(data.trainDocumentCount > 0 && data.validationDocumentCount > 0)
         let batches = Self.epoch(data)
         #expect(!batches.isEmpty)
+        // Every example but a decoder-only causal row (cut from anywhere in a document) starts with <bos>.
+        let bos = options.objective == .clm ? nil : Self.tokenizer.bosID
+        var packedRows = 0
         for batch in batches {
-            #expect(DataTestSupport.problems(batch, options: options, pad: Self.tokenizer.padID) == [])
+            // Includes: segments count up along each row with positions restarting at 0, an encoder
+            // row and its decoder row hold the same segments, no target crosses into another example.
+            #expect(DataTestSupport.problems(batch, options: options, pad: Self.tokenizer.padID, bos: bos) == [])
             #expect(batch.targetTokenCount > 0 && batch.softTargets == nil)
             #expect((batch.encoderInput != nil) == options.encoderDecoder)
-            #expect((batch.decoderInput.segments != nil) == (options.packing && !options.encoderDecoder))
-            if let segments = batch.decoderInput.segments {
-                // Positions restart at 0 with each segment; segments count up from 0 along the row.
-                let length = batch.decoderInput.length
-                for r in 0..<batch.decoderInput.batch {
-                    for t in 0..<length where batch.decoderInput.valid[r * length + t] {
-                        let i = r * length + t
-                        if t == 0 { #expect(segments[i] == 0 && batch.decoderInput.positions[i] == 0) } else {
-                            let newSegment = segments[i] != segments[i - 1]
-                            #expect(!newSegment || segments[i] == segments[i - 1] + 1)
-                            #expect(batch.decoderInput.positions[i] == (newSegment ? 0 : batch.decoderInput.positions[i - 1] + 1))
-                        }
-                    }
-                }
+            #expect((batch.decoderInput.segments != nil) == options.packing)
+            #expect((batch.encoderInput?.segments != nil) == (options.packing && options.encoderDecoder))
+            for r in 0..<batch.decoderInput.batch where DataTestSupport.segmentRuns(batch.decoderInput, row: r).count > 1 {
+                packedRows += 1
             }
         }
+        // The test corpus has short examples: packing puts several into some rows.
+        #expect(options.packing == (packedRows > 0), "\(packedRows) rows with several examples")
         #expect(data.validationBatches(maxBatches: 2).count <= 2)
         #expect(!data.validationBatches(maxBatches: 100).isEmpty)
+    }
+
+    /// Each example of a batch as one list: its encoder tokens, its decoder tokens and its targets
+    /// (rows split at segment changes; padding left out).
+    static func examples(_ batch: TrainingBatch) -> [[Int32]] {
+        func pieces(_ input: TokenBatch, row r: Int, _ values: [Int32]) -> [[Int32]] {
+            var out: [[Int32]] = []
+            var last: Int32? = nil
+            for t in 0..<input.length where input.valid[r * input.length + t] {
+                let i = r * input.length + t
+                let segment = input.segments?[i] ?? 0
+                if segment != last { out.append([]) }
+                last = segment
+                out[out.count - 1].append(values[i])
+            }
+            return out
+        }
+        let dec = batch.decoderInput, enc = batch.encoderInput!
+        return (0..<dec.batch).flatMap { r in
+            let e = pieces(enc, row: r, enc.ids), d = pieces(dec, row: r, dec.ids), t = pieces(dec, row: r, batch.targets)
+            return e.indices.map { k in e[k] + [-1] + d[k] + [-2] + t[k] }
+        }
+    }
+
+    /// Packing encoder-decoder rows changes the layout only: an epoch holds exactly the examples it
+    /// holds unpacked (encoder input, decoder input and targets each), in fewer rows.
+    @Test(arguments: [TrainingObjective.prefixlm, .ul2, .sft])
+    func packedEncoderDecoderEpochHoldsTheUnpackedExamples(objective: TrainingObjective) throws {
+        let dir = try DataTestSupport.temporaryDirectory()
+        defer { DataTestSupport.cleanup(dir) }
+        let path = try Self.corpus(in: dir, conversations: objective == .sft)
+        var options = DataOptions(objective: objective, encoderDecoder: true, batchSize: 4, sequenceLength: 128, targetLength: 96)
+        let packed = Self.epoch(try TrainingData(path: path, tokenizer: Self.tokenizer, options: options))
+        options.packing = false
+        let unpacked = Self.epoch(try TrainingData(path: path, tokenizer: Self.tokenizer, options: options))
+        let a = packed.flatMap(Self.examples), b = unpacked.flatMap(Self.examples)
+        #expect(a.count == b.count)
+        #expect(a.map(\.description).sorted() == b.map(\.description).sorted())
+        let rows = { (batches: [TrainingBatch]) in batches.reduce(0) { $0 + $1.decoderInput.batch } }
+        #expect(rows(packed) < rows(unpacked), "\(rows(packed)) packed rows vs \(rows(unpacked))")
     }
 
     /// Causal LM learns every training token once per epoch, plus one `<eos>` per document.

@@ -10,10 +10,11 @@ import CKernels
 /// - **rows** (few queries, e.g. decode): each (batch, query, kv head) is one task on the engine
 ///   workers, covering the query heads that share the kv head so every key/value row is read from
 ///   memory once; scores live in stack scratch; q·k and P·v are SIMD C loops over only the keys the
-///   causal/window mask allows. No heap allocation.
+///   causal/window mask and the query's document allow. No heap allocation without segments.
 /// - **blocks** (prefill, training): per (batch, head) and block of 64 queries, OpenBLAS computes the
-///   scores and P·v over only the keys the block can see (causal and windowed masks skip work),
-///   the engine workers soft-cap, mask and normalise the rows in between.
+///   scores and P·v over only the keys the block can see (causal and windowed masks and the
+///   documents of packed rows skip work), the engine workers soft-cap, mask and normalise the rows
+///   in between.
 public enum Attention {
     /// Query counts at or below this take the row strategy.
     public static let rowStrategyQueryLimit = 4
@@ -44,8 +45,6 @@ public enum Attention {
         let B = shape.batch, T = shape.queryLength, S = shape.keyLength
         let H = shape.heads, KV = shape.kvHeads, hd = shape.headDim
         precondition(KV > 0 && H % KV == 0, "heads \(H) must be a multiple of kv heads \(KV)")
-        precondition(mask.segments == nil || mask.queryOffset + T <= S,
-                     "segments need every query among the keys (queryOffset + T <= S)")
         let kvRow = KV * hd
         let kvBatch = kvBatchStride ?? S * kvRow
         if B == 0 || T == 0 || H == 0 { return }
@@ -53,7 +52,7 @@ public enum Attention {
             out.update(repeating: 0, count: B * T * H * hd)
             return
         }
-        let rules = MaskRules(mask, keyLength: S)
+        let rules = MaskRules(mask, batch: B, queryLength: T, keyLength: S)
         let layout = Layout(T: T, S: S, H: H, group: H / KV, hd: hd, kvRow: kvRow, kvBatch: kvBatch)
         if (strategy ?? (T <= rowStrategyQueryLimit ? .rows : .blocks)) == .rows {
             forwardRows(q: q, k: k, v: v, B: B, layout: layout, rules: rules, scale: scale, softCap: softCap,
@@ -88,17 +87,16 @@ public enum Attention {
                 for task in range {
                     let g = task % kvHeads, t = (task / kvHeads) % L.T, b = task / (kvHeads * L.T)
                     let h0 = g * L.group
-                    let qpos = rules.mask.queryOffset + t
-                    let keys = rules.keyRange(qpos)
+                    let keys = rules.keyRange(batch: b, query: t)
                     // Heads h0..<h0+group of one token are contiguous in q and out (stride hd).
                     dk_qk_scores_f32(q + L.query(b, t, h0), L.hd, L.group, k + L.key(b, keys.lowerBound, h0), L.kvRow,
                                      keys.count, L.hd, scale, rows + keys.lowerBound, L.S)
                     for r in 0..<L.group {
                         let row = rows + r * L.S
                         if let softCap { dk_softcap_f32(row + keys.lowerBound, row + keys.lowerBound, keys.count, softCap) }
-                        rules.normalize(row, batch: b, qpos: qpos)
+                        rules.normalize(row, batch: b, query: t)
                     }
-                    let used = rules.seesAnyKey(batch: b, qpos: qpos) ? keys : 0..<L.S
+                    let used = rules.seesAnyKey(batch: b, query: t) ? keys : 0..<L.S
                     let o = out + L.query(b, t, h0)
                     o.update(repeating: 0, count: L.group * L.hd)
                     dk_pv_accumulate_f32(rows + used.lowerBound, L.S, L.group, v + L.key(b, used.lowerBound, h0), L.kvRow,
@@ -132,7 +130,7 @@ public enum Attention {
                         for i in range {
                             let row = p + i * L.S
                             if let softCap { dk_softcap_f32(row + keys.lowerBound, row + keys.lowerBound, keys.count, softCap) }
-                            rules.normalize(row, batch: b, qpos: rules.mask.queryOffset + t0 + i)
+                            rules.normalize(row, batch: b, query: t0 + i)
                         }
                     }
                     sgemm(.none, .none, m: rows, n: L.hd, k: keys.count,

@@ -21,13 +21,11 @@ extension Attention {
         let B = shape.batch, T = shape.queryLength, S = shape.keyLength
         let H = shape.heads, KV = shape.kvHeads, hd = shape.headDim
         precondition(KV > 0 && H % KV == 0, "heads \(H) must be a multiple of kv heads \(KV)")
-        precondition(mask.segments == nil || mask.queryOffset + T <= S,
-                     "segments need every query among the keys (queryOffset + T <= S)")
         dq.update(repeating: 0, count: B * T * H * hd)
         dk.update(repeating: 0, count: B * S * KV * hd)
         dv.update(repeating: 0, count: B * S * KV * hd)
         if B == 0 || T == 0 || H == 0 || S == 0 { return }
-        let rules = MaskRules(mask, keyLength: S)
+        let rules = MaskRules(mask, batch: B, queryLength: T, keyLength: S)
         let L = Layout(T: T, S: S, H: H, group: H / KV, hd: hd, kvRow: KV * hd, kvBatch: S * KV * hd)
         let qStride = H * hd
         let blockRows = min(queryBlock, T)
@@ -56,7 +54,7 @@ extension Attention {
                     EngineThreads.parallelFor(rows, minimumPerChunk: max(1, 16_384 / max(1, n))) { range in
                         for i in range {
                             let d = dScores + i * n
-                            guard rules.seesAnyKey(batch: b, qpos: rules.mask.queryOffset + t0 + i) else {
+                            guard rules.seesAnyKey(batch: b, query: t0 + i) else {
                                 d.update(repeating: 0, count: n)
                                 continue
                             }

@@ -12,17 +12,32 @@ public struct AttentionMask {
     public var queryOffset: Int
     /// `[batch, S]` padding mask (false = padding), nil = all keys valid.
     public var keyValid: UnsafePointer<Bool>?
-    /// `[batch, S]` document ids for packed self-attention (`queryOffset + T <= S`): a query sees only
-    /// keys of its own document. nil = one document.
-    public var segments: UnsafePointer<Int32>?
+    /// `[batch, T]` document id of each query of a packed row (several examples in one row): query
+    /// `t` sees only keys whose `keySegments` id equals its own. Set together with `keySegments`;
+    /// nil = one document per row.
+    public var querySegments: UnsafePointer<Int32>?
+    /// `[batch, S]` document id of each key (see `querySegments`). Packed self-attention passes the
+    /// same array for both; packed cross-attention the decoder's ids for the queries and the encoder's
+    /// for the keys.
+    public var keySegments: UnsafePointer<Int32>?
 
+    /// A mask for self-attention: `segments` (`[batch, S]`, nil = one document) are the document ids
+    /// of the keys and, as queries and keys are the same tokens, of the queries (`T == S`, no offset).
     public init(causal: Bool, window: Int? = nil, queryOffset: Int = 0, keyValid: UnsafePointer<Bool>? = nil,
                 segments: UnsafePointer<Int32>? = nil) {
+        self.init(causal: causal, window: window, queryOffset: queryOffset, keyValid: keyValid,
+                  querySegments: segments, keySegments: segments)
+    }
+
+    /// A mask whose queries and keys carry separate document ids (packed cross-attention).
+    public init(causal: Bool, window: Int? = nil, queryOffset: Int = 0, keyValid: UnsafePointer<Bool>? = nil,
+                querySegments: UnsafePointer<Int32>?, keySegments: UnsafePointer<Int32>?) {
         self.causal = causal
         self.window = window
         self.queryOffset = queryOffset
         self.keyValid = keyValid
-        self.segments = segments
+        self.querySegments = querySegments
+        self.keySegments = keySegments
     }
 }
 
@@ -41,79 +56,134 @@ public struct AttentionShape: Equatable, Sendable {
     }
 }
 
-/// The mask rules evaluated for one call: a contiguous key range from causality and the window,
-/// refined per key by padding and segments.
+/// The mask rules evaluated for one call: a contiguous key range from causality, the window and the
+/// query's document, refined per key by padding and segments.
 struct MaskRules {
     let mask: AttentionMask
+    let queryLength: Int
     let keyLength: Int
+    /// With segments: per query `[batch, T]`, the keys `lo..<hi` (two entries) from the first to the
+    /// last key of its document, so that a packed row's queries skip the other documents' keys
+    /// instead of masking them one by one (empty when the document has no key). Empty without segments.
+    private let documentSpans: [Int32]
 
-    init(_ mask: AttentionMask, keyLength: Int) {
+    init(_ mask: AttentionMask, batch: Int, queryLength: Int, keyLength: Int) {
         precondition((mask.window ?? 1) >= 1, "attention window must be positive, got \(mask.window!)")
         precondition(mask.queryOffset >= 0, "negative query offset \(mask.queryOffset)")
+        precondition((mask.querySegments == nil) == (mask.keySegments == nil),
+                     "query and key segments go together (both nil, or both set)")
+        precondition(mask.querySegments == nil || mask.querySegments != mask.keySegments
+                        || (queryLength == keyLength && mask.queryOffset == 0),
+                     "one segment array for queries and keys needs T == S and no query offset, got T \(queryLength), S \(keyLength), offset \(mask.queryOffset)")
         self.mask = mask
+        self.queryLength = queryLength
         self.keyLength = keyLength
+        if let q = mask.querySegments, let k = mask.keySegments {
+            documentSpans = Self.documentSpans(querySegments: q, keySegments: k, batch: batch, T: queryLength, S: keyLength)
+        } else {
+            documentSpans = []
+        }
+    }
+
+    /// The span of keys of each query's document: keys are read as runs of equal ids, and consecutive
+    /// queries of one document (the usual packed layout) reuse the span found for the first.
+    private static func documentSpans(querySegments q: UnsafePointer<Int32>, keySegments k: UnsafePointer<Int32>,
+                                      batch: Int, T: Int, S: Int) -> [Int32] {
+        var spans = [Int32](repeating: 0, count: 2 * batch * T)
+        var runs: [(id: Int32, lo: Int, hi: Int)] = []
+        for b in 0..<batch {
+            runs.removeAll(keepingCapacity: true)
+            let keys = k + b * S
+            var s = 0
+            while s < S {
+                var e = s + 1
+                while e < S && keys[e] == keys[s] { e += 1 }
+                runs.append((keys[s], s, e))
+                s = e
+            }
+            var last: (id: Int32, lo: Int, hi: Int)? = nil
+            for t in 0..<T {
+                let id = q[b * T + t]
+                if last?.id != id {
+                    var lo = S, hi = 0
+                    for run in runs where run.id == id {
+                        lo = min(lo, run.lo)
+                        hi = max(hi, run.hi)
+                    }
+                    last = lo < hi ? (id, lo, hi) : (id, 0, 0)
+                }
+                spans[2 * (b * T + t)] = Int32(last!.lo)
+                spans[2 * (b * T + t) + 1] = Int32(last!.hi)
+            }
+        }
+        return spans
     }
 
     /// True when keys must also be checked one by one (padding or segments).
-    var hasKeyMask: Bool { mask.keyValid != nil || mask.segments != nil }
+    var hasKeyMask: Bool { mask.keyValid != nil || mask.keySegments != nil }
 
-    /// Keys allowed by causality and the window for the query at absolute position `qpos`.
-    func keyRange(_ qpos: Int) -> Range<Int> {
+    /// Keys allowed by causality, the window and the document span for query `t` of batch `b`.
+    func keyRange(batch b: Int, query t: Int) -> Range<Int> {
+        let qpos = mask.queryOffset + t
         var lo = 0, hi = keyLength
         if mask.causal { hi = min(hi, qpos + 1) }
         if let w = mask.window {
             lo = max(lo, qpos - w + 1)
             if !mask.causal { hi = min(hi, qpos + w) }
         }
+        if !documentSpans.isEmpty {
+            let i = 2 * (b * queryLength + t)
+            lo = max(lo, Int(documentSpans[i]))
+            hi = min(hi, Int(documentSpans[i + 1]))
+        }
         return lo < hi ? lo..<hi : lo..<lo
     }
 
-    /// Whether key `s` (already inside `keyRange(qpos)`) survives padding and segments.
-    @inline(__always) func keyVisible(batch b: Int, qpos: Int, key s: Int) -> Bool {
+    /// Whether key `s` (already inside `keyRange`) survives padding and segments.
+    @inline(__always) func keyVisible(batch b: Int, query t: Int, key s: Int) -> Bool {
         let row = b * keyLength
         if let valid = mask.keyValid, !valid[row + s] { return false }
-        if let seg = mask.segments, seg[row + s] != seg[row + qpos] { return false }
+        if let keys = mask.keySegments, keys[row + s] != mask.querySegments![b * queryLength + t] { return false }
         return true
     }
 
     /// Whether the query sees at least one key. If not, HF eager (which adds `finfo.min` to every
     /// masked score, making them all equal) averages all `S` values uniformly.
-    func seesAnyKey(batch b: Int, qpos: Int) -> Bool {
-        let range = keyRange(qpos)
+    func seesAnyKey(batch b: Int, query t: Int) -> Bool {
+        let range = keyRange(batch: b, query: t)
         if range.isEmpty { return false }
         if !hasKeyMask { return true }
-        for s in range where keyVisible(batch: b, qpos: qpos, key: s) { return true }
+        for s in range where keyVisible(batch: b, query: t, key: s) { return true }
         return false
     }
 
-    /// Keys any query of `queries` (relative indices) may see; all `S` keys when one of them sees
-    /// none (its uniform average reads every key).
+    /// Keys any query of `queries` may see; all `S` keys when one of them sees none (its uniform
+    /// average reads every key).
     func blockKeyRange(batch b: Int, queries: Range<Int>) -> Range<Int> {
         var lo = keyLength, hi = 0
         for t in queries {
-            let qpos = mask.queryOffset + t
-            if !seesAnyKey(batch: b, qpos: qpos) { return 0..<keyLength }
-            let r = keyRange(qpos)
+            if !seesAnyKey(batch: b, query: t) { return 0..<keyLength }
+            let r = keyRange(batch: b, query: t)
             lo = min(lo, r.lowerBound)
             hi = max(hi, r.upperBound)
         }
         return lo < hi ? lo..<hi : 0..<0
     }
 
-    /// Turns raw (scaled, soft-capped) scores `row[keyRange(qpos)]` of the query at `qpos` into
+    /// Turns raw (scaled, soft-capped) scores `row[keyRange]` of query `t` of batch `b` into
     /// probabilities over the full row `row[0..<S]`: 0 outside the visible keys, softmax inside,
     /// or `1/S` everywhere when no key is visible.
-    func normalize(_ row: UnsafeMutablePointer<Float>, batch b: Int, qpos: Int) {
+    func normalize(_ row: UnsafeMutablePointer<Float>, batch b: Int, query t: Int) {
         let S = keyLength
-        guard seesAnyKey(batch: b, qpos: qpos) else {
+        guard seesAnyKey(batch: b, query: t) else {
             row.update(repeating: 1 / Float(S), count: S)
             return
         }
-        let r = keyRange(qpos)
+        let r = keyRange(batch: b, query: t)
         row.update(repeating: 0, count: r.lowerBound)
         (row + r.upperBound).update(repeating: 0, count: S - r.upperBound)
         if hasKeyMask {
-            for s in r where !keyVisible(batch: b, qpos: qpos, key: s) { row[s] = -.infinity }
+            for s in r where !keyVisible(batch: b, query: t, key: s) { row[s] = -.infinity }
         }
         dk_softmax_row_f32(row + r.lowerBound, row + r.lowerBound, r.count)
     }

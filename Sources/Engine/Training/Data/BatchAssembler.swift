@@ -1,27 +1,64 @@
 /// Lays examples out as a `TrainingBatch`: rows right-padded to the longest row of the batch.
+///
+/// Packed rows (several examples each) get `segments`: example k of a row is segment k, and padding
+/// continues the last segment so that its queries see real keys; positions restart at 0 for each
+/// example. Unpacked rows hold one example, have no segments, and their positions run on through the
+/// padding (as `TokenBatch(sequences:padID:)`).
 enum BatchAssembler {
-    /// Decoder-only rows, each holding one or more examples. With `packed`, every row gets
-    /// `segments` (example k of a row is segment k; padding continues the last segment so that its
-    /// queries see real keys) and positions restart at 0 for each example. `targets[t]` is the next
-    /// token when that token belongs to the same example and is learnt.
+    /// Decoder-only rows, each holding one or more examples (one unless `packed`). `targets[t]` is the
+    /// next token when that token belongs to the same example and is learnt.
     static func decoderOnly(_ rows: [[TrainingExample]], packed: Bool, pad: TokenID) -> TrainingBatch {
-        let length = rows.map { $0.reduce(0) { $0 + $1.tokens.count } }.max() ?? 0
+        let input = layOut(rows.map { $0.map(\.tokens) }, packed: packed, pad: pad)
+        var targets = [Int32](repeating: -100, count: input.ids.count)
+        for (r, row) in rows.enumerated() {
+            var start = r * input.length
+            for example in row {
+                for i in example.tokens.indices.dropFirst() where example.learn[i] {
+                    targets[start + i - 1] = example.tokens[i]
+                }
+                start += example.tokens.count
+            }
+        }
+        return TrainingBatch(encoderInput: nil, decoderInput: input, targets: targets)
+    }
+
+    /// Encoder-decoder rows, each holding one or more examples (one unless `packed`). The encoder row
+    /// concatenates the examples' encoder inputs; the decoder row their decoder inputs, each `<bos>` +
+    /// labels without the last (`T5GemmaModel.decoderInputs`), with the same segment ids, so example k
+    /// of a decoder row cross-attends only to example k of its encoder row. `targets[t]` is the label
+    /// read at `t` where it is learnt; no target crosses into another example.
+    static func encoderDecoder(_ rows: [[TrainingExample]], packed: Bool, bos: TokenID, pad: TokenID) -> TrainingBatch {
+        let encoder = layOut(rows.map { $0.map { $0.encoder! } }, packed: packed, pad: pad)
+        let decoder = layOut(rows.map { $0.map { [bos] + $0.tokens.dropLast() } }, packed: packed, pad: pad)
+        var targets = [Int32](repeating: -100, count: decoder.ids.count)
+        for (r, row) in rows.enumerated() {
+            var start = r * decoder.length
+            for example in row {
+                for (i, label) in example.tokens.enumerated() where example.learn[i] { targets[start + i] = label }
+                start += example.tokens.count
+            }
+        }
+        return TrainingBatch(encoderInput: encoder, decoderInput: decoder, targets: targets)
+    }
+
+    /// One side of a batch: each row the concatenation of its examples' tokens, right-padded with `pad`
+    /// to the longest row (see the type's doc for segments and positions).
+    static func layOut(_ rows: [[[TokenID]]], packed: Bool, pad: TokenID) -> TokenBatch {
+        let length = rows.map { $0.reduce(0) { $0 + $1.count } }.max() ?? 0
         let cells = rows.count * length
         var ids = [TokenID](repeating: pad, count: cells)
         var valid = [Bool](repeating: false, count: cells)
         var positions = [Int32](repeating: 0, count: cells)
         var segments = [Int32](repeating: 0, count: cells)
-        var targets = [Int32](repeating: -100, count: cells)
         for (r, row) in rows.enumerated() {
             precondition(packed || row.count == 1, "an unpacked row holds one example")
             var t = r * length
-            for (k, example) in row.enumerated() {
-                for (i, token) in example.tokens.enumerated() {
+            for (k, tokens) in row.enumerated() {
+                for (i, token) in tokens.enumerated() {
                     ids[t] = token
                     valid[t] = true
                     positions[t] = Int32(i)
                     segments[t] = Int32(k)
-                    if i + 1 < example.tokens.count && example.learn[i + 1] { targets[t] = example.tokens[i + 1] }
                     t += 1
                 }
             }
@@ -36,23 +73,7 @@ enum BatchAssembler {
                 t += 1
             }
         }
-        let input = TokenBatch(batch: rows.count, length: length, ids: ids, valid: valid, positions: positions,
-                               segments: packed ? segments : nil)
-        return TrainingBatch(encoderInput: nil, decoderInput: input, targets: targets)
-    }
-
-    /// Encoder-decoder rows, one example each: the encoder reads `example.encoder`; the decoder reads
-    /// `<bos>` + labels without the last (`T5GemmaModel.decoderInputs`) and `targets[t]` is label `t`
-    /// where it is learnt.
-    static func encoderDecoder(_ examples: [TrainingExample], bos: TokenID, pad: TokenID) -> TrainingBatch {
-        let encoder = TokenBatch(sequences: examples.map { $0.encoder! }, padID: pad)
-        let decoder = TokenBatch(sequences: examples.map { [bos] + $0.tokens.dropLast() }, padID: pad)
-        var targets = [Int32](repeating: -100, count: decoder.batch * decoder.length)
-        for (r, example) in examples.enumerated() {
-            for (i, label) in example.tokens.enumerated() where example.learn[i] {
-                targets[r * decoder.length + i] = label
-            }
-        }
-        return TrainingBatch(encoderInput: encoder, decoderInput: decoder, targets: targets)
+        return TokenBatch(batch: rows.count, length: length, ids: ids, valid: valid, positions: positions,
+                          segments: packed ? segments : nil)
     }
 }

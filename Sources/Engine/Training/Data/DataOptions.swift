@@ -14,10 +14,10 @@ public struct DataOptions: Sendable, Codable, Equatable {
     public var prefixSplit: PrefixSplit
     /// UL2's denoisers.
     public var ul2: UL2Mixture
-    /// Decoder-only: pack several short examples into one row (separate `segments`, positions
-    /// restarting at 0, no attention across examples). Encoder-decoder rows always hold one example:
-    /// the model's cross-attention has no segment mask, so packed decoder rows would see each
-    /// other's encoder inputs.
+    /// Pack several short examples into one row (separate `segments`, positions restarting at 0, no
+    /// attention across examples). Encoder-decoder: an encoder row and its decoder row hold the same
+    /// examples with the same segment ids (both rows within their lengths), and cross-attention keeps
+    /// each example to its own encoder tokens. Off: one example per row.
     public var packing: Bool
     /// Fraction of the documents held out for validation (chosen by `seed`).
     public var validationFraction: Double
@@ -42,9 +42,6 @@ public struct DataOptions: Sendable, Codable, Equatable {
     /// The decoder row length: `sequenceLength` for decoder-only, `targetLength ?? sequenceLength`
     /// for encoder-decoder.
     public var decoderLength: Int { encoderDecoder ? (targetLength ?? sequenceLength) : sequenceLength }
-
-    /// Whether rows hold several examples.
-    var packsRows: Bool { packing && !encoderDecoder }
 
     /// Throws `DataError.invalidOption` for values no batch can be built from.
     public func validate() throws {

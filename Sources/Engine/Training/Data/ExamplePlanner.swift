@@ -76,9 +76,15 @@ struct ExamplePlanner: Sendable {
         for d in documents { specs += self.specs(document: d, epoch: epoch) }
         var order = DataRandom(seed: options.seed, Stream.exampleOrder.rawValue, epoch)
         order.shuffle(&specs)
-        let rows = options.packsRows
-            ? RowPacker.pack(lengths: specs.map { Int($0.decoderLength) }, capacity: options.sequenceLength)
-            : RowPacker.unpacked(count: specs.count)
+        let rows: [[Int]]
+        if !options.packing {
+            rows = RowPacker.unpacked(count: specs.count)
+        } else if options.encoderDecoder {
+            rows = RowPacker.pack(sizes: specs.map { RowPacker.Size(encoder: Int($0.encoderLength), decoder: Int($0.decoderLength)) },
+                                  capacity: RowPacker.Size(encoder: options.sequenceLength, decoder: options.decoderLength))
+        } else {
+            rows = RowPacker.pack(lengths: specs.map { Int($0.decoderLength) }, capacity: options.sequenceLength)
+        }
         return EpochPlan(specs: specs, rows: rows, batchSize: options.batchSize)
     }
 
@@ -86,9 +92,9 @@ struct ExamplePlanner: Sendable {
     func batch(_ plan: EpochPlan, index: Int) -> TrainingBatch {
         let rows = plan.batchRows(index).map { row in row.map { example(plan.specs[$0]) } }
         if options.encoderDecoder {
-            return BatchAssembler.encoderDecoder(rows.map { $0[0] }, bos: special.bos, pad: special.pad)
+            return BatchAssembler.encoderDecoder(rows, packed: options.packing, bos: special.bos, pad: special.pad)
         }
-        return BatchAssembler.decoderOnly(rows, packed: options.packsRows, pad: special.pad)
+        return BatchAssembler.decoderOnly(rows, packed: options.packing, pad: special.pad)
     }
 }
 

@@ -55,8 +55,9 @@ public final class TrainableModel: @unchecked Sendable {
         }
     }
 
-    /// Checks that `batch` suits this model: an encoder input exactly for encoder-decoder models,
-    /// targets for every decoder row, token ids inside the vocabularies.
+    /// Checks that `batch` suits this model: an encoder input exactly for encoder-decoder models (with
+    /// segments exactly when the decoder input has them), targets for every decoder row, token ids
+    /// inside the vocabularies.
     public func validate(_ batch: TrainingBatch) throws {
         let rows = batch.decoderInput.batch * batch.decoderInput.length
         guard batch.targets.count == rows else {
@@ -74,6 +75,9 @@ public final class TrainableModel: @unchecked Sendable {
             }
             guard encoder.batch == batch.decoderInput.batch else {
                 throw TrainingError.invalidBatch("encoder batch \(encoder.batch) differs from decoder batch \(batch.decoderInput.batch)")
+            }
+            guard (encoder.segments == nil) == (batch.decoderInput.segments == nil) else {
+                throw TrainingError.invalidBatch("packed rows need document segments on both the encoder and the decoder input")
             }
             try Self.checkIDs(encoder.ids, vocab: m.config.encoder.vocabSize, what: "encoder input")
             try Self.checkIDs(batch.decoderInput.ids, vocab: m.config.decoder.vocabSize, what: "decoder input")

@@ -7,7 +7,9 @@ import Sessions
 struct TrainRunFile: Codable, Equatable {
     static let fileName = "run.json"
 
-    var format = 1
+    /// 2 since encoder-decoder rows are packed when `data.packing` is set. Format 1 runs put one
+    /// example in each encoder-decoder row whatever it said, and resume that way.
+    var format = 2
     /// The model the run started from (its tokenizer and generation config travel with checkpoints).
     var modelDirectory: String
     var dataPath: String
@@ -38,11 +40,17 @@ struct TrainRunFile: Codable, Equatable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TrainCommandError("\(runDirectory.path) holds no run to resume (no \(fileName))")
         }
+        var file: TrainRunFile
         do {
-            return try JSONDecoder().decode(TrainRunFile.self, from: Data(contentsOf: url))
+            file = try JSONDecoder().decode(TrainRunFile.self, from: Data(contentsOf: url))
         } catch {
             throw TrainCommandError("cannot read \(url.path): \(error)")
         }
+        if file.format < 2 && file.data.encoderDecoder {
+            file.data.packing = false
+            file.format = 2
+        }
+        return file
     }
 
     func save(in runDirectory: URL) throws {
