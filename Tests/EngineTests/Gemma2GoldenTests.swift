@@ -22,14 +22,8 @@ import Testing
                                padID: model.config.padTokenID, length: ids[0].count)
         let acts = model.makeActivations(batch: batch.batch, length: batch.length, training: false)
         model.forward(batch, acts)
-        let expected = try golden.tensors.tensor("logits").toArray()
-        let actual = acts.logits.toArray()
-        let v = model.config.vocabSize
-        var worst: Float = 0
-        for row in 0..<(batch.batch * batch.length) where batch.valid[row] {
-            let r = compare(Array(actual[row * v..<(row + 1) * v]), Array(expected[row * v..<(row + 1) * v]))
-            worst = max(worst, r.maxAbs)
-        }
+        let worst = try golden.worstRowDifference(acts.logits.toArray(), key: "logits", width: model.config.vocabSize,
+                                                  valid: batch.valid)
         #expect(worst < 2e-4, "max |logit difference| \(worst)")
     }
 
@@ -42,12 +36,7 @@ import Testing
         let grads = GradientStore(for: model.parameters)
         let result = model.loss(batch, targets: Gemma2Model.shiftedTargets(batch), acts, grads: grads)
         #expect(abs(Double(result.loss) - golden.loss) / golden.loss < 1e-5, "loss \(result.loss) vs \(golden.loss)")
-        for name in model.parameters.names {
-            let expected = try golden.tensors.tensor("grad." + name).toArray()
-            let actual = try #require(grads.tensor(name)).toArray()
-            let r = compare(actual, expected)
-            #expect(r.relative < 1e-4, "gradient of \(name): relative error \(r.relative), max abs \(r.maxAbs)")
-        }
+        try golden.expectGradients(grads, of: model.parameters)
     }
 
     @Test(arguments: cases) func greedyWithCacheMatchesHuggingFace(_ name: String) throws {

@@ -34,20 +34,10 @@ import Testing
 
         let dE = model.config.encoder.hiddenSize
         let hidden = Array(UnsafeBufferPointer(start: acts.encoderOutput, count: encoderBatch.ids.count * dE))
-        let expectedHidden = try golden.tensors.tensor("encoder_hidden").toArray()
-        var worstHidden: Float = 0
-        for row in 0..<encoderBatch.ids.count where encoderBatch.valid[row] {
-            worstHidden = max(worstHidden, compare(Array(hidden[row * dE..<(row + 1) * dE]),
-                                                   Array(expectedHidden[row * dE..<(row + 1) * dE])).maxAbs)
-        }
+        let worstHidden = try golden.worstRowDifference(hidden, key: "encoder_hidden", width: dE, valid: encoderBatch.valid)
         #expect(worstHidden < 2e-4, "max |encoder hidden difference| \(worstHidden)")
-
-        let v = model.vocabularySize
-        let logits = acts.logits.toArray(), expected = try golden.tensors.tensor("logits").toArray()
-        var worst: Float = 0
-        for row in 0..<decoderBatch.ids.count where decoderBatch.valid[row] {
-            worst = max(worst, compare(Array(logits[row * v..<(row + 1) * v]), Array(expected[row * v..<(row + 1) * v])).maxAbs)
-        }
+        let worst = try golden.worstRowDifference(acts.logits.toArray(), key: "logits", width: model.vocabularySize,
+                                                  valid: decoderBatch.valid)
         #expect(worst < 2e-4, "max |logit difference| \(worst)")
     }
 
@@ -60,12 +50,7 @@ import Testing
         let grads = GradientStore(for: model.parameters)
         let result = model.loss(encoderInput: encoderBatch, decoderInput: decoderBatch, targets: labels, acts, grads: grads)
         #expect(abs(Double(result.loss) - golden.loss) / golden.loss < 1e-5, "loss \(result.loss) vs \(golden.loss)")
-        for name in model.parameters.names {
-            let expected = try golden.tensors.tensor("grad." + name).toArray()
-            let actual = try #require(grads.tensor(name)).toArray()
-            let r = compare(actual, expected)
-            #expect(r.relative < 1e-4, "gradient of \(name): relative error \(r.relative), max abs \(r.maxAbs)")
-        }
+        try golden.expectGradients(grads, of: model.parameters)
     }
 
     @Test(arguments: cases) func greedyWithCachesMatchesHuggingFace(_ name: String) throws {

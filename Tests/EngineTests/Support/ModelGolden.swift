@@ -68,3 +68,30 @@ func compare(_ a: [Float], _ b: [Float]) -> (maxAbs: Float, relative: Double) {
     }
     return (maxAbs, ref2 > 0 ? (diff2 / ref2).squareRoot() : diff2.squareRoot())
 }
+
+extension ModelGolden {
+    /// Every parameter's gradient against PyTorch's: relative (norm-wise) error below 1e-4.
+    func expectGradients(_ grads: GradientStore, of parameters: ParameterStore,
+                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for name in parameters.names {
+            let expected = try tensors.tensor("grad." + name).toArray()
+            let actual = try #require(grads.tensor(name), sourceLocation: sourceLocation).toArray()
+            let r = compare(actual, expected)
+            #expect(r.relative < 1e-4, "gradient of \(name): relative error \(r.relative), max abs \(r.maxAbs)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The largest |difference| between rows of `actual` and of the golden tensor `key` (rows of
+    /// `width` values), over the rows marked valid: padded positions are not compared (HF gives
+    /// fully masked rows a uniform average that means nothing).
+    func worstRowDifference(_ actual: [Float], key: String, width: Int, valid: [Bool]) throws -> Float {
+        let expected = try tensors.tensor(key).toArray()
+        var worst: Float = 0
+        for row in valid.indices where valid[row] {
+            let r = row * width..<(row + 1) * width
+            worst = max(worst, compare(Array(actual[r]), Array(expected[r])).maxAbs)
+        }
+        return worst
+    }
+}
