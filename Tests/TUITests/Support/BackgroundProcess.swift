@@ -14,29 +14,8 @@ final class BackgroundProcess {
     init?(_ argv: [String], environment: [String: String] = [:]) {
         directory = NSTemporaryDirectory() + "duet-bg-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
         mkdir(directory, 0o755)
-        var fa = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fa)
-        defer { posix_spawn_file_actions_destroy(&fa) }
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fa, 1, directory + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&fa, 2, directory + "/err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var env = ProcessInfo.processInfo.environment
-        env["LANG"] = env["LANG"] ?? "C.UTF-8"
-        for (key, value) in environment { env[key] = value }
-        var cargv: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        var cenv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cargv + cenv).forEach { free($0) } }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var child: pid_t = 0
-        guard posix_spawnp(&child, argv[0], &fa, &attr, &cargv, &cenv) == 0 else {
+        guard let child = spawnChild(argv, environment: environment, stdin: "/dev/null",
+                                     stdout: directory + "/out", stderr: directory + "/err") else {
             try? FileManager.default.removeItem(atPath: directory)
             return nil
         }

@@ -20,18 +20,32 @@ func spawnWait(_ argv: [String], environment: [String: String] = [:], stdin: Str
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let outPath = dir + "/out", errPath = dir + "/err", inPath = dir + "/in"
     _ = FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
+    guard let pid = spawnChild(argv, environment: environment, stdin: inPath, stdout: outPath, stderr: errPath) else {
+        return ProcessOutput(status: -1, stdout: "", stderr: "cannot spawn \(argv[0])")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return ProcessOutput(status: exitCode,
+                         stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+}
+
+/// Starts `argv` with posix_spawn, its standard streams opened on the given files, the test
+/// process's environment plus `environment` (LANG defaults to C.UTF-8), and every signal unblocked
+/// and at its default action. Returns the child's pid, or nil if it could not be started.
+func spawnChild(_ argv: [String], environment: [String: String], stdin: String, stdout: String, stderr: String) -> pid_t? {
     var fa = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fa)
     defer { posix_spawn_file_actions_destroy(&fa) }
-    posix_spawn_file_actions_addopen(&fa, 0, inPath, O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&fa, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&fa, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&fa, 0, stdin, O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&fa, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&fa, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     var env = ProcessInfo.processInfo.environment
     env["LANG"] = env["LANG"] ?? "C.UTF-8"
     for (k, v) in environment { env[k] = v }
-    let envStrings = env.map { "\($0.key)=\($0.value)" }
     var cargv: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-    var cenv: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
+    var cenv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { (cargv + cenv).forEach { free($0) } }
     var attr = posix_spawnattr_t()
     posix_spawnattr_init(&attr)
@@ -43,15 +57,8 @@ func spawnWait(_ argv: [String], environment: [String: String] = [:], stdin: Str
     posix_spawnattr_setsigdefault(&attr, &all)
     posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    guard posix_spawnp(&pid, argv[0], &fa, &attr, &cargv, &cenv) == 0 else {
-        return ProcessOutput(status: -1, stdout: "", stderr: "cannot spawn \(argv[0])")
-    }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return ProcessOutput(status: exitCode,
-                         stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    guard posix_spawnp(&pid, argv[0], &fa, &attr, &cargv, &cenv) == 0 else { return nil }
+    return pid
 }
 
 /// Path of an executable product built next to the test bundle (`.build/<triple>/debug/`).
