@@ -10,6 +10,10 @@
 #   --install  copy the two instruction-tuned models (bf16) and the eval table into assets/models
 # Budgets can be overridden with environment variables (see the defaults below). The full recipe is
 # sized for about 1.5 hours on 2 cores; run it on an otherwise idle machine.
+# The recipe is resumable: run the same command again after an interruption (Ctrl+C, a reboot) and it
+# skips the stages whose outputs exist and continues an interrupted training run from its latest
+# checkpoint (`duet train --resume`, bit-identical to an uninterrupted run). Use a new OUT_DIR to
+# start over with different budgets.
 set -euo pipefail
 
 out=${1:?usage: default-models.sh OUT_DIR [--install] [--quick]}
@@ -39,35 +43,45 @@ fi
 mkdir -p "$out"
 log() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
 latest() { echo "$1/$(cat "$1/latest")"; }
-train() { "$duet" train --db "$DB" --seed "$SEED" --batch "$BATCH" --seq-len "$SEQ" "$@"; }
+# train RUN_DIR ARGS...: a new run, or the continuation of an interrupted one (a complete run is a no-op).
+train() {
+  local dir=$1; shift
+  if [ -f "$dir/run.json" ]; then
+    "$duet" train --db "$DB" --out "$dir" --resume
+  else
+    "$duet" train --db "$DB" --seed "$SEED" --batch "$BATCH" --seq-len "$SEQ" --out "$dir" "$@"
+  fi
+}
+# done FILE: true when a stage's output exists (the stage is skipped).
+done_() { [ -e "$1" ] && echo "   (already done: $1)"; }
 
 log "data: synthetic world, ${SIZE_MB} MB, seed $SEED"
-"$duet" data synth --out "$out/data" --size-mb "$SIZE_MB" --seed "$SEED" --eval-per-task "$EVAL_PER_TASK"
+done_ "$out/data/stats.json" || "$duet" data synth --out "$out/data" --size-mb "$SIZE_MB" --seed "$SEED" --eval-per-task "$EVAL_PER_TASK"
 
 log "tokenizer: BPE, vocab $VOCAB"
-"$duet" tokenizer train --data "$out/data/pretrain.txt" --vocab-size "$VOCAB" --out "$out/tokenizer"
+done_ "$out/tokenizer/tokenizer.json" || "$duet" tokenizer train --data "$out/data/pretrain.txt" --vocab-size "$VOCAB" --out "$out/tokenizer"
 
 log "decoder-only Gemma 2 ($PRESET), random init"
-"$duet" init --preset "$PRESET" --tokenizer "$out/tokenizer" --dtype f32 --seed "$SEED" --out "$out/init"
+done_ "$out/init/model.safetensors" || "$duet" init --preset "$PRESET" --tokenizer "$out/tokenizer" --dtype f32 --seed "$SEED" --out "$out/init"
 
 log "pretraining (clm), $PRETRAIN_STEPS steps"
-train --model "$out/init" --objective clm --data "$out/data/pretrain.txt" --out "$out/runs/pretrain" \
+train "$out/runs/pretrain" --model "$out/init" --objective clm --data "$out/data/pretrain.txt" \
   --steps "$PRETRAIN_STEPS" --lr "$LR" --warmup $((PRETRAIN_STEPS / 20 + 1)) --eval-every $((PRETRAIN_STEPS / 10 + 1)) \
   --checkpoint-every $((PRETRAIN_STEPS / 4 + 1)) --name pretrain
 pretrained=$(latest "$out/runs/pretrain")
 
 log "adaptation: balanced encoder-decoder from $pretrained"
-"$duet" adapt --from "$pretrained" --out "$out/adapted"
+done_ "$out/adapted/model.safetensors" || "$duet" adapt --from "$pretrained" --out "$out/adapted"
 
 log "continued pretraining of the encoder-decoder (prefixlm), $PREFIX_STEPS steps"
-train --model "$out/adapted" --objective prefixlm --data "$out/data/pretrain.txt" --out "$out/runs/prefixlm" \
+train "$out/runs/prefixlm" --model "$out/adapted" --objective prefixlm --data "$out/data/pretrain.txt" \
   --steps "$PREFIX_STEPS" --lr "$LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
   --name prefixlm
 adapted=$(latest "$out/runs/prefixlm")
 
 # The decoder-only model gets the same extra pretraining budget, so the SFT comparison is fair.
 log "continued pretraining of the decoder-only model (prefixlm baseline), $PREFIX_STEPS steps"
-train --model "$pretrained" --objective prefixlm --data "$out/data/pretrain.txt" --out "$out/runs/prefixlm-dec" \
+train "$out/runs/prefixlm-dec" --model "$pretrained" --objective prefixlm --data "$out/data/pretrain.txt" \
   --steps "$PREFIX_STEPS" --lr "$LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
   --name prefixlm-decoder-only
 decoder=$(latest "$out/runs/prefixlm-dec")
@@ -75,12 +89,14 @@ decoder=$(latest "$out/runs/prefixlm-dec")
 for arch in dec encdec; do
   base=$([ "$arch" = dec ] && echo "$decoder" || echo "$adapted")
   log "SFT ($arch), $SFT_STEPS steps"
-  train --model "$base" --objective sft --data "$out/data/sft.jsonl" --out "$out/runs/sft-$arch" \
+  train "$out/runs/sft-$arch" --model "$base" --objective sft --data "$out/data/sft.jsonl" \
     --steps "$SFT_STEPS" --lr "$SFT_LR" --warmup $((SFT_STEPS / 20 + 1)) --checkpoint-every $((SFT_STEPS / 2 + 1)) \
     --name "sft-$arch"
   log "evaluation ($arch) on held-out tasks"
-  "$duet" eval tasks --model "$(latest "$out/runs/sft-$arch")" --eval "$out/data/eval.jsonl" --json > "$out/eval-$arch.json"
-  "$duet" eval tasks --model "$(latest "$out/runs/sft-$arch")" --eval "$out/data/eval.jsonl" | tee "$out/eval-$arch.txt"
+  done_ "$out/eval-$arch.txt" ||
+    { "$duet" eval tasks --model "$(latest "$out/runs/sft-$arch")" --eval "$out/data/eval.jsonl" --show-failures 5 \
+        > "$out/eval-$arch.txt.tmp" && mv "$out/eval-$arch.txt.tmp" "$out/eval-$arch.txt"; }
+  cat "$out/eval-$arch.txt"
 done
 
 if [ "$install" = 1 ]; then
