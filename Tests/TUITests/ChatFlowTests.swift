@@ -12,7 +12,7 @@ import Testing
         h.send("Hello 你好 👍")
         #expect(chat.controller.isGenerating)
         #expect(chat.busyReason == "a reply is being generated")
-        #expect(h.pump { !chat.controller.isGenerating })
+        #expect(h.pump { !chat.controller.isBusy })
         let session = try #require(chat.controller.session)
         var stored = try h.store.conversation(in: session.id)
         #expect(stored.map(\.role) == [.user, .assistant])
@@ -31,7 +31,7 @@ import Testing
 
         // Regenerate: a second version of the reply; greedy decoding gives the same text again.
         h.shell.run("chat.regenerate")
-        #expect(h.pump { !chat.controller.isGenerating })
+        #expect(h.pump { !chat.controller.isBusy })
         stored = try h.store.messages(in: session.id)
         #expect(stored.count == 3 && stored[2].parentId == stored[0].id && stored[2].content == reply.content)
         #expect(h.screenText().contains("‹ version 2 of 2 ›"))
@@ -43,7 +43,7 @@ import Testing
         #expect(chat.editor.text == "Hello 你好 👍")
         h.shell.handle(.paste(" again"))
         h.shell.run(EditorCommand.submit.rawValue)
-        #expect(h.pump { !chat.controller.isGenerating })
+        #expect(h.pump { !chat.controller.isBusy })
         let roots = try h.store.rootMessages(in: session.id)
         #expect(roots.map(\.content) == ["Hello 你好 👍", "Hello 你好 👍 again"])
         #expect(chat.controller.branch.map(\.parentId) == [nil, roots[1].id])
@@ -70,7 +70,7 @@ import Testing
         h.shell.handle(.key(KeyChord(.character("n"))))
         #expect(h.shell.overlays.isEmpty)
         h.shell.run("chat.stop")
-        #expect(h.pump { !chat.controller.isGenerating })
+        #expect(h.pump { !chat.controller.isBusy })
         let reply = try #require(try h.store.conversation(in: chat.controller.session!.id).last)
         #expect(reply.status == .stopped)
         #expect(!reply.content.isEmpty)
@@ -99,7 +99,7 @@ import Testing
         h.shell.handle(enter)
         #expect(h.shell.overlays.isEmpty, "\(form.error ?? "")")
         h.send("Tell me about apples")
-        #expect(h.pump { !chat.controller.isGenerating })
+        #expect(h.pump { !chat.controller.isBusy })
         let session = try #require(try h.store.session(id: chat.controller.session!.id))
         #expect(session.systemPrompt == "Answer briefly." && session.sampling?.maxNewTokens == 7 && session.sampling?.seed == 99)
         let stats = try #require(try h.store.conversation(in: session.id).last?.stats)
@@ -107,15 +107,22 @@ import Testing
         // The system prompt is folded into the first user turn by the Gemma template.
         #expect(chat.controller.chatMessages(upTo: chat.controller.branch[0].id).map(\.role) == [.system, .user])
 
+        // A second chat with the encoder-decoder model...
         h.shell.run("chat.new")
+        let t5 = try #require(h.workspace.models.entries.first { $0.name == "tiny-random-t5gemma" })
+        h.workspace.models.selectForChat(t5.path)
         h.send("Pears are different")
-        #expect(h.pump { !chat.controller.isGenerating })
+        #expect(h.pump { !chat.controller.isBusy })
+        #expect(try h.store.conversation(in: chat.controller.session!.id).last?.stats?.encodeMs != nil)
         h.shell.run("chat.sessions")
         h.shell.run("sessions.search")
         h.shell.handle(.paste("apples"))
         #expect(chat.sessions.rows.map(\.title) == ["Tell me about apples"])
         h.shell.run("list.select")
         #expect(chat.controller.session?.id == session.id)
+        // ...and opening the first chat again switches back to the model it used.
+        #expect(h.workspace.models.chatModel?.name == "tiny-random-gemma2")
+        #expect(h.screenText(width: 200).contains("This chat used tiny-random-gemma2 (random weights): switched to it"))
 
         h.shell.run("chat.export")
         let exported = try String(contentsOfFile: h.directory.path + "/exports/chat-\(session.id).md", encoding: .utf8)

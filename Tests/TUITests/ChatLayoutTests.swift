@@ -22,7 +22,7 @@ import Testing
     @Test func chatListIsASidebarWhenWideAndAPanelWhenNarrow() throws {
         let h = try ShellHarness()
         h.send("Hello")
-        #expect(h.pump { !h.chat.controller.isGenerating })
+        #expect(h.pump { !h.chat.controller.isBusy })
         let wide = h.screenText(width: 120, height: 20).split(separator: "\n").map(String.init)
         #expect(wide[1].hasPrefix(" Chats ") && wide[1].contains("│You"))
         let narrow = h.screenText(width: 80, height: 20)

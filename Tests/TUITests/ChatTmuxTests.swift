@@ -41,6 +41,29 @@ import Testing
         #expect(s.contains("Hello 你好 👍 café") && s.contains("2 msg"))
     }
 
+    @Test func chatStaysResponsiveWhileAnotherProcessHoldsTheDatabase() throws {
+        let home = duetHomeWithTinyModels()
+        let t = launch(home, arguments: "--max-tokens 8")
+        defer { t.stop() }
+        t.waitFor("Chatting with tiny-random-gemma2 (random weights).")
+        // Another process (as a training run committing metrics would) takes the write lock for 6 s.
+        let holder = try #require(startDuet(["debug", "hold-lock", "--db", home + "/duet.sqlite", "--seconds", "6"]))
+        #expect(holder.waitForLine(timeout: 20) { $0 == "locked" } != nil, "\(holder.stderr)")
+        let locked = Date()
+        t.keys("Hello through the lock", literal: true)
+        t.keys("Enter")
+        t.waitFor("saving your message…", timeout: 4)
+        t.keys("F1")  // the UI still answers keys while the message waits for the lock
+        t.waitFor("Keys: Chat", timeout: 4)
+        #expect(Date().timeIntervalSince(locked) < 5.5)
+        #expect(!holder.lines.contains("released"))
+        t.keys("Escape")
+        let s = t.waitFor(" tok · ")  // stored and answered once the lock is released
+        #expect(s.contains("▌ Hello through the lock"))
+        #expect(holder.wait() == 0)
+        #expect(holder.lines.contains("released"))
+    }
+
     @Test func escStopsALongReplyAndQuitAsksWhileOneRuns() throws {
         let home = temporaryDuetHome()
         // A mini model streams slowly enough (about 200 tokens/s in a debug build) to stop by hand.

@@ -77,6 +77,8 @@ import Testing
         #expect(text.contains("stats hidden until you vote") && !text.contains("encode "))
         #expect(text.contains("Which answer is better?"))
         h.shell.handle(.key(KeyChord(.character("a"))))
+        #expect(!screen.isVoting)  // on screen at once; stored on the database queue
+        h.settleWrites()
         let comparison = try #require(try h.store.comparison(id: run.comparisonId!))
         #expect(comparison.labelsHidden && comparison.vote == .winner(position: run.order[0]))
         #expect(comparison.entries.allSatisfy { !$0.output.isEmpty })

@@ -145,6 +145,13 @@ public final class DuetStore: Sendable {
         return problems
     }
 
+    /// Runs `body` while this process holds the database's write lock (an immediate transaction that
+    /// changes nothing): every other writer, in any process, waits until `body` returns. For maintenance
+    /// windows and for tests of how Duet behaves while another process writes.
+    public func withWriteLock<T>(_ body: () throws -> T) throws(SessionsError) -> T {
+        try write { _ in try body() }
+    }
+
     // MARK: - Internals
 
     /// Runs `body` in a read transaction (a consistent snapshot), mapping errors.

@@ -46,6 +46,7 @@ public final class TUIApp {
             // Quitting while a reply streams: stop it and let it be stored as stopped, not left "streaming".
             for case let screen as StopsOnQuit in shell.screens { screen.stopForQuit() }
             workspace?.drainEngine(timeout: 5)
+            workspace?.drainDatabase(timeout: 12)  // the busy timeout (10 s) bounds a queued write
         }
         var now = Self.clock()
         var nextTick = now + 1

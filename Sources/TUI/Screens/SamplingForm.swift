@@ -59,7 +59,7 @@ extension ChatScreen {
             do {
                 let sampling = try SamplingForm.parse(Array(values.dropFirst()))
                 let system = values[0].trimmingCharacters(in: .whitespacesAndNewlines)
-                try controller.saveSettings(systemPrompt: system.isEmpty ? nil : values[0], sampling: sampling)
+                controller.saveSettings(systemPrompt: system.isEmpty ? nil : values[0], sampling: sampling)
                 return nil
             } catch {
                 return "\(error)"

@@ -10,9 +10,9 @@ final class ShellHarness {
     let workspace: Workspace
     let shell: AppShell
 
-    init(maxTokens: Int = 24) throws {
+    init(maxTokens: Int = 24, busyTimeout: TimeInterval = 10) throws {
         let paths = DuetPaths.resolve(environment: ["DUET_HOME": directory.path])
-        store = try DuetStore.open(path: paths.database)
+        store = try DuetStore.open(path: paths.database, options: .init(busyTimeout: busyTimeout))
         workspace = Workspace(paths: paths, store: store, modelDirectories: [TinyModels.directory.path],
                               assetsDirectory: directory.path + "/no-assets", defaultMaxTokens: maxTokens)
         shell = try AppShell(paths: paths, glyphs: .unicode, screens: workspace.makeScreens(), threads: 2)
@@ -33,10 +33,18 @@ final class ShellHarness {
         return true
     }
 
-    /// Types `text` into the focused input and presses Enter.
+    /// Waits for the database writes queued so far and applies what they post back.
+    func settleWrites() {
+        workspace.drainDatabase(timeout: 15)
+        for event in workspace.events.drain() { shell.handle(event) }
+    }
+
+    /// Types `text` into the focused input and presses Enter; on the chat screen, waits until the
+    /// message is stored (the database queue) and the reply has started.
     func send(_ text: String) {
         shell.handle(.paste(text))
         shell.run(EditorCommand.submit.rawValue)
+        _ = pump(timeout: 15) { !chat.controller.saving }
     }
 
     func screenText(width: Int = 120, height: Int = 40) -> String {

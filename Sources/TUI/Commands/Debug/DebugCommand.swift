@@ -9,7 +9,8 @@ struct DebugCommand: ParsableCommand {
         commandName: "debug",
         abstract: "Test helpers (hidden).",
         shouldDisplay: false,
-        subcommands: [SessionsWriterCommand.self, SessionsReaderCommand.self, MetricsBatchCommand.self, StreamReplyCommand.self])
+        subcommands: [SessionsWriterCommand.self, SessionsReaderCommand.self, MetricsBatchCommand.self, StreamReplyCommand.self,
+                      HoldLockCommand.self])
 }
 
 /// Writes a line to stdout at once (unbuffered), so a parent that kills us has seen every line we wrote.

@@ -10,47 +10,83 @@ extension ChatController {
     func generationBlocker() -> String? {
         if store == nil { return "No database is open" }
         if isGenerating { return "A reply is still being generated — Esc stops it" }
+        if saving { return "Still saving the last message…" }
         guard let model = workspace.models.chatModel else { return "No model selected" }
         if let error = model.loadError { return "\(model.name) failed to load: \(error)" }
         return nil
     }
 
     /// Sends `text` as a user message after the branch on screen (or, while editing, as a new version
-    /// of the edited message), then generates the reply.
-    func send(_ text: String) throws {
+    /// of the edited message), then generates the reply. The session, the message and the empty reply
+    /// are written on the database queue (the UI thread never waits for the database); `saved` runs on
+    /// the UI thread once they are stored, with the error if they could not be.
+    func send(_ text: String, saved: @escaping (Error?, AppShell) -> Void) throws {
         if let blocker = generationBlocker() { throw ChatActionError(blocker) }
         let model = workspace.models.chatModel!
         let parent: Int64?
-        if let edited = editing, let message = tree[edited] {
-            parent = message.parentId
-        } else {
-            parent = leaf
+        if let edited = editing, let message = tree[edited] { parent = message.parentId } else { parent = leaf }
+        let existing = session
+        let title = Self.title(forFirstMessage: text)
+        let (systemPrompt, sampling, modelId) = (draftSystemPrompt, draftSampling, model.record?.id)
+        saving = true
+        workspace.write({ store -> StoredTurn in
+            let chat = try existing ?? store.createSession(title: title, modelId: modelId, systemPrompt: systemPrompt, sampling: sampling)
+            let message = try store.appendMessage(to: chat.id, parent: parent, role: .user, content: text)
+            return StoredTurn(session: chat, message: message, reply: Result { try store.beginReply(in: chat.id, parent: message.id) })
+        }) { [weak self] result, shell in
+            guard let self else { return }
+            saving = false
+            switch result {
+            case .success(let turn):
+                adopt(turn.session)
+                editing = nil
+                insert(turn.message)
+                switch turn.reply {
+                case .success(let writer): startReply(after: turn.message, writer: writer)
+                case .failure(let error): rebuildTranscript(); saved(error, shell); return
+                }
+                saved(nil, shell)
+            case .failure(let error):
+                saved(error, shell)
+            }
         }
-        let chat = try ensureSession(firstMessage: text, modelId: model.record?.id)
-        let message = try store!.appendMessage(to: chat.id, parent: parent, role: .user, content: text)
-        editing = nil
-        insert(message)
-        do { try startReply(after: message) } catch { rebuildTranscript(); throw error }
+    }
+
+    /// What `send` stores: the session (new or existing), the user message and the reply's writer.
+    private struct StoredTurn {
+        var session: ChatSession
+        var message: Message
+        var reply: Result<ReplyWriter, Error>
     }
 
     /// Generates a new version of the reply `replyId` (default: the last reply of the branch).
     func regenerate(_ replyId: Int64? = nil) throws {
         if let blocker = generationBlocker() { throw ChatActionError(blocker) }
         let target = replyId.flatMap { tree[$0] } ?? branch.last { $0.role == .assistant }
-        guard let target, target.role == .assistant, let parentId = target.parentId, let parent = tree[parentId] else {
+        guard let target, target.role == .assistant, let parentId = target.parentId, let parent = tree[parentId],
+              let session else {
             throw ChatActionError("Nothing to regenerate yet")
         }
-        try startReply(after: parent)
+        saving = true
+        workspace.write({ try $0.beginReply(in: session.id, parent: parent.id) }) { [weak self] result, shell in
+            guard let self else { return }
+            saving = false
+            switch result {
+            case .success(let writer): startReply(after: parent, writer: writer)
+            case .failure(let error): shell.showNotice("Could not start the reply: \(error)", now: TUIApp.clock())
+            }
+        }
     }
 
     /// Stops the reply being generated (the text so far is kept and marked stopped).
     func stop() { streaming?.cancel.cancel() }
 
-    /// Stores an empty reply under `userMessage` and generates it once the model is ready.
-    private func startReply(after userMessage: Message) throws {
-        guard let store, let session, let model = workspace.models.chatModel else { return }
-        let writer = try store.beginReply(in: session.id, parent: userMessage.id)
-        let replyId = writer.messageId!
+    /// Shows the stored empty reply under `userMessage` and generates it once the model is ready.
+    private func startReply(after userMessage: Message, writer: ReplyWriter) {
+        guard let session, let model = workspace.models.chatModel, let replyId = writer.messageId else {
+            workspace.database.async { try? writer.fail("no model to generate with") }
+            return
+        }
         let placeholder = Message(id: replyId, sessionId: session.id, parentId: userMessage.id, role: .assistant,
                                   content: "", status: .streaming, error: nil, createdAt: Date(), updatedAt: Date(), stats: nil)
         streaming = StreamingReply(messageId: replyId, cancel: CancellationFlag(), modelName: model.displayName,
@@ -66,10 +102,11 @@ extension ChatController {
             pendingStart = { [weak self] entry in
                 guard let self, entry.path == model.path else { return false }
                 if let error = entry.loadError {
-                    try? writer.fail("model failed to load: \(error)")
-                    self.finish(replyId, status: .failed, stats: nil, error: "model failed to load: \(error)")
+                    let reason = "model failed to load: \(error)"
+                    workspace.database.async { try? writer.fail(reason) }
+                    finish(replyId, status: .failed, stats: nil, error: reason)
                 } else {
-                    self.run(writer: writer, conversation: conversation, stored: stored, model: entry)
+                    run(writer: writer, conversation: conversation, stored: stored, model: entry)
                 }
                 return true
             }

@@ -45,6 +45,10 @@ final class ChatController {
 
     var store: DuetStore? { workspace.store }
     var isGenerating: Bool { streaming != nil }
+    /// A message or reply is being written to the database (the reply starts when it is stored).
+    var saving = false
+    /// Generating, or about to: the chat cannot switch, start over or send another message.
+    var isBusy: Bool { streaming != nil || saving }
     var systemPrompt: String? { session?.systemPrompt ?? (session == nil ? draftSystemPrompt : nil) }
     var sampling: Sessions.SamplingParameters? { session == nil ? draftSampling : session?.sampling }
     /// The branch on screen, root first.
@@ -81,33 +85,46 @@ final class ChatController {
     }
 
     /// Saves the system prompt and sampling of this chat (or keeps them for the chat about to start).
-    func saveSettings(systemPrompt: String?, sampling: Sessions.SamplingParameters?) throws {
-        guard var current = session, let store else {
+    /// The screen shows the new settings at once; the database write runs on the database queue.
+    func saveSettings(systemPrompt: String?, sampling: Sessions.SamplingParameters?) {
+        guard var current = session else {
             draftSystemPrompt = systemPrompt
             draftSampling = sampling
             return
         }
         current.systemPrompt = systemPrompt
         current.sampling = sampling
-        session = try store.updateSession(current)
+        persist(current, what: "the chat settings")
     }
 
-    /// Creates the session for a first message (title: its first line).
-    func ensureSession(firstMessage: String, modelId: Int64?) throws -> ChatSession {
-        if let session { return session }
-        guard let store else { throw SessionsError.invalidArgument("no database is open") }
-        let firstLine = firstMessage.split(whereSeparator: \.isNewline).first.map(String.init) ?? "Chat"
+    /// The title a chat gets from its first message: the first line, at most 60 columns.
+    static func title(forFirstMessage text: String) -> String {
+        let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? "Chat"
         let title = DisplayWidth.truncate(firstLine.trimmingCharacters(in: .whitespaces), to: 60)
-        let created = try store.createSession(title: title.isEmpty ? "Chat" : title, modelId: modelId,
-                                              systemPrompt: draftSystemPrompt, sampling: draftSampling)
-        session = created
-        return created
+        return title.isEmpty ? "Chat" : title
     }
+
+    /// Makes `stored` the open session (the one `send` created or wrote to on the database queue).
+    func adopt(_ stored: ChatSession) { session = stored }
 
     func setSessionModel(_ modelId: Int64?) {
-        guard var current = session, let modelId, current.modelId != modelId, let store else { return }
+        guard var current = session, let modelId, current.modelId != modelId else { return }
         current.modelId = modelId
-        if let saved = try? store.updateSession(current) { session = saved }
+        persist(current, what: "the chat's model")
+    }
+
+    /// Shows `updated` now and writes it on the database queue. Writes run in order, so the last
+    /// change made is the one stored; a failure is reported and the screen keeps the user's choice.
+    private func persist(_ updated: ChatSession, what: String) {
+        session = updated
+        workspace.write({ try $0.updateSession(updated) }) { [weak self] result, shell in
+            switch result {
+            case .success(let saved):
+                if let self, self.session?.id == saved.id, self.session == updated { self.session = saved }
+            case .failure(let error):
+                shell.showNotice("Could not save \(what): \(error)", now: TUIApp.clock())
+            }
+        }
     }
 
     // MARK: Tree changes

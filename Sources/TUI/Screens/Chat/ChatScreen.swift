@@ -49,7 +49,9 @@ public final class ChatScreen: Screen {
 
     public var acceptsText: Bool { focus == .editor || (focus == .sessions && sessions.isSearching) }
 
-    public var busyReason: String? { controller.isGenerating ? "a reply is being generated" : nil }
+    public var busyReason: String? {
+        controller.isGenerating ? "a reply is being generated" : controller.saving ? "a message is being saved" : nil
+    }
 
     public var statusModels: [String]? {
         guard let model = workspace.models.chatModel else { return nil }
@@ -101,7 +103,7 @@ public final class ChatScreen: Screen {
         if let command = EditorCommand(rawValue: action), focus == .editor { return performInEditor(command, context: context) }
         switch action {
         case "chat.new":
-            if controller.isGenerating { return .notice("A reply is being generated — Esc stops it first") }
+            if controller.isBusy { return .notice("A reply is being generated — Esc stops it first") }
             controller.newChat()
             editor.setText("")
             focus = .editor
@@ -141,10 +143,19 @@ public final class ChatScreen: Screen {
         }
         let text = editor.text
         do {
-            try controller.send(text)
+            try controller.send(text) { [weak self] error, shell in
+                guard let self else { return }
+                if let error {
+                    // Nothing is lost: the text goes back into the (empty) editor.
+                    if editor.text.isEmpty { editor.setText(text) }
+                    shell.showNotice("Could not send: \(error)", now: TUIApp.clock())
+                    return
+                }
+                transcriptView.scrollToBottom()
+                sessions.reload(workspace.store, current: controller.session?.id)
+            }
             editor.perform(.submit)
             transcriptView.scrollToBottom()
-            sessions.reload(workspace.store, current: controller.session?.id)
             return .none
         } catch {
             return .notice("\(error)")
@@ -167,16 +178,19 @@ public final class ChatScreen: Screen {
             }
         case "list.select":
             guard let row = sessions.selected else { return ScreenRequest.none }
-            if controller.isGenerating && row.sessionId != controller.session?.id {
+            if controller.isBusy && row.sessionId != controller.session?.id {
                 return .notice("A reply is being generated — Esc stops it before you switch chats")
             }
             sessions.endSearch(clear: false)
-            return attempt {
+            do {
                 try controller.open(row.sessionId, showing: row.messageId)
-                editor.setText("")
-                focus = .editor
-                transcriptView.scrollToBottom()
+            } catch {
+                return .notice("\(error)")
             }
+            editor.setText("")
+            focus = .editor
+            transcriptView.scrollToBottom()
+            return followSessionModel().map { .notice($0) } ?? .none
         default:
             guard sessions.isSearching, let command = EditorCommand(rawValue: action), command != .submit, command != .newline else { return nil }
             sessions.search.perform(command)
@@ -194,6 +208,17 @@ public final class ChatScreen: Screen {
             editor.insert(text)
         }
         return .none
+    }
+
+    /// Makes the model the open chat last used the chat model again (when Duet still finds it), so
+    /// the next reply continues with the same model. Returns the notice to show, if it switched.
+    private func followSessionModel() -> String? {
+        guard let id = controller.session?.modelId else { return nil }
+        let hub = workspace.models
+        let known = hub.entry(recordId: id) ?? (try? workspace.store?.model(id: id))?.flatMap { hub.entry($0.path) }
+        guard let known, known.path != hub.chatPath else { return nil }
+        hub.selectForChat(known.path)
+        return "This chat used \(known.displayName): switched to it"
     }
 
     /// Runs `body`, turning a thrown error into a status notice.
@@ -245,7 +270,7 @@ public final class ChatScreen: Screen {
             return .copy(message?.content ?? "", what: "message")
         case "copy.edit":
             guard let message, message.role == .user else { return .notice("Only your messages can be edited; r regenerates a reply") }
-            if controller.isGenerating { return .notice("A reply is being generated — Esc stops it first") }
+            if controller.isBusy { return .notice("A reply is being generated — Esc stops it first") }
             controller.editing = message.id
             editor.setText(message.content)
             controller.transcript.setHeader(controller.header(for: message), of: message.id)
@@ -256,7 +281,7 @@ public final class ChatScreen: Screen {
             leaveCopyMode()
             return attempt { try controller.regenerate(message.id) }
         case "copy.previous-version", "copy.next-version":
-            if controller.isGenerating { return .notice("A reply is being generated — Esc stops it first") }
+            if controller.isBusy { return .notice("A reply is being generated — Esc stops it first") }
             if !controller.switchVersion(at: index, by: action == "copy.previous-version" ? -1 : 1) {
                 return .notice(controller.tree.versions(of: item.id).count > 1 ? "No more versions that way" : "This message has one version")
             }
@@ -320,6 +345,8 @@ public final class ChatScreen: Screen {
                 label.append(" · \(blocks.count) code block\(blocks.count == 1 ? "" : "s")", Style(.dim))
             }
             label.append("  y copy · e edit · ←→ version · r regenerate · Tab code · Esc done ", Style(.dim))
+        } else if controller.saving {
+            label.append(" saving your message… ", Style(.dim, [.italic]))
         } else if controller.editing != nil {
             label.append(" editing a message: Enter sends it as a new version, Esc cancels ", Style(.warning))
         } else if let s = controller.streaming {

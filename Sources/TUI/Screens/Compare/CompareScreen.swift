@@ -208,8 +208,10 @@ public final class CompareScreen: Screen, StopsOnQuit {
         return nil
     }
 
+    /// Records the vote at once on screen (labels revealed) and stores it on the database queue; if it
+    /// cannot be stored the vote bar comes back, so the vote can be cast again.
     private func castVote(_ action: String) -> ScreenRequest {
-        guard let run, let comparisonId = run.comparisonId, let store = workspace.store else { return .none }
+        guard let run, let comparisonId = run.comparisonId, workspace.store != nil else { return .none }
         let vote: Vote
         switch action {
         case "vote.left": vote = .winner(position: run.side(inColumn: 0))
@@ -217,10 +219,8 @@ public final class CompareScreen: Screen, StopsOnQuit {
         case "vote.tie": vote = .tie
         default: vote = .bothBad
         }
-        do { try store.setVote(vote, forComparison: comparisonId) } catch { return .notice("Could not save the vote: \(error)") }
         let wasBlind = run.labelsHidden
         run.vote = vote
-        reloadWinRates()
         var text: String
         switch vote {
         case .winner(let position): text = "You preferred \(run.sides[position].modelName) (\(position == 0 ? "A" : "B"))"
@@ -228,8 +228,21 @@ public final class CompareScreen: Screen, StopsOnQuit {
         case .bothBad: text = "Both bad"
         }
         if wasBlind { text += " — revealed: left was \(run.sides[run.order[0]].modelName)" }
-        if let pair = pairRecord(run) { text += " · " + pair }
         voteMessage = text
+        workspace.write({ try $0.setVote(vote, forComparison: comparisonId) }) { [weak self] result, shell in
+            guard let self else { return }
+            switch result {
+            case .success:
+                reloadWinRates()
+                if self.run === run, let pair = pairRecord(run) { voteMessage = text + " · " + pair }
+            case .failure(let error):
+                if self.run === run {
+                    run.vote = nil
+                    voteMessage = nil
+                }
+                shell.showNotice("Could not save the vote: \(error)", now: TUIApp.clock())
+            }
+        }
         return .none
     }
 

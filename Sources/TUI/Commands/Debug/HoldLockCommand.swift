@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import Sessions
+
+/// `duet debug hold-lock`: holds the database's write lock for a while, as a long write by another
+/// process (a trainer's checkpoint bookkeeping, a slow disk) would. Prints `locked` once it holds the
+/// lock and `released` after.
+struct HoldLockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hold-lock", abstract: "Hold the database write lock for a while (test helper).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "How long to hold the lock, seconds.") var seconds = 5.0
+
+    func run() throws {
+        let store = try global.openStore()
+        try store.withWriteLock {
+            emit("locked")
+            usleep(UInt32(seconds * 1e6))
+        }
+        emit("released")
+    }
+}
