@@ -31,4 +31,23 @@ import Testing
         #expect(t.line(0).plainText == "▶ You")
         #expect(t.line(0).spans.first?.style.role == .selection)
     }
+
+    @Test func copyModeMarksOnlyTheChosenCodeBlock() {
+        let text = "Two blocks:\n```swift\nlet a = 1\n```\nbetween\n~~~\nb\n~~~\nafter\n```\nstill streaming"
+        var t = ChatTranscript()
+        t.setItems([TranscriptItem(id: 1, role: .assistant, header: "model", text: text, footer: nil, glyphs: .unicode)])
+        let count = t.layout(width: 40)
+        t.selectedItem = 0
+        func gutters() -> [String] { (1..<count - 1).map { String(t.line($0).plainText.prefix(1)) } }
+        #expect(gutters() == Array(repeating: "▌", count: 11))  // the whole message
+        // Source lines: text, fence, code, fence, text, fence, code, fence, text, fence, streaming code.
+        t.selectedCodeBlock = 1
+        #expect(gutters() == ["▌", "▌", "▌", "▌", "▌", "┃", "┃", "┃", "▌", "▌", "▌"])
+        #expect(t.line(6).spans.first?.style.role == .selection)
+        t.selectedCodeBlock = 2  // the block still streaming (no closing fence yet)
+        #expect(gutters() == ["▌", "▌", "▌", "▌", "▌", "▌", "▌", "▌", "▌", "┃", "┃"])
+        #expect(CodeBlocks.extract(text).count == 3)
+        t.selectedCodeBlock = 0
+        #expect(gutters() == ["▌", "┃", "┃", "┃", "▌", "▌", "▌", "▌", "▌", "▌", "▌"])
+    }
 }

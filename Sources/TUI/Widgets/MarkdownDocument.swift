@@ -22,10 +22,15 @@ public struct MarkdownDocument: TextContent {
     public let glyphs: Glyphs
     private let wrapper = TextWrapper()
     private var blocks: [Block] = []
+    /// For each block: the index of the fenced code block it belongs to (fences included), or nil.
+    private var blockCodeIndex: [Int?] = []
+    private var codeBlocksOpened = 0
     private var pending = ""  // the line still streaming (no newline yet)
     private var fence = FenceState.closed
     // Layout cache: wrapped lines of blocks[0..<wrappedBlocks] at `wrappedWidth`, plus the pending line.
     private var wrapped: [StyledLine] = []
+    private var wrappedCodeIndex: [Int?] = []
+    private var pendingCodeIndex: Int?
     private var wrappedBlocks = 0
     private var wrappedWidth = -1
     private var pendingWrapped: [StyledLine] = []
@@ -49,7 +54,9 @@ public struct MarkdownDocument: TextContent {
         while delta.contains("\n"), let newline = pending.firstIndex(of: "\n") {
             let line = String(pending[..<newline])
             pending.removeSubrange(...newline)
+            let wasOpen = fence.isOpen
             blocks.append(parseLine(line, state: &fence))
+            blockCodeIndex.append(codeIndex(wasOpen: wasOpen, isOpen: fence.isOpen, opened: &codeBlocksOpened))
         }
         pendingIsWrapped = false  // completed blocks wrap lazily in `layout`
     }
@@ -61,17 +68,22 @@ public struct MarkdownDocument: TextContent {
         let width = max(1, width)
         if width != wrappedWidth {
             wrapped.removeAll(keepingCapacity: true)
+            wrappedCodeIndex.removeAll(keepingCapacity: true)
             wrappedBlocks = 0
             wrappedWidth = width
             pendingIsWrapped = false
         }
         while wrappedBlocks < blocks.count {
-            wrapped += wrap(blocks[wrappedBlocks], width: width)
+            let lines = wrap(blocks[wrappedBlocks], width: width)
+            wrapped += lines
+            wrappedCodeIndex += repeatElement(blockCodeIndex[wrappedBlocks], count: lines.count)
             wrappedBlocks += 1
         }
         if !pendingIsWrapped {
             var state = fence
             pendingWrapped = pending.isEmpty ? [] : wrap(parseLine(pending, state: &state, isOpen: true), width: width)
+            var opened = codeBlocksOpened
+            pendingCodeIndex = codeIndex(wasOpen: fence.isOpen, isOpen: state.isOpen, opened: &opened)
             pendingIsWrapped = true
         }
         return wrapped.count + pendingWrapped.count
@@ -79,6 +91,18 @@ public struct MarkdownDocument: TextContent {
 
     public func line(_ index: Int) -> StyledLine {
         index < wrapped.count ? wrapped[index] : pendingWrapped[index - wrapped.count]
+    }
+
+    /// The fenced code block (0 = the first, counted as `CodeBlocks.extract` counts) that display line
+    /// `index` of the last layout belongs to, fences included; nil outside code blocks.
+    public func codeBlockIndex(ofLine index: Int) -> Int? {
+        index < wrappedCodeIndex.count ? wrappedCodeIndex[index] : pendingCodeIndex
+    }
+
+    /// The code block a source line belongs to, given the fence state before and after it.
+    private func codeIndex(wasOpen: Bool, isOpen: Bool, opened: inout Int) -> Int? {
+        if !wasOpen && isOpen { opened += 1 }
+        return wasOpen || isOpen ? opened - 1 : nil
     }
 
     // MARK: Block parsing

@@ -303,6 +303,7 @@ public final class ChatScreen: Screen {
 
     public func draw(in rect: Rect, grid: inout CellGrid, context: ScreenContext) {
         controller.glyphs = context.glyphs
+        controller.transcript.selectedCodeBlock = focus == .copy ? codeBlock : nil
         var main = rect
         if rect.width >= Self.sidebarMinimumWidth || focus == .sessions {
             let sideWidth = rect.width >= Self.sidebarMinimumWidth ? 32 : rect.width

@@ -25,6 +25,8 @@ struct ChatTranscript: TextContent {
     private(set) var items: [TranscriptItem] = []
     /// The message highlighted in copy mode.
     var selectedItem: Int?
+    /// The code block of the selected message highlighted in copy mode (nil: the whole message).
+    var selectedCodeBlock: Int?
     private var offsets: [Int] = []  // first display line of each item, plus the total at the end
     private var bodyCounts: [Int] = []
     private var width = 0
@@ -98,6 +100,14 @@ struct ChatTranscript: TextContent {
         }
         let bodyCount = bodyCounts[lo]
         if local <= bodyCount {
+            if selected, let block = selectedCodeBlock {
+                // Only the chosen code block carries the selection mark; the rest of the message is plain.
+                let inBlock = item.body.codeBlockIndex(ofLine: local - 1) == block
+                var line = inBlock ? StyledLine(glyphs.isUnicode ? "┃ " : "# ", Style(.selection, [.bold]))
+                                   : StyledLine(glyphs.isUnicode ? "▌ " : "| ", Style(.listMarker))
+                for span in item.body.line(local - 1).spans { line.append(span.text, span.style) }
+                return line
+            }
             var line = StyledLine(glyphs.isUnicode ? "▌ " : "| ", gutterStyle)
             for span in item.body.line(local - 1).spans { line.append(span.text, span.style) }
             return line
