@@ -51,4 +51,23 @@ import Testing
         #expect(adapted.inspectLines.contains { $0.hasPrefix("provenance") && $0.contains("RANDOM WEIGHTS") })
         #expect(throws: (any Error).self) { try ModelFacts.read(URL(fileURLWithPath: "/nonexistent/model")) }
     }
+
+    @Test func bundledAssetsAreFoundFromAnyWorkingDirectory() throws {
+        let root = TemporaryDirectory()
+        let checkout = root.path + "/duet"
+        let elsewhere = root.path + "/elsewhere"
+        for dir in [checkout + "/assets/models", checkout + "/.build/x86_64-unknown-linux-gnu/release", elsewhere] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        let binary = checkout + "/.build/x86_64-unknown-linux-gnu/release/duet"
+        // In the checkout: the relative path (what the UI shows).
+        #expect(AssetsLocation.resolve(environment: [:], workingDirectory: checkout, executable: binary) == "assets")
+        // Anywhere else: the checkout the binary was built in.
+        #expect(AssetsLocation.resolve(environment: [:], workingDirectory: elsewhere, executable: binary) == checkout + "/assets")
+        // $DUET_ASSETS wins; an empty one is ignored.
+        #expect(AssetsLocation.resolve(environment: ["DUET_ASSETS": "/x"], workingDirectory: checkout, executable: binary) == "/x")
+        #expect(AssetsLocation.resolve(environment: ["DUET_ASSETS": ""], workingDirectory: elsewhere, executable: binary) == checkout + "/assets")
+        // A binary outside any checkout: plain "assets" (nothing found, nothing invented).
+        #expect(AssetsLocation.resolve(environment: [:], workingDirectory: elsewhere, executable: elsewhere + "/duet") == "assets")
+    }
 }

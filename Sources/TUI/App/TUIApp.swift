@@ -26,7 +26,7 @@ public final class TUIApp {
         terminal = try CursesTerminal(environment: environment, wakeFD: events.signalFD)
         do {
             let workspace = Workspace(paths: paths, store: store, events: events, modelDirectories: modelDirectories,
-                                      assetsDirectory: environment["DUET_ASSETS"].flatMap { $0.isEmpty ? nil : $0 } ?? "assets",
+                                      assetsDirectory: AssetsLocation.resolve(environment: environment),
                                       defaultMaxTokens: defaultMaxTokens)
             shell = try AppShell(paths: paths, glyphs: terminal.glyphs, config: config, screens: workspace.makeScreens())
             self.workspace = workspace

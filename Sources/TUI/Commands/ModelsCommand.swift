@@ -64,10 +64,8 @@ struct ModelsCommand: ParsableCommand {
         }
     }
 
-    /// `assets` beside the working directory, or `$DUET_ASSETS`.
-    static var assetsDirectory: String {
-        ProcessInfo.processInfo.environment["DUET_ASSETS"].flatMap { $0.isEmpty ? nil : $0 } ?? "assets"
-    }
+    /// The bundled assets (see ``AssetsLocation``).
+    static var assetsDirectory: String { AssetsLocation.resolve() }
 }
 
 /// The tiny random-weight pair of `duet models demo`.

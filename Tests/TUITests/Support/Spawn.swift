@@ -34,6 +34,8 @@ func spawnWait(_ argv: [String], environment: [String: String] = [:], stdin: Str
 /// Starts `argv` with posix_spawn, its standard streams opened on the given files, the test
 /// process's environment plus `environment` (LANG defaults to C.UTF-8), and every signal unblocked
 /// and at its default action. Returns the child's pid, or nil if it could not be started.
+/// Children do not see the repository's bundled models (`assets/models`) unless the test passes
+/// `DUET_ASSETS`: tests choose their models themselves.
 func spawnChild(_ argv: [String], environment: [String: String], stdin: String, stdout: String, stderr: String) -> pid_t? {
     var fa = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fa)
@@ -43,6 +45,7 @@ func spawnChild(_ argv: [String], environment: [String: String], stdin: String, 
     posix_spawn_file_actions_addopen(&fa, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     var env = ProcessInfo.processInfo.environment
     env["LANG"] = env["LANG"] ?? "C.UTF-8"
+    env["DUET_ASSETS"] = noBundledAssets
     for (k, v) in environment { env[k] = v }
     var cargv: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
     var cenv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -74,3 +77,6 @@ func productPath(_ name: String) -> String {
 func runDuet(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> ProcessOutput {
     spawnWait([productPath("duet")] + arguments, environment: environment, stdin: stdin)
 }
+
+/// A `DUET_ASSETS` that holds nothing: no bundled models for the child.
+let noBundledAssets = NSTemporaryDirectory() + "duet-test-no-assets"

@@ -73,9 +73,10 @@ func temporaryDuetHome() -> String {
     return path
 }
 
-/// The shell command that runs `duet` in a tmux pane with a temporary home (also the working directory,
-/// so the repository's `assets/models` is not picked up) and reports its exit status.
+/// The shell command that runs `duet` in a tmux pane with a temporary home (also the working
+/// directory) and no bundled models (`DUET_ASSETS` empty of them unless `environment` sets it), and
+/// reports its exit status.
 /// `swift test` exports NO_COLOR=1 to its tests; it is removed so the colour theme is what gets tested.
 func duetCommand(home: String, arguments: String = "", environment: String = "") -> String {
-    "mkdir -p '\(home)' && cd '\(home)' && env -u NO_COLOR -u COLORTERM -u DUET_COLORS -u DUET_ASCII DUET_HOME='\(home)' TERM=tmux-256color LANG=C.UTF-8 \(environment) '\(productPath("duet"))' \(arguments); echo DUET-EXIT=$?; sleep 60"
+    "mkdir -p '\(home)' && cd '\(home)' && env -u NO_COLOR -u COLORTERM -u DUET_COLORS -u DUET_ASCII DUET_HOME='\(home)' DUET_ASSETS='\(noBundledAssets)' TERM=tmux-256color LANG=C.UTF-8 \(environment) '\(productPath("duet"))' \(arguments); echo DUET-EXIT=$?; sleep 60"
 }
