@@ -25,6 +25,10 @@ import Testing
         let initialised = try runDuet(["init", "--arch", "gemma2", "--preset", "tiny", "--tokenizer", Self.gemmaLikeTokenizer,
                                        "--dtype", "f32", "--out", model])
         #expect(initialised.status == 0, "\(initialised.stderr)")
+        // The chat's <end_of_turn> is a stop token in generation_config.json, as in Gemma's IT releases.
+        let generation = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: model + "/generation_config.json"))))
+        let endOfTurn = try #require(try TokenizerLoader.load(directory: URL(fileURLWithPath: model))?.id(forPiece: "<end_of_turn>"))
+        #expect(generation["eos_token_id"] == .array([.int(1), .int(Int(endOfTurn))]))
 
         let json = try runDuet(["eval", "tasks", "--model", model, "--eval", data + "/eval.jsonl", "--limit-per-task", "1",
                                 "--max-tokens", "3", "--json", "--threads", "1"])

@@ -53,7 +53,10 @@ extension ModelInitializer {
     /// Writes a randomly initialised model in Hugging Face layout: `config.json`,
     /// `generation_config.json`, weights (sharded above 4 GiB), one tensor generated at a time so a
     /// 2B model never needs its full size in memory twice.
-    public static func writeRandomModel(_ config: ModelConfig, dtype: DType, seed: UInt64, to directory: URL) throws {
+    /// `stopTokens` are added to generation_config.json's `eos_token_id` (as Gemma's instruction-tuned
+    /// releases list `<end_of_turn>` there), so other tools stop where Duet stops.
+    public static func writeRandomModel(_ config: ModelConfig, dtype: DType, seed: UInt64, to directory: URL,
+                                        stopTokens: [TokenID] = []) throws {
         let layout = WeightLayout.expectedShapes(config)
         let pad: Int
         let eos: [TokenID]
@@ -71,7 +74,8 @@ extension ModelInitializer {
                                     paddingID: pad)[0].tensor
         }
         try AtomicFile.write(try ModelConfigFile.encode(config, dtype: dtype), to: directory.appendingPathComponent("config.json"))
-        let generation = GenerationConfig(eosTokenIDs: eos, bosTokenID: bos, padTokenID: TokenID(pad))
+        let generation = GenerationConfig(eosTokenIDs: eos + stopTokens.filter { !eos.contains($0) }, bosTokenID: bos,
+                                          padTokenID: TokenID(pad))
         try AtomicFile.write(try generation.encode(), to: directory.appendingPathComponent(GenerationConfig.fileName))
     }
 }

@@ -28,16 +28,18 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let tokenizerURL = tokenizer.map { URL(fileURLWithPath: $0) }
-        let vocab = try tokenizerURL.map { dir -> Int in
+        let loadedTokenizer = try tokenizerURL.map { dir -> any Tokenizer in
             guard let t = try TokenizerLoader.load(directory: dir) else {
                 throw ValidationError("--tokenizer: no tokenizer.json or tokenizer.model in \(dir.path)")
             }
-            return t.vocabularySize
+            return t
         }
-        let modelConfig = try resolveConfig(vocab: vocab)
+        let modelConfig = try resolveConfig(vocab: loadedTokenizer?.vocabularySize)
         let outURL = URL(fileURLWithPath: out)
         let start = Date()
-        try ModelInitializer.writeRandomModel(modelConfig, dtype: DType(name: dtype)!, seed: seed, to: outURL)
+        // Chat turns end with <end_of_turn>: list it as a stop token, as Gemma's IT releases do.
+        let stops = [loadedTokenizer?.id(forPiece: ChatTemplate.endOfTurn)].compactMap { $0 }
+        try ModelInitializer.writeRandomModel(modelConfig, dtype: DType(name: dtype)!, seed: seed, to: outURL, stopTokens: stops)
         if let tokenizerURL { try TokenizerFiles.copy(from: tokenizerURL, to: outURL) }
         let recipe = preset.map { "--preset \($0)" } ?? "--config \(config ?? "")"
         try ModelProvenance.random(createdBy: "duet init \(recipe) --seed \(seed)").write(to: outURL)
