@@ -94,6 +94,13 @@ import Testing
         #expect(throws: SessionsError.notFound(kind: "run", id: 999)) { try store.insertMetrics(batch) }
         #expect(try store.metricCount(runId: run.id) == 111)
 
+        // A resume from the step-89 checkpoint drops what came after it, in every series, of this run only.
+        let other = try store.createRun(kind: .pretrain, config: [:])
+        try store.insertMetrics([Metric(runId: other.id, step: 95, name: "loss", value: 1)])
+        #expect(try store.deleteMetrics(runId: run.id, afterStep: 89) == 12)  // loss 90...99, lr 90, gradNorm 100
+        #expect(try store.latestMetrics(runId: run.id).map(\.step) == [89, 80])
+        #expect(try store.metricCount(runId: other.id) == 1)
+
         try store.deleteRun(id: run.id)
         #expect(try store.metricCount(runId: run.id) == 0)
     }

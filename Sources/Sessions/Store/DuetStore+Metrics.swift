@@ -70,6 +70,16 @@ extension DuetStore {
         }
     }
 
+    /// Deletes a run's metrics logged after `step` (every series). A run resumed from its step-`step`
+    /// checkpoint logs those steps again; without this they would be stored twice. Returns the rows deleted.
+    @discardableResult
+    public func deleteMetrics(runId: Int64, afterStep step: Int64) throws(SessionsError) -> Int {
+        try write { db in
+            try db.execute(sql: "DELETE FROM metric WHERE runId = ? AND step > ?", arguments: [runId, step])
+            return db.changesCount
+        }
+    }
+
     /// Number of metric rows of a run.
     public func metricCount(runId: Int64) throws(SessionsError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM metric WHERE runId = ?", arguments: [runId]) ?? 0 }

@@ -43,7 +43,7 @@ struct TrainSession {
         // The database row: a resumed run whose process died continues its row; otherwise a new row.
         let store = try DuetStore.open(path: global.db.map { StoreLocation.expandTilde($0) } ?? runFile.databasePath)
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
-        let runId = try startRun(store, runFile: &runFile)
+        let runId = try startRun(store, runFile: &runFile, resumeStep: trainer.step)
         let output = TrainProgressOutput(json: json, totalSteps: runFile.training.steps)
         let metrics = try store.metricsWriter(runId: runId, batchSize: 256, maxDelay: 1)
         do {
@@ -85,10 +85,12 @@ struct TrainSession {
 
     /// Starts the run's database row: the same row when resuming a run whose process is gone
     /// (`lost`) or never started; a new one (noting the old id) when that run already ended.
-    private func startRun(_ store: DuetStore, runFile: inout TrainRunFile) throws -> Int64 {
+    private func startRun(_ store: DuetStore, runFile: inout TrainRunFile, resumeStep: Int) throws -> Int64 {
         if resume, let id = runFile.runId, let existing = try store.run(id: id) {
             if existing.status == .lost || existing.recordedStatus == .queued {
                 try store.startRun(id: id)
+                // The steps after the checkpoint run again and log their metrics again.
+                try store.deleteMetrics(runId: id, afterStep: Int64(resumeStep))
                 return id
             }
             if !existing.status.isFinal {
