@@ -7,10 +7,9 @@ deps:
 release: deps
 	swift build -c release --product duet
 
-# Until Duet's trained default models exist, `duet models demo` makes a tiny RANDOM-weight pair in
-# $DUET_HOME/models when no model is found (the UI labels them "random weights"); it does nothing otherwise.
+# Opens the chat on the bundled encoder-decoder model (assets/models/duet-mini-mini-it), with the
+# bundled decoder-only model (duet-mini-it) as its compare partner.
 run: release
-	.build/release/duet models demo
 	.build/release/duet $(ARGS)
 
 # Build once (with the test targets), then run the suite once without rebuilding.

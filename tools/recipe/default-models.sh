@@ -36,7 +36,7 @@ if [ "$quick" = 1 ]; then
   : "${PRETRAIN_STEPS:=20}" "${PREFIX_STEPS:=10}" "${SFT_STEPS:=10}" "${EVAL_PER_TASK:=5}"
 else
   : "${SIZE_MB:=20}" "${VOCAB:=4096}" "${PRESET:=mini}" "${SEQ:=256}" "${BATCH:=8}"
-  : "${PRETRAIN_STEPS:=1500}" "${PREFIX_STEPS:=300}" "${SFT_STEPS:=500}" "${EVAL_PER_TASK:=50}"
+  : "${PRETRAIN_STEPS:=1500}" "${PREFIX_STEPS:=200}" "${SFT_STEPS:=500}" "${EVAL_PER_TASK:=50}"
 fi
 : "${SEED:=1}" "${LR:=1e-3}" "${SFT_LR:=3e-4}" "${DB:=$out/recipe.sqlite}"
 
@@ -101,10 +101,18 @@ done
 
 if [ "$install" = 1 ]; then
   log "installing bf16 models into assets/models"
-  mkdir -p "$here/assets/models"
-  "$duet" convert "$(latest "$out/runs/sft-dec")" "$here/assets/models/duet-$PRESET-it" --dtype bf16
-  "$duet" convert "$(latest "$out/runs/sft-encdec")" "$here/assets/models/duet-$PRESET-$PRESET-it" --dtype bf16
-  cp "$out/eval-dec.txt" "$here/assets/models/eval-decoder-only.txt"
-  cp "$out/eval-encdec.txt" "$here/assets/models/eval-encoder-decoder.txt"
+  dest=$here/assets/models
+  mkdir -p "$dest"
+  # duet_model.json: where the weights came from (the Models screen shows it).
+  provenance() { printf '{\n  "createdBy" : "%s",\n  "weights" : "trained"\n}\n' "$2" > "$1/duet_model.json"; }
+  "$duet" convert "$(latest "$out/runs/sft-dec")" "$dest/duet-$PRESET-it" --dtype bf16
+  provenance "$dest/duet-$PRESET-it" \
+    "tools/recipe/default-models.sh: Gemma 2 $PRESET, clm $PRETRAIN_STEPS + prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps"
+  "$duet" convert "$(latest "$out/runs/sft-encdec")" "$dest/duet-$PRESET-$PRESET-it" --dtype bf16
+  provenance "$dest/duet-$PRESET-$PRESET-it" \
+    "tools/recipe/default-models.sh: T5Gemma $PRESET-$PRESET adapted from Gemma 2 $PRESET (clm $PRETRAIN_STEPS), prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps"
+  cp "$out/data/eval.jsonl" "$dest/heldout-eval.jsonl"
+  cp "$out/eval-dec.txt" "$dest/eval-decoder-only.txt"
+  cp "$out/eval-encdec.txt" "$dest/eval-encoder-decoder.txt"
 fi
 log "done: $out (eval-dec.txt, eval-encdec.txt)"

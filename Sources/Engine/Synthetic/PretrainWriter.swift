@@ -2,22 +2,24 @@
 public enum PretrainDocumentKind: String, Sendable, CaseIterable {
     case story, description, facts, card, town
     case workedExample = "worked_example"
+    case repetition
 
     /// Share of documents of each kind.
     var weight: Int {
         switch self {
-        case .story: 30
-        case .description: 20
+        case .story: 25
+        case .description: 15
         case .facts: 10
         case .card: 5
         case .town: 5
-        case .workedExample: 30
+        case .workedExample: 25
+        case .repetition: 25
         }
     }
 }
 
-/// Generates pretraining documents about one world: stories, descriptions, facts, record cards, towns
-/// and worked task examples. Documents are single paragraphs (lines separated by one newline);
+/// Generates pretraining documents about one world: stories, descriptions, facts, record cards, towns,
+/// worked task examples and repeated lists. Documents are single paragraphs (lines separated by one newline);
 /// the files separate documents with a blank line.
 public struct PretrainWriter {
     public private(set) var world: World
@@ -82,6 +84,25 @@ public struct PretrainWriter {
         case .workedExample:
             let instance = tasks.makeAny(twoTurnPercent: 20, &rng)
             return WorkedExampleRenderer.render(instance, &rng)
+        case .repetition:
+            return repetition(&rng)
         }
+    }
+
+    /// A list of names or words said twice ("Say it twice: Lomi, red, Brasu. Lomi, red, Brasu.").
+    /// The second half can only be predicted by looking back at the first: these documents are what
+    /// teaches a small model to copy from its context (induction), which every task needs and stories
+    /// alone teach too slowly for the recipe's budget.
+    mutating func repetition(_ rng: inout SynthRandom) -> String {
+        let count = rng.int(in: 3...8)
+        let names = tasks.freshNames(count, &rng)
+        let items = names.map { name in rng.chance(50) ? name : rng.pick(Lexicon.listWords) }
+        let list = items.joined(separator: ", ")
+        return rng.pick([
+            "Say it twice: \(list). \(list).",
+            "List: \(list)\nThe same list: \(list)",
+            "\(list). Again: \(list).",
+            "Remember these: \(list)\nThey were: \(list)",
+        ])
     }
 }

@@ -25,6 +25,12 @@ public struct TaskGenerator {
         return make(task, twoTurn: rng.chance(twoTurnPercent), &rng)
     }
 
+    /// `count` fresh names of this generator's split, different from each other (recorded like task names).
+    public mutating func freshNames(_ count: Int, _ rng: inout SynthRandom) -> [String] {
+        names.reset()
+        return names.next(count, &rng)
+    }
+
     /// Every name handed out since `recordNames()`, in first-use order.
     public var issuedNames: [String] { names.issued }
 

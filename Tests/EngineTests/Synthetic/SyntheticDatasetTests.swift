@@ -150,6 +150,28 @@ import Testing
         }
     }
 
+    @Test func repetitionDocumentsSayOneListTwice() throws {
+        var rng = SynthRandom(seed: 3)
+        var writer = PretrainWriter(world: World(split: .train, people: 20, towns: 4, rng: &rng))
+        let marks = ["Say it twice: ", "List: ", "Remember these: "]
+        let separators = [". ", "\nThe same list: ", ". Again: ", "\nThey were: "]
+        for _ in 0..<200 {
+            var text = writer.document(.repetition, &rng)
+            for mark in marks where text.hasPrefix(mark) { text.removeFirst(mark.count) }
+            if text.hasSuffix(".") { text.removeLast() }
+            let halves = separators.compactMap { sep -> (Substring, Substring)? in
+                let parts = text.components(separatedBy: sep)
+                return parts.count == 2 && parts[0] == parts[1] ? (Substring(parts[0]), Substring(parts[1])) : nil
+            }
+            let list = try #require(halves.first, "not one list said twice: \(text)").0
+            let items = list.components(separatedBy: ", ")
+            #expect((3...8).contains(items.count))
+            for item in items where item.first!.isUppercase { #expect(DataSplit.of(name: item) == .train, "\(item)") }
+        }
+        // A quarter of the documents, by weight.
+        #expect(Self.shared.report.pretrainDocuments[.repetition]! * 5 > Self.shared.report.pretrainDocuments.values.reduce(0, +))
+    }
+
     @Test func invalidOptionsAreNamed() {
         #expect(throws: SynthError.invalidOption(field: "size-mb", reason: "must be in (0, 10000]")) {
             try SyntheticDataset.write(to: Self.temporaryDirectory(), options: SynthOptions(sizeMB: 0, seed: 1))
