@@ -8,8 +8,10 @@ release: deps
 	swift build -c release --product duet
 
 # Opens the chat on the bundled encoder-decoder model (assets/models/duet-mini-mini-it), with the
-# bundled decoder-only model (duet-mini-it) as its compare partner.
+# bundled decoder-only model (duet-mini-it) as its compare partner. `duet models demo` does nothing
+# when a model is found; only without any (assets removed) it makes a tiny random-weight pair.
 run: release
+	.build/release/duet models demo
 	.build/release/duet $(ARGS)
 
 # Build once (with the test targets), then run the suite once without rebuilding.
