@@ -21,8 +21,8 @@ public final class DistillationTeacher: @unchecked Sendable {
     public let topK: Int
     private let bos: TokenID
     private let pad: TokenID
-    private var decoderOnlyActivations: [[Int]: Gemma2Model.Activations] = [:]
-    private var encoderDecoderActivations: [[Int]: T5GemmaModel.Activations] = [:]
+    private var decoderOnlyActivations = ActivationCache<[Int], Gemma2Model.Activations>(capacity: 2)
+    private var encoderDecoderActivations = ActivationCache<[Int], T5GemmaModel.Activations>(capacity: 2)
 
     /// Wraps a loaded teacher (inference weights, any dtype).
     public init(model: any LanguageModel, topK: Int) throws {
@@ -110,8 +110,9 @@ public final class DistillationTeacher: @unchecked Sendable {
             let sequences = split.map { $0.prefix + $0.continuation }
             let input = TokenBatch(sequences: sequences, padID: pad)
             let key = [input.batch, input.length]
-            let acts = decoderOnlyActivations[key] ?? m.makeActivations(batch: input.batch, length: input.length, training: false)
-            decoderOnlyActivations[key] = acts
+            let acts = decoderOnlyActivations.value(for: key) {
+                m.makeActivations(batch: input.batch, length: input.length, training: false)
+            }
             m.forward(input, acts)
             let length = input.length
             return (UnsafePointer(acts.logits.f32), { b, j in b * length + split[b].prefix.count - 1 + j })
@@ -119,9 +120,9 @@ public final class DistillationTeacher: @unchecked Sendable {
             let encoder = TokenBatch(sequences: split.map { $0.prefix.isEmpty ? [pad] : $0.prefix }, padID: pad)
             let decoder = TokenBatch(sequences: split.map { [bos] + $0.continuation.dropLast() }, padID: pad)
             let key = [encoder.batch, encoder.length, decoder.length]
-            let acts = encoderDecoderActivations[key]
-                ?? m.makeActivations(batch: encoder.batch, encoderLength: encoder.length, decoderLength: decoder.length, training: false)
-            encoderDecoderActivations[key] = acts
+            let acts = encoderDecoderActivations.value(for: key) {
+                m.makeActivations(batch: encoder.batch, encoderLength: encoder.length, decoderLength: decoder.length, training: false)
+            }
             m.forward(encoderInput: encoder, decoderInput: decoder, acts)
             let length = decoder.length
             return (UnsafePointer(acts.logits.f32), { b, j in b * length + j })

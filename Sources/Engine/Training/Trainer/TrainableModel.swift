@@ -8,8 +8,9 @@ public final class TrainableModel: @unchecked Sendable {
     }
 
     public let architecture: Architecture
-    private var decoderOnlyActivations: [Shape: Gemma2Model.Activations] = [:]
-    private var encoderDecoderActivations: [Shape: T5GemmaModel.Activations] = [:]
+    /// Activations of the last two shapes (training and validation batches; see ``ActivationCache``).
+    private var decoderOnlyActivations = ActivationCache<Shape, Gemma2Model.Activations>(capacity: 2)
+    private var encoderDecoderActivations = ActivationCache<Shape, T5GemmaModel.Activations>(capacity: 2)
 
     struct Shape: Hashable {
         var batch, encoderLength, decoderLength: Int
@@ -123,21 +124,22 @@ public final class TrainableModel: @unchecked Sendable {
     private func decoderOnly(_ m: Gemma2Model, _ batch: TrainingBatch, training: Bool) -> Gemma2Model.Activations {
         let shape = Shape(batch: batch.decoderInput.batch, encoderLength: 0, decoderLength: batch.decoderInput.length,
                           training: training)
-        if let acts = decoderOnlyActivations[shape] { return acts }
-        let acts = m.makeActivations(batch: shape.batch, length: shape.decoderLength, training: training)
-        decoderOnlyActivations[shape] = acts
-        return acts
+        return decoderOnlyActivations.value(for: shape) {
+            m.makeActivations(batch: shape.batch, length: shape.decoderLength, training: training)
+        }
     }
 
     private func encoderDecoder(_ m: T5GemmaModel, _ batch: TrainingBatch, training: Bool) -> T5GemmaModel.Activations {
         let shape = Shape(batch: batch.decoderInput.batch, encoderLength: batch.encoderInput!.length,
                           decoderLength: batch.decoderInput.length, training: training)
-        if let acts = encoderDecoderActivations[shape] { return acts }
-        let acts = m.makeActivations(batch: shape.batch, encoderLength: shape.encoderLength,
-                                     decoderLength: shape.decoderLength, training: training)
-        encoderDecoderActivations[shape] = acts
-        return acts
+        return encoderDecoderActivations.value(for: shape) {
+            m.makeActivations(batch: shape.batch, encoderLength: shape.encoderLength, decoderLength: shape.decoderLength,
+                              training: training)
+        }
     }
+
+    /// The batch shapes whose activations are kept, least recently used first.
+    var cachedShapes: [Shape] { decoderOnlyActivations.keys + encoderDecoderActivations.keys }
 
     /// Frees the activations kept for every batch shape (e.g. after evaluation batches of an odd shape).
     public func releaseActivations() {
