@@ -4,8 +4,6 @@ import Testing
 
 /// `duet data synth` and `duet eval tasks` run as a user runs them.
 @Suite struct DataEvalCLITests {
-    static let gemmaLikeTokenizer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/tokenizers/gemma-like").path
 
     func temporaryPath() -> (String, () -> Void) {
         let path = NSTemporaryDirectory() + "duet-data-cli-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
@@ -22,7 +20,7 @@ import Testing
         for name in ["pretrain.txt", "sft.jsonl", "valid.txt", "eval.jsonl", "README.md", "stats.json"] {
             #expect(FileManager.default.fileExists(atPath: data + "/" + name), "missing \(name)")
         }
-        let initialised = try runDuet(["init", "--arch", "gemma2", "--preset", "tiny", "--tokenizer", Self.gemmaLikeTokenizer,
+        let initialised = try runDuet(["init", "--arch", "gemma2", "--preset", "tiny", "--tokenizer", gemmaLikeTokenizer,
                                        "--dtype", "f32", "--out", model])
         #expect(initialised.status == 0, "\(initialised.stderr)")
         // The chat's <end_of_turn> is a stop token in generation_config.json, as in Gemma's IT releases.

@@ -8,25 +8,11 @@ import Glibc
 /// `duet train` as a user runs it: a tiny model from `duet init`, a JSONL corpus, runs killed with
 /// SIGKILL and resumed, stopped by SIGINT and by a control request, with the run in the database.
 @Suite(.serialized) struct TrainCLITests {
-    static let tokenizer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/tokenizers/gemma-like").path
-
     /// A tiny f32 model with the fixture tokenizer and a deterministic JSONL corpus in `dir`.
     static func prepare(_ dir: TemporaryDirectory) throws {
-        let initialised = try runDuet(["init", "--preset", "tiny", "--tokenizer", tokenizer, "--out", dir.file("model"),
-                                       "--dtype", "f32", "--seed", "3"])
-        try #require(initialised.status == 0, "\(initialised.stderr)")
-        let words = ["the", "river", "runs", "quietly", "past", "old", "stone", "houses", "where", "children", "play",
-                     "and", "birds", "sing", "in", "morning", "light", "while", "a", "fox", "watches", "from", "hills"]
-        var state: UInt64 = 12345
-        func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
-        let lines = (0..<120).map { _ -> String in
-            let text = (0..<(20 + next(40))).map { _ in words[next(words.count)] }.joined(separator: " ")
-            return "{\"text\": \"\(text).\"}"
-        }
+        try TrainFixtures.initTinyModel(in: dir)
+        var salad = TrainFixtures.WordSalad(seed: 12345)
+        let lines = (0..<120).map { _ in "{\"text\": \"\(salad.words(20 + salad.next(40))).\"}" }
         try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("corpus.jsonl"), atomically: true, encoding: .utf8)
     }
 

@@ -10,23 +10,11 @@ import Glibc
 /// confirms), survives resizes, and is stopped; two finished runs are overlaid; a run started from the
 /// form keeps going after the UI and its terminal are gone.
 @Suite(.serialized) struct TrainDashboardTmuxTests {
-    static let tokenizer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/tokenizers/gemma-like").path
-
     /// A tiny f32 model and a small plain-text corpus in `dir`.
     static func prepare(_ dir: TemporaryDirectory) throws {
-        let initialised = try runDuet(["init", "--preset", "tiny", "--tokenizer", tokenizer, "--out", dir.file("model"),
-                                       "--dtype", "f32", "--seed", "3"])
-        try #require(initialised.status == 0, "\(initialised.stderr)")
-        let words = ["the", "river", "runs", "quietly", "past", "old", "stone", "houses", "where", "children", "play",
-                     "and", "birds", "sing", "in", "morning", "light", "while", "a", "fox", "watches", "from", "hills"]
-        var state: UInt64 = 777
-        let paragraphs = (0..<150).map { _ -> String in
-            (0..<50).map { _ in
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                return words[Int((state >> 33) % UInt64(words.count))]
-            }.joined(separator: " ") + "."
-        }
+        try TrainFixtures.initTinyModel(in: dir)
+        var salad = TrainFixtures.WordSalad(seed: 777)
+        let paragraphs = (0..<150).map { _ in salad.words(50) + "." }
         try paragraphs.joined(separator: "\n\n").write(toFile: dir.file("corpus.txt"), atomically: true, encoding: .utf8)
     }
 
