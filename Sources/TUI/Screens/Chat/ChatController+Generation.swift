@@ -19,7 +19,7 @@ extension ChatController {
     /// Sends `text` as a user message after the branch on screen (or, while editing, as a new version
     /// of the edited message), then generates the reply. The session, the message and the empty reply
     /// are written on the database queue (the UI thread never waits for the database); `saved` runs on
-    /// the UI thread once they are stored, with the error if they could not be.
+    /// the UI thread once the message is stored, with the error if it could not be (nothing was stored).
     func send(_ text: String, saved: @escaping (Error?, AppShell) -> Void) throws {
         if let blocker = generationBlocker() { throw ChatActionError(blocker) }
         let model = workspace.models.chatModel!
@@ -43,7 +43,11 @@ extension ChatController {
                 insert(turn.message)
                 switch turn.reply {
                 case .success(let writer): startReply(after: turn.message, writer: writer)
-                case .failure(let error): rebuildTranscript(); saved(error, shell); return
+                case .failure(let error):
+                    // The message is stored (not handed back: sending it again would store it twice).
+                    rebuildTranscript()
+                    shell.showNotice("Your message is saved but the reply could not start: \(error) — Ctrl+R tries again",
+                                     now: TUIApp.clock())
                 }
                 saved(nil, shell)
             case .failure(let error):
