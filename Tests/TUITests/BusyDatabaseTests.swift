@@ -42,6 +42,8 @@ import Testing
         #expect(chat.controller.saving && chat.editor.text.isEmpty)
         #expect(h.screenText().contains("saving your message…"))
         #expect(chat.controller.generationBlocker() == "Still saving the last message…")
+        h.shell.run("chat.new")  // has to wait; the notice says for what (a save cannot be stopped with Esc)
+        #expect(h.screenText().contains("still being saved") && !h.screenText().contains("reply is being generated"))
         usleep(300_000)
         for event in h.workspace.events.drain() { h.shell.handle(event) }
         #expect(chat.controller.saving)  // still waiting for the lock

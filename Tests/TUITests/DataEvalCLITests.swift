@@ -42,6 +42,34 @@ import Testing
         #expect(table.stdout.contains("accuracy") && table.stdout.contains("overall") && table.stdout.contains("arithmetic"))
     }
 
+    /// `--record-examples` keeps the prompts a model answered right in its duet_model.json (an empty chat
+    /// suggests them). A random model answers nothing on purpose, so the test first asks what it replies
+    /// and then makes that the expected answer of one item.
+    @Test func recordExamplesStoresPromptsTheModelAnswered() throws {
+        let (root, cleanup) = temporaryPath()
+        defer { cleanup() }
+        let model = root + "/model", eval = root + "/eval.jsonl"
+        let initialised = try runDuet(["init", "--preset", "tiny", "--tokenizer", gemmaLikeTokenizer, "--dtype", "f32", "--out", model])
+        try #require(initialised.status == 0, "\(initialised.stderr)")
+        func item(_ task: String, _ prompt: String, _ answer: String) -> String {
+            EvalItem(task: task, messages: [ChatMessage(role: .user, content: prompt)], answer: answer, check: .exact).jsonLine
+        }
+        try (item("copy", "Say something.", "?") + "\n").write(toFile: eval, atomically: true, encoding: .utf8)
+        let probe = try runDuet(["eval", "tasks", "--model", model, "--eval", eval, "--max-tokens", "3", "--show-failures", "1"])
+        try #require(probe.status == 0, "\(probe.stderr)")
+        let replyLine = try #require(probe.stdout.split(separator: "\n").first { $0.hasPrefix("  reply:") })
+        let reply = replyLine.dropFirst("  reply:".count).trimmingCharacters(in: .whitespaces)
+        try #require(!reply.isEmpty, "\(probe.stdout)")
+
+        try [item("copy", "Say something.", reply), item("sort", "Sort: b, a", "zzz")].joined(separator: "\n")
+            .write(toFile: eval, atomically: true, encoding: .utf8)
+        let recorded = try runDuet(["eval", "tasks", "--model", model, "--eval", eval, "--max-tokens", "3", "--record-examples", "3"])
+        #expect(recorded.status == 0 && recorded.stderr.contains("recorded 1 example prompts"), "\(recorded.stderr)")
+        let provenance = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: model + "/duet_model.json"))))
+        #expect(provenance["examples"] == .array([.string("Say something.")]), "\(provenance)")
+        #expect(provenance["weights"] == .string("random"), "the rest of the record is kept")
+    }
+
     @Test func badOptionsAreReported() throws {
         let (root, cleanup) = temporaryPath()
         defer { cleanup() }

@@ -128,6 +128,31 @@ import Glibc
         #expect(try store.checkpoints(runId: runId).count >= 1)
     }
 
+    @Test(.timeLimit(.minutes(5))) func resumeWithMoreStepsTrainsAFinishedRunLonger() throws {
+        let dir = TemporaryDirectory()
+        try Self.prepare(dir)
+        let first = try runDuet(Self.trainArguments(dir, out: "longer", steps: 8))
+        try #require(first.status == 0, "\(first.stderr)")
+        let again = try runDuet(["train", "--out", dir.file("longer"), "--resume", "--threads", "2"])
+        #expect(again.status == 0 && again.stdout.contains("the run is complete (step 8 of 8)")
+                && again.stdout.contains("--steps N"), "\(again.stdout)\(again.stderr)")
+
+        let longer = try runDuet(["train", "--out", dir.file("longer"), "--resume", "--steps", "12", "--json", "--threads", "2"])
+        try #require(longer.status == 0, "\(longer.stderr)")
+        let losses = Self.losses(longer.stdout.split(separator: "\n").map(String.init))
+        #expect(losses.keys.sorted() == Array(9...12), "continues at step 9 and stops at the new total")
+        let runFile = try String(contentsOfFile: dir.file("longer/run.json"), encoding: .utf8)
+        #expect(runFile.contains("\"steps\" : 12") || runFile.contains("\"steps\":12"), "\(runFile)")
+        // The finished run keeps its row; the continuation is a new row that says where it came from.
+        let store = try DuetStore.open(path: dir.file("duet.sqlite"))
+        let rows = try store.runs().filter { $0.outputDirectory == dir.file("longer") }
+        #expect(rows.count == 2)
+        let continued = try #require(rows.max { $0.id < $1.id })
+        #expect(continued.status == .finished && continued.config["training"]?["steps"] == .int(12))
+        #expect(continued.config["resumedFromRunId"] == .int(try #require(rows.min { $0.id < $1.id }).id))
+        #expect(try store.metricSeries(runId: continued.id, name: "loss").map(\.step) == Array(9...12))
+    }
+
     @Test func badInputsFailWithClearMessages() throws {
         let dir = TemporaryDirectory()
         let missing = try runDuet(["train", "--out", dir.file("run"), "--db", dir.file("duet.sqlite")])

@@ -9,7 +9,7 @@
 #   --quick    tiny budgets to check the plumbing in a minute or two (models will not answer well)
 #   --install  copy the two instruction-tuned models (bf16) and the eval table into assets/models
 # Budgets can be overridden with environment variables (see the defaults below). The full recipe is
-# sized for about 1.5 hours on 2 cores; run it on an otherwise idle machine.
+# sized for about 2 hours on 2 cores; run it on an otherwise idle machine.
 # The recipe is resumable: run the same command again after an interruption (Ctrl+C, a reboot) and it
 # skips the stages whose outputs exist and continues an interrupted training run from its latest
 # checkpoint (`duet train --resume`, bit-identical to an uninterrupted run). Use a new OUT_DIR to
@@ -36,7 +36,7 @@ if [ "$quick" = 1 ]; then
   : "${PRETRAIN_STEPS:=20}" "${PREFIX_STEPS:=10}" "${SFT_STEPS:=10}" "${EVAL_PER_TASK:=5}"
 else
   : "${SIZE_MB:=20}" "${VOCAB:=4096}" "${PRESET:=mini}" "${SEQ:=256}" "${BATCH:=8}"
-  : "${PRETRAIN_STEPS:=1500}" "${PREFIX_STEPS:=200}" "${SFT_STEPS:=500}" "${EVAL_PER_TASK:=50}"
+  : "${PRETRAIN_STEPS:=2500}" "${PREFIX_STEPS:=600}" "${SFT_STEPS:=1000}" "${EVAL_PER_TASK:=50}"
 fi
 : "${SEED:=1}" "${LR:=1e-3}" "${SFT_LR:=3e-4}" "${DB:=$out/recipe.sqlite}"
 
@@ -105,14 +105,21 @@ if [ "$install" = 1 ]; then
   mkdir -p "$dest"
   # duet_model.json: where the weights came from (the Models screen shows it).
   provenance() { printf '{\n  "createdBy" : "%s",\n  "weights" : "trained"\n}\n' "$2" > "$1/duet_model.json"; }
-  "$duet" convert "$(latest "$out/runs/sft-dec")" "$dest/duet-$PRESET-it" --dtype bf16
-  provenance "$dest/duet-$PRESET-it" \
-    "tools/recipe/default-models.sh: Gemma 2 $PRESET, clm $PRETRAIN_STEPS + prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps"
-  "$duet" convert "$(latest "$out/runs/sft-encdec")" "$dest/duet-$PRESET-$PRESET-it" --dtype bf16
-  provenance "$dest/duet-$PRESET-$PRESET-it" \
-    "tools/recipe/default-models.sh: T5Gemma $PRESET-$PRESET adapted from Gemma 2 $PRESET (clm $PRETRAIN_STEPS), prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps"
+  for arch in dec encdec; do
+    if [ "$arch" = dec ]; then
+      name=duet-$PRESET-it
+      made="Gemma 2 $PRESET, clm $PRETRAIN_STEPS + prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps"
+    else
+      name=duet-$PRESET-$PRESET-it
+      made="T5Gemma $PRESET-$PRESET adapted from Gemma 2 $PRESET (clm $PRETRAIN_STEPS), prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps"
+    fi
+    "$duet" convert "$(latest "$out/runs/sft-$arch")" "$dest/$name" --dtype bf16
+    provenance "$dest/$name" "tools/recipe/default-models.sh: $made"
+    # The bundled bf16 model's own table; short held-out prompts it answers become an empty chat's suggestions.
+    log "evaluation of the bundled $name"
+    "$duet" eval tasks --model "$dest/$name" --eval "$out/data/eval.jsonl" --record-examples 4 > "$dest/eval-$name.txt"
+    cat "$dest/eval-$name.txt"
+  done
   cp "$out/data/eval.jsonl" "$dest/heldout-eval.jsonl"
-  cp "$out/eval-dec.txt" "$dest/eval-decoder-only.txt"
-  cp "$out/eval-encdec.txt" "$dest/eval-encoder-decoder.txt"
 fi
 log "done: $out (eval-dec.txt, eval-encdec.txt)"

@@ -87,6 +87,20 @@ public struct TaskEvaluationReport: Sendable {
         scores.isEmpty ? 0 : scores.map(\.accuracy).reduce(0, +) / Double(scores.count)
     }
 
+    /// Up to `limit` single-turn prompts the model answered correctly, the shortest of each task (tasks
+    /// in order, one each), none longer than `maxLength` characters or spanning lines: suggestions of what
+    /// the model can do, for a user who does not know it yet.
+    public func answeredPrompts(limit: Int, maxLength: Int = 80) -> [String] {
+        var best: [String: String] = [:]
+        for o in outcomes where o.correct && o.item.messages.count == 1 {
+            let prompt = o.item.messages[0].content
+            guard prompt.count <= maxLength, !prompt.contains("\n") else { continue }
+            if let current = best[o.item.task], current.count <= prompt.count { continue }
+            best[o.item.task] = prompt
+        }
+        return Array(scores.compactMap { best[$0.task] }.prefix(limit))
+    }
+
     /// A plain-text table: task, n, correct, accuracy; then overall and the macro average.
     public var table: String {
         let width = max(13, (scores.map(\.task.count).max() ?? 0) + 2)

@@ -41,6 +41,14 @@ extension DuetStore {
         }
     }
 
+    /// Replaces a run's recorded configuration (e.g. a resumed run given a new total of steps).
+    public func updateRunConfig(id: Int64, config: JSONValue) throws(SessionsError) {
+        try write { db in
+            _ = try fetchRun(db, id: id)  // a clear error for an unknown id
+            try db.execute(sql: "UPDATE run SET config = ? WHERE id = ?", arguments: [config.jsonText(), id])
+        }
+    }
+
     /// Marks a run `running` in this process: records the process id and host, and a first heartbeat.
     ///
     /// Allowed for a `queued` run, and for a ``RunStatus/lost`` one (a new process taking over a run

@@ -27,11 +27,16 @@ struct EvalTasksCommand: ParsableCommand {
     @Option(help: "Maximum tokens per reply.") var maxTokens = 64
     @Option(help: "Print up to N wrong replies after the table.") var showFailures = 0
     @Flag(help: "Print one JSON object instead of the table.") var json = false
+    @Option(name: .customLong("record-examples"),
+            help: ArgumentHelp("Store up to N prompts the model answered correctly in its duet_model.json.",
+                               discussion: "Short single-turn prompts, one per task; an empty chat with the model suggests them."))
+    var recordExamples = 0
 
     func validate() throws {
         if let n = limitPerTask, n < 1 { throw ValidationError("--limit-per-task must be at least 1") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if showFailures < 0 { throw ValidationError("--show-failures must not be negative") }
+        if recordExamples < 0 { throw ValidationError("--record-examples must not be negative") }
     }
 
     func run() throws {
@@ -50,6 +55,7 @@ struct EvalTasksCommand: ParsableCommand {
         } catch {
             throw CommandFailure("eval tasks failed: \(error)")
         }
+        if recordExamples > 0 { try record(report.answeredPrompts(limit: recordExamples)) }
         if json {
             print(JSONWriter.string(report.json, indent: nil))
             return
@@ -61,5 +67,16 @@ struct EvalTasksCommand: ParsableCommand {
             print("  expected: \(failure.item.answer)  (\(failure.item.check.rawValue))")
             print("  reply:    \(failure.reply)")
         }
+    }
+
+    /// Writes `examples` into the model's duet_model.json (creating it when the model has none).
+    private func record(_ examples: [String]) throws {
+        let directory = URL(fileURLWithPath: (model as NSString).expandingTildeInPath)
+        var provenance = ModelProvenance.read(directory) ?? ModelProvenance(weights: "unknown", createdBy: "not recorded")
+        provenance.examples = examples
+        do { try provenance.write(to: directory) } catch {
+            throw CommandFailure("cannot record examples in \(directory.path)/\(ModelProvenance.fileName): \(error)")
+        }
+        if !json { FileHandle.standardError.write(Data("recorded \(examples.count) example prompts in \(ModelProvenance.fileName)\n".utf8)) }
     }
 }

@@ -26,7 +26,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training objective: clm, prefixlm, ul2 or sft.") var objective: TrainingObjective = .clm
     @Option(help: "Text file, directory of .txt/.md/.jsonl files, or JSONL file.") var data: String?
     @Option(help: "Run directory (checkpoints, run.json).") var out: String
-    @Option(help: "Optimizer steps.") var steps = 1000
+    @Option(help: ArgumentHelp("Optimizer steps (default: 1000). With --resume: a new total for the run.",
+                               discussion: "The cosine schedule is recomputed for the new total from the resumed step on."))
+    var steps: Int?
     @Option(help: "Rows per batch.") var batch = 8
     @Option(name: .customLong("seq-len"), help: "Tokens per row (encoder-decoder: encoder length).") var seqLen = 512
     @Option(name: .customLong("target-len"), help: "Encoder-decoder: decoder length (default: --seq-len).") var targetLen: Int?
@@ -69,9 +71,14 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let runDirectory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
-        let runFile: TrainRunFile
+        var runFile: TrainRunFile
         if resume {
             runFile = try TrainRunFile.load(from: runDirectory)
+            if let steps, steps != runFile.training.steps {
+                // Train longer (or stop earlier) than the run was started with.
+                runFile.training.steps = steps
+                try runFile.training.validate()
+            }
         } else {
             if FileManager.default.fileExists(atPath: TrainRunFile.url(in: runDirectory).path) {
                 throw ValidationError("\(runDirectory.path) already holds a run; pass --resume to continue it or choose another --out")
@@ -90,7 +97,7 @@ struct TrainCommand: ParsableCommand {
                                       sequenceLength: seqLen, targetLength: targetLen,
                                       packing: packing && distillFrom == nil, validationFraction: validationFraction, seed: seed)
         let training = TrainingConfig(
-            steps: steps, learningRate: lr, warmupSteps: warmup, decay: schedule, minimumLearningRateFraction: minLRFraction,
+            steps: steps ?? 1000, learningRate: lr, warmupSteps: warmup, decay: schedule, minimumLearningRateFraction: minLRFraction,
             optimizer: AdamWConfig(beta1: beta1, beta2: beta2, weightDecay: weightDecay,
                                    decayNormsAndEmbeddings: decayNormsAndEmbeddings),
             clipNorm: clip > 0 ? clip : nil, gradientAccumulation: gradAccum, crossAttentionWarmupSteps: warmupCrossAttn,

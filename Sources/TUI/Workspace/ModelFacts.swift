@@ -15,6 +15,8 @@ struct ModelFacts: Equatable {
     var maxPositions: Int
     /// Weights made by `duet init` (or adapted from such weights): not a trained model.
     var isRandom: Bool
+    /// Prompts the model is known to answer (from duet_model.json), suggested by an empty chat.
+    var examples: [String] = []
     /// Set when the weights do not match config.json (the model cannot load).
     var problem: String?
     /// The full `duet inspect` text, one line per entry.
@@ -53,7 +55,8 @@ struct ModelFacts: Equatable {
         }
         return ModelFacts(architecture: architecture, modelType: config.modelType, parameters: summary.counts.total,
                           layers: layers, dtype: dtype, vocabularySize: vocabulary, maxPositions: positions,
-                          isRandom: provenance?.isRandom ?? false, problem: problem, inspectLines: lines)
+                          isRandom: provenance?.isRandom ?? false, examples: provenance?.examples ?? [], problem: problem,
+                          inspectLines: lines)
     }
 
     /// "139.8K", "2.61B": parameter counts at a glance.

@@ -27,6 +27,7 @@ final class ModelEntry {
     var name: String { location.name }
     var architecture: ModelArchitecture? { try? facts.get().architecture }
     var isRandom: Bool { (try? facts.get().isRandom) ?? false }
+    var examples: [String] { (try? facts.get().examples) ?? [] }
     var loaded: LoadedModel? { if case .ready(let m) = state { return m } else { return nil } }
     var isLoading: Bool { if case .loading = state { return true } else { return false } }
     var loadError: String? { if case .failed(let e) = state { return e } else { return nil } }

@@ -7,12 +7,16 @@ import Foundation
 struct ModelProvenance: Codable, Equatable {
     static let fileName = "duet_model.json"
 
-    /// "random" for `duet init` output and anything adapted from it; "adapted" for adaptations of other weights.
+    /// "random" for `duet init` output and anything adapted from it; "adapted" for adaptations of other
+    /// weights; "trained" for models a training recipe made (tools/recipe/default-models.sh).
     var weights: String
     /// The command that wrote the weights ("duet init --preset tiny", "duet adapt").
     var createdBy: String
     /// The model the weights were derived from, for adaptations.
     var source: String?
+    /// Prompts the model is known to answer (held-out questions it got right, recorded by
+    /// `duet eval tasks --record-examples`): an empty chat suggests them.
+    var examples: [String]?
 
     var isRandom: Bool { weights == "random" }
 

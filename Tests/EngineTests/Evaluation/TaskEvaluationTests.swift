@@ -14,10 +14,10 @@ import Testing
             EvalItem(task: "arithmetic", messages: user("What is 4 * 4?"), answer: "16", check: .number),
             EvalItem(task: "sort", messages: user("Sort: pear, apple"), answer: "apple, pear", check: .list),
             EvalItem(task: "copy", messages: user("Copy this: Fogo has 3 cups."), answer: "Fogo has 3 cups.", check: .exact),
-            EvalItem(task: "arithmetic", messages: user("What is 1 + 1?"), answer: "2", check: .number),
+            EvalItem(task: "arithmetic", messages: user("Add 1 and 1."), answer: "2", check: .number),
         ]
         let replies = ["What is 2 + 3?": "The answer is 5.", "What is 4 * 4?": "15", "Sort: pear, apple": "pear, apple",
-                       "Copy this: Fogo has 3 cups.": "Fogo has 3 cups.", "What is 1 + 1?": "2"]
+                       "Copy this: Fogo has 3 cups.": "Fogo has 3 cups.", "Add 1 and 1.": "2"]
         var asked: [String] = []
         let report = try TaskEvaluation.run(items: items) { item in
             let q = item.messages.last!.content
@@ -31,6 +31,14 @@ import Testing
         #expect(abs(report.macroAccuracy - (2.0 / 3 + 1 + 0 + 1) / 4) < 1e-12)
         #expect(report.table.contains("arithmetic") && report.table.contains("66.7%") && report.table.contains("overall"))
         #expect(report.json["overall"]?["correct"] == .int(4))
+        // Suggestions: the shortest right single-line prompt of each task, tasks in order.
+        #expect(report.answeredPrompts(limit: 5) == ["Add 1 and 1.", "Copy this: Fogo has 3 cups."])
+        #expect(report.answeredPrompts(limit: 1) == ["Add 1 and 1."])
+        #expect(report.answeredPrompts(limit: 5, maxLength: 12) == ["Add 1 and 1."])
+        let twoTurn = [ChatMessage(role: .user, content: "What is 2 + 2?"), ChatMessage(role: .model, content: "4"),
+                       ChatMessage(role: .user, content: "Plus 1?")]
+        let followUp = try TaskEvaluation.run(items: [EvalItem(task: "arithmetic", messages: twoTurn, answer: "5", check: .number)]) { _ in "5" }
+        #expect(followUp.overall.correct == 1 && followUp.answeredPrompts(limit: 3).isEmpty, "a follow-up needs its context")
 
         let limited = try TaskEvaluation.run(items: items, limitPerTask: 1) { _ in "5" }
         #expect(limited.scores.map(\.n) == [1, 1, 1, 1])

@@ -34,7 +34,8 @@ struct TrainSession {
         var position = DataPosition.start
         if let checkpoint { position = try TrainingCheckpoint.restore(trainer, from: checkpoint).dataPosition }
         if trainer.step >= runFile.training.steps {
-            print("\(runDirectory.path): the run is complete (step \(trainer.step) of \(runFile.training.steps)); nothing to resume")
+            print("\(runDirectory.path): the run is complete (step \(trainer.step) of \(runFile.training.steps)); "
+                  + "nothing to resume (--steps N with N > \(trainer.step) trains it longer)")
             return
         }
         let data = try TrainingData(path: URL(fileURLWithPath: runFile.dataPath), tokenizer: tokenizer, options: runFile.data)
@@ -89,6 +90,7 @@ struct TrainSession {
         if resume, let id = runFile.runId, let existing = try store.run(id: id) {
             if existing.status == .lost || existing.recordedStatus == .queued {
                 try store.startRun(id: id)
+                try store.updateRunConfig(id: id, config: try runFile.jsonValue)  // --steps may have changed
                 // The steps after the checkpoint run again and log their metrics again.
                 try store.deleteMetrics(runId: id, afterStep: Int64(resumeStep))
                 return id

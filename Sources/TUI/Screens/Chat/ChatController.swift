@@ -49,6 +49,13 @@ final class ChatController {
     var saving = false
     /// Generating, or about to: the chat cannot switch, start over or send another message.
     var isBusy: Bool { streaming != nil || saving }
+
+    /// What a user is told when an action has to wait for `isBusy` to clear, ending with `then`
+    /// (how to get there). Saving takes a moment and cannot be stopped; a reply can.
+    func busyNotice(_ then: String = "first") -> String {
+        saving ? "Your message is still being saved — try again in a moment"
+               : "A reply is being generated — Esc stops it \(then)"
+    }
     var systemPrompt: String? { session?.systemPrompt ?? (session == nil ? draftSystemPrompt : nil) }
     var sampling: Sessions.SamplingParameters? { session == nil ? draftSampling : session?.sampling }
     /// The branch on screen, root first.

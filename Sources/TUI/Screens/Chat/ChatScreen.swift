@@ -103,7 +103,7 @@ public final class ChatScreen: Screen {
         if let command = EditorCommand(rawValue: action), focus == .editor { return performInEditor(command, context: context) }
         switch action {
         case "chat.new":
-            if controller.isBusy { return .notice("A reply is being generated — Esc stops it first") }
+            if controller.isBusy { return .notice(controller.busyNotice()) }
             controller.newChat()
             editor.setText("")
             focus = .editor
@@ -179,7 +179,7 @@ public final class ChatScreen: Screen {
         case "list.select":
             guard let row = sessions.selected else { return ScreenRequest.none }
             if controller.isBusy && row.sessionId != controller.session?.id {
-                return .notice("A reply is being generated — Esc stops it before you switch chats")
+                return .notice(controller.busyNotice("before you switch chats"))
             }
             sessions.endSearch(clear: false)
             do {
@@ -270,7 +270,7 @@ public final class ChatScreen: Screen {
             return .copy(message?.content ?? "", what: "message")
         case "copy.edit":
             guard let message, message.role == .user else { return .notice("Only your messages can be edited; r regenerates a reply") }
-            if controller.isBusy { return .notice("A reply is being generated — Esc stops it first") }
+            if controller.isBusy { return .notice(controller.busyNotice()) }
             controller.editing = message.id
             editor.setText(message.content)
             controller.transcript.setHeader(controller.header(for: message), of: message.id)
@@ -281,7 +281,7 @@ public final class ChatScreen: Screen {
             leaveCopyMode()
             return attempt { try controller.regenerate(message.id) }
         case "copy.previous-version", "copy.next-version":
-            if controller.isBusy { return .notice("A reply is being generated — Esc stops it first") }
+            if controller.isBusy { return .notice(controller.busyNotice()) }
             if !controller.switchVersion(at: index, by: action == "copy.previous-version" ? -1 : 1) {
                 return .notice(controller.tree.versions(of: item.id).count > 1 ? "No more versions that way" : "This message has one version")
             }
@@ -369,6 +369,12 @@ public final class ChatScreen: Screen {
             lines.append(StyledLine("Its weights are random (made by duet init): expect noise, not answers.", Style(.warning)))
         }
         lines.append(StyledLine("Type below; Enter sends. \(context.key("chat.settings", in: [.chat]) ?? "F6") sets the system prompt and sampling.", Style(.dim)))
+        if !model.examples.isEmpty {
+            // A small model answers only what it was trained on: say what that is, with questions it got right.
+            lines.append(StyledLine(""))
+            lines.append(StyledLine("It answers small tasks; try:", Style(.dim)))
+            lines += model.examples.map { StyledLine("“" + $0 + "”") }
+        }
         drawCenteredMessage(lines, in: rect, grid: &grid)
     }
 }
