@@ -72,7 +72,7 @@ public enum Adaptation {
         let config = T5GemmaConfig(encoder: enc, decoder: decoderConfig, tieWordEmbeddings: true,
                                    padTokenID: dec.padTokenID, bosTokenID: dec.bosTokenID,
                                    eosTokenIDs: dec.eosTokenIDs, torchDtype: dec.torchDtype)
-        let dtype = try decReader.info("model.embed_tokens.weight").map(\.dtype) ?? .f32
+        let dtype = decReader.info("model.embed_tokens.weight").map(\.dtype) ?? .f32
         let layout = WeightLayout.expectedShapes(.t5gemma(config))
         let sources = AdaptationMapping(crossAttention: mode)
         try SafeTensorsWriter.writeCheckpoint(layout.map { TensorSpec(name: $0.name, dtype: dtype, shape: $0.shape) },

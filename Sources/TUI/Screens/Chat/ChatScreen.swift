@@ -190,7 +190,7 @@ public final class ChatScreen: Screen {
             editor.setText("")
             focus = .editor
             transcriptView.scrollToBottom()
-            return followSessionModel().map { .notice($0) } ?? .none
+            return followSessionModel().map { .notice($0) } ?? ScreenRequest.none
         default:
             guard sessions.isSearching, let command = EditorCommand(rawValue: action), command != .submit, command != .newline else { return nil }
             sessions.search.perform(command)
