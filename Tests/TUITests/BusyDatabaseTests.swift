@@ -67,7 +67,14 @@ import Testing
         #expect(chat.controller.session == nil && chat.controller.branch.isEmpty)
         #expect(h.screenText(width: 200).contains("Could not send:"))
         #expect(try h.store.sessions().isEmpty)
-        // Once the lock is gone, Enter sends it.
+        // Once the lock is gone, Enter sends it. (Wait until a write goes through first: on a loaded machine the
+        // other connection can take a moment to let go, and this store gives up after 0.3 s.)
+        var writable = false
+        for _ in 0..<100 where !writable {
+            writable = (try? h.store.withWriteLock {}) != nil
+            if !writable { usleep(50_000) }
+        }
+        #expect(writable)
         h.send("")
         #expect(h.pump { !chat.controller.isBusy })
         #expect(try h.store.sessions().map(\.session.title) == ["Do not lose me"])
