@@ -28,6 +28,7 @@ import Testing
     }
 
     @Test func theBundledModelsAreBf16AndSayWhereTheyCameFrom() throws {
+        let heldOutPrompts = Set(try EvalItem.load(from: URL(fileURLWithPath: Self.heldOut)).compactMap { $0.messages.last?.content })
         for model in [Self.encoderDecoder, Self.decoderOnly] {
             let r = try runDuet(["inspect", model, "--json"])
             try #require(r.status == 0, "\(r.stderr)")
@@ -35,7 +36,6 @@ import Testing
             let provenance = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: model + "/duet_model.json"))))
             #expect(provenance["weights"] == .string("trained"))
             // Its suggested prompts are held-out questions (never seen in training).
-            let heldOutPrompts = Set(try EvalItem.load(from: URL(fileURLWithPath: Self.heldOut)).compactMap { $0.messages.last?.content })
             guard case let .array(examples)? = provenance["examples"], !examples.isEmpty else { Issue.record("no examples in \(model)"); continue }
             for case let .string(example) in examples { #expect(heldOutPrompts.contains(example), "\(example)") }
         }
