@@ -19,6 +19,8 @@ public enum SessionsError: Error, Equatable, Sendable {
     case fileNotFound(path: String)
     /// The file could not be opened (missing directory, permissions, path is a directory...).
     case cannotOpen(path: String, detail: String)
+    /// The store was closed; open it again to go on.
+    case closed(path: String)
     /// Another process held the database lock longer than the busy timeout.
     case busy(path: String)
     /// A record referred to by id does not exist.
@@ -50,6 +52,8 @@ extension SessionsError: CustomStringConvertible, LocalizedError {
             return "\(path) does not exist."
         case .cannotOpen(let path, let detail):
             return "cannot open \(path): \(detail)"
+        case .closed(let path):
+            return "\(path): this handle of the database was closed."
         case .busy(let path):
             return "\(path) is locked by another process for longer than the busy timeout; try again."
         case .notFound(let kind, let id):

@@ -142,7 +142,7 @@ import Testing
     @Test func storesOnOneFileFromManyThreadsMigrateOnceAndSeeEachOthersWrites() async throws {
         let dir = TemporaryDirectory()
         let path = dir.file("shared.sqlite")
-        // Separate pools are separate SQLite connections: they lock each other exactly as processes do.
+        // Stores of one file in one process share one pool (SharedPools); their writes queue in it.
         let stores = try await withThrowingTaskGroup(of: DuetStore.self) { group in
             for _ in 0..<4 { group.addTask { try DuetStore.open(path: path) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -155,5 +155,42 @@ import Testing
             try await group.waitForAll()
         }
         for store in stores { #expect(try store.sessionCount() == 100) }
+    }
+}
+
+/// One pool per database file per process: a second open of the file, by any path, shares the first
+/// one's connections (a second, independent open and close of the file would drop this process's
+/// SQLite locks and let another process delete the WAL under it).
+@Suite struct SharedPoolTests {
+    @Test func storesOfOneFileShareOnePoolByAnyPathAndCloseIndependently() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("one.sqlite")
+        let first = try DuetStore.open(path: path)
+        try first.createSession(title: "kept")
+        try FileManager.default.createSymbolicLink(atPath: dir.file("link.sqlite"), withDestinationPath: path)
+        let second = try DuetStore.open(path: dir.file("link.sqlite"))
+        let reader = try DuetStore.open(path: path, access: .readOnly)
+        #expect(first.pool === second.pool && first.pool === reader.pool)
+        try second.close()
+        #expect(throws: SessionsError.closed(path: dir.file("link.sqlite"))) { try second.sessionCount() }
+        #expect(try first.sessionCount() == 1)  // the pool outlives a store that closed
+        try first.close()
+        #expect(try reader.sessions().map(\.session.title) == ["kept"])
+        #expect(throws: SessionsError.readOnly(path: path)) { try reader.createSession(title: "no") }
+        try reader.close()
+        let again = try DuetStore.open(path: path)  // all closed: a fresh pool, checked again
+        #expect(again.pool !== first.pool)
+        #expect(try again.sessionCount() == 1)
+    }
+
+    @Test func aReadOnlyPoolDoesNotServeAWriter() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("ro-first.sqlite")
+        try DuetStore.open(path: path).close()
+        let reader = try DuetStore.open(path: path, access: .readOnly)
+        let writer = try DuetStore.open(path: path)
+        #expect(reader.pool !== writer.pool)
+        try writer.createSession(title: "written")
+        #expect(try reader.sessionCount() == 1)
     }
 }

@@ -3,31 +3,26 @@ import Sessions
 import Testing
 @testable import TUI
 
-/// The UI thread never waits for the database: while another process (here: another connection on a
-/// background thread, and in the tmux test another `duet` process) holds SQLite's write lock, the
+/// The UI thread never waits for the database: while another `duet` process holds SQLite's write lock, the
 /// chat stays responsive, and a write that times out gives the user's text back.
 @Suite(.serialized) struct BusyDatabaseTests {
-    /// Holds the write lock of `path` through a second connection until `release` is signalled.
+    /// Holds the write lock of `path` from another `duet` process (`duet debug hold-lock`) until
+    /// ``unlock()``. (A second store in this process would share its pool: one pool per file per process.)
     final class LockHolder {
-        let locked = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
+        private let process: BackgroundProcess
+        private let releaseFile: String
 
         init(path: String) throws {
-            let other = try DuetStore.open(path: path)
-            Thread.detachNewThread { [locked, release, finished] in
-                _ = try? other.withWriteLock {
-                    locked.signal()
-                    release.wait()
-                }
-                finished.signal()
-            }
-            locked.wait()
+            releaseFile = path + ".release-\(UInt32.random(in: 0..<UInt32.max))"
+            process = try #require(startDuet(["debug", "hold-lock", "--db", path, "--seconds", "120",
+                                              "--until-file", releaseFile]))
+            try #require(process.waitForLine { $0 == "locked" } != nil, "hold-lock did not lock: \(process.stderr)")
         }
 
         func unlock() {
-            release.signal()
-            finished.wait()
+            _ = FileManager.default.createFile(atPath: releaseFile, contents: Data())
+            process.wait()
+            try? FileManager.default.removeItem(atPath: releaseFile)
         }
     }
 

@@ -6,9 +6,11 @@ import Glibc
 
 /// Duet's database: chats, comparisons, runs and their metrics in one SQLite file.
 ///
-/// Open one store per process and share it between threads (it is `Sendable`). Several processes
-/// may open the same file: SQLite's WAL mode lets any number of readers run while one process
-/// writes, and writers wait for each other up to ``Options/busyTimeout``.
+/// A store is `Sendable`: share it between threads. Every store of one file in one process uses the
+/// same SQLite connection pool (see ``SharedPools``: a second, independent open of the file would drop
+/// the process's locks and let another process delete the WAL under it); its ``Options/busyTimeout`` is
+/// the first opener's. Several processes may open the same file: SQLite's WAL mode lets any number of
+/// readers run while one process writes, and writers wait for each other up to the busy timeout.
 ///
 /// ```swift
 /// let store = try DuetStore.open(path: StoreLocation.defaultDatabasePath())
@@ -53,13 +55,29 @@ public final class DuetStore: Sendable {
     public let path: String
     public let access: Access
     public let options: Options
-    let pool: DatabasePool
+    /// This process's one pool of the file, shared with every other store of it (see ``SharedPools``).
+    private let lease: SharedPools.Lease
+    private let state = CloseState()
+    var pool: DatabasePool { lease.pool }
 
-    private init(path: String, access: Access, options: Options, pool: DatabasePool) {
+    /// Whether ``close()`` was called (guarded: stores are used from many threads).
+    private final class CloseState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var closed = false
+        /// Marks the store closed; true if it was open.
+        func close() -> Bool { lock.lock(); defer { lock.unlock() }; defer { closed = true }; return !closed }
+        var isClosed: Bool { lock.lock(); defer { lock.unlock() }; return closed }
+    }
+
+    private init(path: String, access: Access, options: Options, lease: SharedPools.Lease) {
         self.path = path
         self.access = access
         self.options = options
-        self.pool = pool
+        self.lease = lease
+    }
+
+    deinit {
+        if state.close() { try? SharedPools.shared.release(lease) }
     }
 
     /// Opens (and with `.readWrite` creates and migrates) the database at `path`.
@@ -78,37 +96,62 @@ public final class DuetStore: Sendable {
 
     /// Opens and migrates up to `schemaVersion` (tests build databases of earlier versions with this).
     static func open(path: String, access: Access, options: Options, schemaVersion: Int) throws(SessionsError) -> DuetStore {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists && isDirectory.boolValue { throw .cannotOpen(path: path, detail: "it is a directory") }
-        if exists {
-            if access == .readWrite && !isWritableFile(path) { throw .readOnly(path: path) }
-            try inspectExistingFile(path: path, options: options)
-        } else {
-            if access == .readOnly { throw .fileNotFound(path: path) }
-            let directory = (path as NSString).deletingLastPathComponent
-            do {
-                try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory,
-                                                        withIntermediateDirectories: true)
-            } catch {
-                throw .cannotOpen(path: path, detail: "cannot create directory \(directory): \(error.localizedDescription)")
-            }
-        }
-
-        let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration(access: access, options: options))
+            return try SharedPools.shared.withLock { () throws(SessionsError) -> DuetStore in
+                try openLocked(path: path, access: access, options: options, schemaVersion: schemaVersion)
+            }
+        } catch let error as SessionsError {
+            throw error
         } catch {
             throw SessionsError.wrap(error, path: path)
         }
-        let store = DuetStore(path: path, access: access, options: options, pool: pool)
+    }
+
+    /// ``open(path:access:options:schemaVersion:)`` with the pool registry locked.
+    private static func openLocked(path: String, access: Access, options: Options, schemaVersion: Int) throws(SessionsError) -> DuetStore {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue { throw .cannotOpen(path: path, detail: "it is a directory") }
+        if exists && access == .readWrite && !isWritableFile(path) { throw .readOnly(path: path) }
+
+        let lease: SharedPools.Lease
+        if exists, let shared = SharedPools.shared.take(path: path, readOnly: access == .readOnly) {
+            lease = shared  // checked and migrated when it was opened; the header check must not run now
+        } else {
+            if exists {
+                // A pool of the other access mode may be open: then the header was checked already, and a
+                // non-SQLite open/close of the file now would drop that pool's locks.
+                if !SharedPools.shared.isOpen(path: path) { try inspectExistingFile(path: path, options: options) }
+            } else {
+                if access == .readOnly { throw .fileNotFound(path: path) }
+                let directory = (path as NSString).deletingLastPathComponent
+                do {
+                    try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory,
+                                                            withIntermediateDirectories: true)
+                } catch {
+                    throw .cannotOpen(path: path, detail: "cannot create directory \(directory): \(error.localizedDescription)")
+                }
+            }
+            let pool: DatabasePool
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration(access: access, options: options))
+            } catch {
+                throw SessionsError.wrap(error, path: path)
+            }
+            guard let registered = SharedPools.shared.register(pool, path: path, readOnly: access == .readOnly) else {
+                try? pool.close()
+                throw .cannotOpen(path: path, detail: "the file vanished while it was being opened")
+            }
+            lease = registered
+        }
+        let store = DuetStore(path: path, access: access, options: options, lease: lease)
         switch access {
         case .readWrite:
             do {
                 // fsync the WAL at every commit, so a finished reply or metrics batch survives power loss too.
                 // (GRDB sets NORMAL when it opens the pool; the pool has one writer connection, so this sticks.)
-                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-                try Schema.migrate(pool, path: path, upTo: schemaVersion)
+                try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                try Schema.migrate(store.pool, path: path, upTo: schemaVersion)
             } catch {
                 throw SessionsError.wrap(error, path: path)
             }
@@ -121,9 +164,10 @@ public final class DuetStore: Sendable {
         return store
     }
 
-    /// Closes the database connections. Later calls on the store fail.
+    /// Closes this store: later calls on it fail. The process's pool of the file closes with its last store.
     public func close() throws(SessionsError) {
-        do { try pool.close() } catch { throw SessionsError.wrap(error, path: path) }
+        guard state.close() else { return }
+        do { try SharedPools.shared.release(lease) } catch { throw SessionsError.wrap(error, path: path) }
     }
 
     /// The schema version stored in the file.
@@ -156,11 +200,13 @@ public final class DuetStore: Sendable {
 
     /// Runs `body` in a read transaction (a consistent snapshot), mapping errors.
     func read<T>(_ body: (Database) throws -> T) throws(SessionsError) -> T {
+        if state.isClosed { throw .closed(path: path) }
         do { return try pool.read(body) } catch { throw SessionsError.wrap(error, path: path) }
     }
 
     /// Runs `body` in an IMMEDIATE write transaction, mapping errors.
     func write<T>(_ body: (Database) throws -> T) throws(SessionsError) -> T {
+        if state.isClosed { throw .closed(path: path) }
         if access == .readOnly { throw .readOnly(path: path) }
         do { return try pool.write(body) } catch { throw SessionsError.wrap(error, path: path) }
     }

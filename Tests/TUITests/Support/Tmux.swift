@@ -32,6 +32,11 @@ final class Tmux {
         tmux(["paste-buffer", "-p", "-b", "duet", "-t", session])
     }
 
+    /// The pid of the pane's shell (the program is its child; see `programPid(inPaneOf:)`).
+    var panePid: pid_t? {
+        pid_t(tmux(["list-panes", "-t", session, "-F", "#{pane_pid}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     func resize(cols: Int, rows: Int) {
         tmux(["resize-window", "-t", session, "-x", "\(cols)", "-y", "\(rows)"])
     }

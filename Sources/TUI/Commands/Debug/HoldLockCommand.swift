@@ -11,12 +11,19 @@ struct HoldLockCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "How long to hold the lock, seconds.") var seconds = 5.0
+    @Option(name: .customLong("until-file"), help: ArgumentHelp(
+        "Release earlier, as soon as this file exists.", valueName: "path"))
+    var releaseFile: String?
 
     func run() throws {
         let store = try global.openStore()
         try store.withWriteLock {
             emit("locked")
-            usleep(UInt32(seconds * 1e6))
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if let releaseFile, FileManager.default.fileExists(atPath: releaseFile) { break }
+                usleep(10_000)
+            }
         }
         emit("released")
     }
