@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 @testable import Sessions
 
 @Suite struct ReplyWriterTests {
@@ -88,6 +89,10 @@ import Testing
         let store = try dir.store(options: .init(staleReplyAfter: 0.3))
         let session = try store.createSession(title: "crash")
         let reply = try store.beginReply(in: session.id, parent: nil, flushInterval: 0.05)
+        // Written from another host (a shared file system): only silence tells that its writer died.
+        try store.write { db in
+            try db.execute(sql: "UPDATE message SET ownerHost = 'elsewhere' WHERE id = ?", arguments: [reply.messageId])
+        }
         reply.append("shown before the crash")
         try reply.flush()
         #expect(try store.message(id: reply.messageId!)?.status == .streaming)
@@ -98,5 +103,61 @@ import Testing
         // Reporting does not rewrite the row: a late writer can still finish it.
         try reply.finish(stats: nil)
         #expect(try store.message(id: reply.messageId!)?.status == .complete)
+    }
+}
+
+/// A streaming text whose writer process is gone reads as interrupted at once and is stored so by the
+/// next store opened for writing; one whose writer lives stays streaming however long it is silent.
+@Suite struct InterruptedGenerationTests {
+    /// A pid no process has: above the kernel's pid_max.
+    static let deadPid: Int32 = {
+        let max = (try? String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 4_194_304
+        return max + 1
+    }()
+
+    @Test func aReplyOfAGoneProcessIsInterruptedAndStoredSo() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("owners.sqlite")
+        let store = try DuetStore.open(path: path, options: .init(staleReplyAfter: 3600))
+        let session = try store.createSession(title: "owners")
+        let question = try store.appendMessage(to: session.id, parent: nil, role: .user, content: "hi")
+        let live = try store.beginReply(in: session.id, parent: question.id)
+        let dead = try store.beginReply(in: session.id, parent: question.id)
+        dead.append("half a rep")
+        try dead.flush()
+        try store.write { db in
+            try db.execute(sql: "UPDATE message SET ownerPid = ? WHERE id = ?", arguments: [Self.deadPid, dead.messageId])
+        }
+        #expect(try store.message(id: live.messageId!)?.status == .streaming)  // silent, but its process lives
+        #expect(try store.message(id: dead.messageId!)?.status == .interrupted)
+        #expect(try store.settleInterruptedGenerations() == 1)
+        let row = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, error, content FROM message WHERE id = ?", arguments: [dead.messageId])
+        }
+        #expect(row?["status"] as String? == "stopped")
+        #expect(row?["content"] as String? == "half a rep")
+        #expect((row?["error"] as String?)?.hasPrefix(GenerationOwner.storedMarker) == true)
+        #expect(try store.message(id: dead.messageId!)?.status == .interrupted)
+        #expect(try store.settleInterruptedGenerations() == 0)
+        try live.finish(stats: nil)
+        #expect(try store.message(id: live.messageId!)?.status == .complete)
+    }
+
+    @Test func aComparisonSideOfAGoneProcessIsInterrupted() throws {
+        let dir = TemporaryDirectory()
+        let store = try DuetStore.open(path: dir.file("sides.sqlite"))
+        let a = try store.registerModel(path: "/m/a", architecture: "gemma2", contentHash: "a")
+        let b = try store.registerModel(path: "/m/b", architecture: "t5gemma", contentHash: "b")
+        let comparison = try store.createComparison(prompt: "p", labelsHidden: false,
+                                                    contenders: [Contender(modelId: a.id), Contender(modelId: b.id)])
+        let entry = try #require(comparison.entries.first)
+        _ = try store.beginOutput(forEntry: entry.id)
+        try store.write { db in
+            try db.execute(sql: "UPDATE comparisonEntry SET ownerPid = ? WHERE id = ?", arguments: [Self.deadPid, entry.id])
+        }
+        #expect(try store.comparison(id: comparison.id)?.entries.first?.status == .interrupted)
+        #expect(try store.settleInterruptedGenerations() == 1)
+        #expect(try store.comparison(id: comparison.id)?.entries.first?.status == .interrupted)
     }
 }

@@ -58,10 +58,15 @@ import Glibc
         let messageId = try #require(child.lines.first { $0.hasPrefix("message ") }.flatMap { Int64($0.dropFirst(8)) })
         #expect(saved > 0)
 
+        // Its process is gone: the reply reads as interrupted at once (not after staleReplyAfter) ...
+        let reader = try DuetStore.open(path: db, access: .readOnly)
+        #expect(try reader.message(id: messageId)?.status == .interrupted)
+        // ... and the next store opened for writing stores it so (stopped, with an "interrupted:" error).
         let reopened = try DuetStore.open(path: db)
         #expect(try reopened.integrityProblems().isEmpty)
         let reply = try #require(try reopened.message(id: messageId))
-        #expect(reply.status == .streaming)  // nobody finished it; after staleReplyAfter it reads as interrupted
+        #expect(reply.status == .interrupted)
+        #expect(reply.error == "interrupted: the process generating it (pid \(child.pid)) ended")
         #expect(reply.parentId == question.id)
         #expect(reply.content.count >= saved)
         var expected = "", token = 0

@@ -2,10 +2,9 @@ import Foundation
 import GRDB
 
 extension ComparisonEntry {
-    init(_ r: RowReader, staleAfter: TimeInterval, now: Date) throws {
+    init(_ r: RowReader, staleAfter: TimeInterval, now: Date, hostName: String) throws {
         let updatedAt = try r.date("updatedAt")
-        var status: GenerationStatus = try r.enumeration("status")
-        if status == .streaming && now.timeIntervalSince(updatedAt) > staleAfter { status = .interrupted }
+        let status = try GenerationOwner.status(r, updatedAt: updatedAt, staleAfter: staleAfter, now: now, hostName: hostName)
         self.init(id: try r("id"), comparisonId: try r("comparisonId"), position: try r("position"),
                   modelId: try r("modelId"), sampling: try r.json("sampling"), output: try r("output"),
                   status: status, error: try r.optional("error"), updatedAt: updatedAt, stats: try MessageStats(r))
@@ -120,7 +119,7 @@ extension DuetStore {
 
     private func fetchComparisons(_ db: Database, whereSQL: String, arguments: StatementArguments,
                                   limit: Int) throws -> [Comparison] {
-        let now = Date()
+        let now = Date(), host = currentHostName()
         let rows = try Row.fetchAll(db, sql: """
             SELECT * FROM comparison WHERE \(whereSQL) ORDER BY createdAt DESC, id DESC LIMIT \(limit)
             """, arguments: arguments)
@@ -132,7 +131,8 @@ extension DuetStore {
                 LEFT JOIN comparisonEntryStats ON comparisonEntryStats.entryId = comparisonEntry.id
                 WHERE comparisonEntry.comparisonId = ? ORDER BY comparisonEntry.position
                 """, arguments: [id]).map {
-                    try ComparisonEntry(RowReader(row: $0, table: "comparisonEntry"), staleAfter: options.staleReplyAfter, now: now)
+                    try ComparisonEntry(RowReader(row: $0, table: "comparisonEntry"), staleAfter: options.staleReplyAfter, now: now,
+                                        hostName: host)
                 }
             var vote: Vote?
             switch try r.optional("voteKind") as String? {

@@ -2,12 +2,11 @@ import Foundation
 import GRDB
 
 extension Message {
-    /// Decodes a `message` row (optionally LEFT JOINed with `messageStats`); a `streaming` reply not
-    /// updated for `staleAfter` seconds reads as `interrupted`.
-    init(_ r: RowReader, staleAfter: TimeInterval, now: Date = Date()) throws {
+    /// Decodes a `message` row (optionally LEFT JOINed with `messageStats`); a `streaming` reply whose
+    /// process is gone or that stopped changing reads as `interrupted` (see ``GenerationOwner``).
+    init(_ r: RowReader, staleAfter: TimeInterval, now: Date = Date(), hostName: String = currentHostName()) throws {
         let updatedAt = try r.date("updatedAt")
-        var status: GenerationStatus = try r.enumeration("status")
-        if status == .streaming && now.timeIntervalSince(updatedAt) > staleAfter { status = .interrupted }
+        let status = try GenerationOwner.status(r, updatedAt: updatedAt, staleAfter: staleAfter, now: now, hostName: hostName)
         self.init(id: try r("id"), sessionId: try r("sessionId"), parentId: try r.optional("parentId"),
                   role: try r.enumeration("role"), content: try r("content"), status: status,
                   error: try r.optional("error"), createdAt: try r.date("createdAt"), updatedAt: updatedAt,
@@ -23,9 +22,9 @@ extension DuetStore {
         """
 
     func fetchMessages(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Message] {
-        let now = Date()
+        let now = Date(), host = currentHostName()
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-            try Message(RowReader(row: $0, table: "message"), staleAfter: options.staleReplyAfter, now: now)
+            try Message(RowReader(row: $0, table: "message"), staleAfter: options.staleReplyAfter, now: now, hostName: host)
         }
     }
 

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension DuetStore {
     /// Starts a model reply under `parent` (usually the user's message): inserts an empty `streaming`
@@ -13,7 +16,10 @@ extension DuetStore {
                            onFlush: (@Sendable (_ savedCharacters: Int) -> Void)? = nil) throws(SessionsError) -> ReplyWriter {
         guard flushInterval > 0 else { throw .invalidArgument("flushInterval must be positive") }
         let message = try write { db in
-            try insertMessage(db, sessionId: sessionId, parentId: parent, role: .assistant, content: "", status: .streaming)
+            let message = try insertMessage(db, sessionId: sessionId, parentId: parent, role: .assistant, content: "", status: .streaming)
+            try db.execute(sql: "UPDATE message SET ownerPid = ?, ownerHost = ? WHERE id = ?",
+                           arguments: [getpid(), currentHostName(), message.id])
+            return message
         }
         return ReplyWriter(store: self, target: .message(id: message.id), flushInterval: flushInterval, onFlush: onFlush)
     }
@@ -24,8 +30,9 @@ extension DuetStore {
         guard flushInterval > 0 else { throw .invalidArgument("flushInterval must be positive") }
         try write { db in
             try db.execute(sql: """
-                UPDATE comparisonEntry SET output = '', status = 'streaming', error = NULL, updatedAt = ? WHERE id = ?
-                """, arguments: [Date().unixSeconds, entryId])
+                UPDATE comparisonEntry SET output = '', status = 'streaming', error = NULL, updatedAt = ?, ownerPid = ?, ownerHost = ?
+                WHERE id = ?
+                """, arguments: [Date().unixSeconds, getpid(), currentHostName(), entryId])
             if db.changesCount == 0 { throw SessionsError.notFound(kind: "comparison entry", id: entryId) }
             try db.execute(sql: "DELETE FROM comparisonEntryStats WHERE entryId = ?", arguments: [entryId])
         }

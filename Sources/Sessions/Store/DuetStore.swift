@@ -152,6 +152,8 @@ public final class DuetStore: Sendable {
                 // (GRDB sets NORMAL when it opens the pool; the pool has one writer connection, so this sticks.)
                 try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
                 try Schema.migrate(store.pool, path: path, upTo: schemaVersion)
+                // Replies whose process was killed read as interrupted; store them so (once per file).
+                if schemaVersion == Schema.currentVersion { try store.settleInterruptedGenerations() }
             } catch {
                 throw SessionsError.wrap(error, path: path)
             }

@@ -19,6 +19,7 @@ enum Schema {
         Migration(version: 2, name: "chat search", sql: chatSearch),
         Migration(version: 3, name: "comparisons", sql: comparisons),
         Migration(version: 4, name: "runs", sql: runs),
+        Migration(version: 5, name: "generation owners", sql: generationOwners),
     ]
 
     /// The schema version this build of Duet writes.
@@ -235,5 +236,14 @@ extension Schema {
             note TEXT
         );
         CREATE INDEX controlRequest_runId ON controlRequest(runId, acknowledgedAt);
+        """
+
+    /// Which process generates a streaming text, so a reader can tell a killed writer at once
+    /// (``GenerationOwner``).
+    static let generationOwners = """
+        ALTER TABLE message ADD COLUMN ownerPid INTEGER;
+        ALTER TABLE message ADD COLUMN ownerHost TEXT;
+        ALTER TABLE comparisonEntry ADD COLUMN ownerPid INTEGER;
+        ALTER TABLE comparisonEntry ADD COLUMN ownerHost TEXT;
         """
 }
