@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The `duet` command: with no subcommand it opens the terminal UI; subcommands run headless.
-@main
+/// (`DuetMain` runs it, after moving global options written before a subcommand behind it.)
 struct Duet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duet",
@@ -70,8 +70,26 @@ struct UICommand: AsyncParsableCommand {
         }
     }
 
+    /// Each `--model` must be a model that loads, or a folder holding at least one model directory: a
+    /// broken one fails here, before the UI opens, with the message the other commands give.
+    func checkModelOptions() throws {
+        for dir in model {
+            let path = ModelDiscovery.absolute(dir)
+            if ModelDiscovery.isModelDirectory(path) {
+                let facts: ModelFacts
+                do { facts = try ModelFacts.read(URL(fileURLWithPath: path)) } catch {
+                    throw Duet.failure("cannot open model \(path): \(error)")
+                }
+                if let problem = facts.problem { throw Duet.failure("cannot open model \(path): \(problem)") }
+            } else if !ModelDiscovery.subdirectories(path).contains(where: ModelDiscovery.isModelDirectory) {
+                throw Duet.failure("--model \(path): not a model directory (no config.json) and no model directories inside")
+            }
+        }
+    }
+
     mutating func run() async throws {
         global.apply()
+        try checkModelOptions()
         guard isatty(0) == 1, isatty(1) == 1 else {
             FileHandle.standardError.write(Data("duet: \(TerminalError.notATerminal); run a subcommand instead.\n\n".utf8))
             print(Duet.helpMessage())
@@ -113,10 +131,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The database path: `--db`, else the default for this environment (see `StoreLocation`).
-    var databasePath: String {
-        guard let db, !db.isEmpty else { return StoreLocation.defaultDatabasePath() }
-        return StoreLocation.expandTilde(db)
-    }
+    var databasePath: String { DuetPaths.resolve(database: db).database }
 
     /// Opens the database chosen by `--db` / `DUET_HOME`.
     func openStore(access: DuetStore.Access = .readWrite) throws -> DuetStore {

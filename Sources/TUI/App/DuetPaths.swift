@@ -1,3 +1,5 @@
+import Foundation
+import Sessions
 /// Where Duet keeps its files: `$DUET_HOME` (default `$XDG_DATA_HOME/duet`, else `~/.local/share/duet`)
 /// holding `duet.sqlite`, `config.toml`, `models/` and `runs/`.
 public struct DuetPaths: Equatable {
@@ -8,16 +10,20 @@ public struct DuetPaths: Equatable {
     public var models: String { home + "/models" }
 
     /// Resolves the paths from the environment; `database` (from `--db`) overrides the default database.
-    public static func resolve(environment: [String: String], database: String? = nil) -> DuetPaths {
-        let home: String
-        if let h = environment["DUET_HOME"], !h.isEmpty {
-            home = h
-        } else if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
-            home = xdg + "/duet"
-        } else {
-            home = (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/.local/share/duet"
-        }
+    /// The one resolver of the UI, the trainers it launches and the CLI (``StoreLocation`` decides the
+    /// home: `~` expanded everywhere), so they always open the same file; the database path is absolute,
+    /// so a child started in another directory opens it too.
+    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment,
+                               database: String? = nil) -> DuetPaths {
+        let home = StoreLocation.duetHome(environment: environment)
         let trimmed = home.count > 1 && home.hasSuffix("/") ? String(home.dropLast()) : home
-        return DuetPaths(home: trimmed, database: database ?? trimmed + "/duet.sqlite")
+        let chosen = database.flatMap { $0.isEmpty ? nil : StoreLocation.expandTilde($0, environment: environment) }
+        return DuetPaths(home: trimmed, database: absolutePath(chosen ?? (trimmed + "/" + StoreLocation.databaseFileName)))
+    }
+
+    /// `path` made absolute against the working directory, `.`/`..` resolved.
+    static func absolutePath(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (full as NSString).standardizingPath
     }
 }

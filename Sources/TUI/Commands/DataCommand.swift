@@ -21,6 +21,7 @@ struct DataSynthCommand: ParsableCommand {
         training files. The same options write byte-identical files.
         """)
 
+    @OptionGroup var global: GlobalOptions
     @Option(help: "Output directory (created if needed).") var out: String
     @Option(help: "Size of pretrain.txt + sft.jsonl together, in MB (10^6 bytes).") var sizeMb: Double = 10
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -30,6 +31,7 @@ struct DataSynthCommand: ParsableCommand {
     @Option(help: "Percentage of chats with a follow-up turn.") var twoTurnPercent = 25
 
     func run() throws {
+        global.apply()
         let options = SynthOptions(sizeMB: sizeMb, seed: seed, evalPerTask: evalPerTask, sftFraction: sftFraction,
                                    validFraction: validFraction, twoTurnPercent: twoTurnPercent)
         do { try options.validate() } catch { throw ValidationError("\(error)") }

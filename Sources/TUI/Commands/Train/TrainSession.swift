@@ -42,7 +42,7 @@ struct TrainSession {
         let validation = data.validationBatches(maxBatches: runFile.evalBatches)
 
         // The database row: a resumed run whose process died continues its row; otherwise a new row.
-        let store = try DuetStore.open(path: global.db.map { StoreLocation.expandTilde($0) } ?? runFile.databasePath)
+        let store = try DuetStore.open(path: global.db.map { DuetPaths.resolve(database: $0).database } ?? runFile.databasePath)
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         let runId = try startRun(store, runFile: &runFile, resumeStep: trainer.step)
         let output = TrainProgressOutput(json: json, totalSteps: runFile.training.steps)
