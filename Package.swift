@@ -34,8 +34,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // The seeded mutator and driver of the fuzz tests (Tests/*/Fuzz), shared by both test targets.
+        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "FuzzSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "Sessions"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "Sessions", "FuzzSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )

@@ -62,16 +62,21 @@ public struct EvalItem: Sendable, Equatable {
         do { data = try Data(contentsOf: url) } catch {
             throw EvalFileError.unreadable(file: url.path, reason: error.localizedDescription)
         }
+        return try items(in: data, file: url.path)
+    }
+
+    /// Parses the text of an eval.jsonl file; `file` names it in errors.
+    static func items(in data: Data, file: String) throws -> [EvalItem] {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw EvalFileError.unreadable(file: url.path, reason: "not UTF-8 text")
+            throw EvalFileError.unreadable(file: file, reason: "not UTF-8 text")
         }
         var items: [EvalItem] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
-            items.append(try EvalItem(jsonLine: trimmed, file: url.path, line: index + 1))
+            items.append(try EvalItem(jsonLine: trimmed, file: file, line: index + 1))
         }
-        if items.isEmpty { throw EvalFileError.empty(file: url.path) }
+        if items.isEmpty { throw EvalFileError.empty(file: file) }
         return items
     }
 }

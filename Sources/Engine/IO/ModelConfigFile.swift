@@ -10,6 +10,8 @@ import Foundation
 /// wrong length, heads not a multiple of KV heads, non-positive sizes, biases, RoPE scaling.
 public enum ModelConfigFile {
     public static let fileName = "config.json"
+    /// Largest `num_hidden_layers` accepted.
+    static let maxLayers = 100_000
 
     /// Reads and parses `directory/config.json`.
     public static func load(directory: URL) throws -> ModelConfig {
@@ -73,6 +75,9 @@ public enum ModelConfigFile {
         let hidden = try f.positiveInt("hidden_size", default: 2304)
         let intermediate = try f.positiveInt("intermediate_size", default: 9216)
         let layers = try f.positiveInt("num_hidden_layers", default: 26)
+        // Without layer_types, one entry per layer is allocated: bound the count (a corrupt 10^18 would
+        // ask for exabytes). Real models have tens of layers.
+        guard layers <= maxLayers else { throw f.error("num_hidden_layers", "\(layers) is more than \(maxLayers)") }
         let heads = try f.positiveInt("num_attention_heads", default: 8)
         let kvHeads = try f.positiveInt("num_key_value_heads", default: 4)
         guard heads % kvHeads == 0 else {

@@ -31,10 +31,13 @@ public enum NPY {
 
     /// Reads a C-order little-endian `<f4`, `<f8` or `<f2` array into a new f32 tensor.
     public static func read(_ url: URL) throws -> Tensor {
-        let file = url.path
+        let mapping = try MappedFile(path: url.path)
+        return try read(bytes: mapping.bytes, file: url.path)
+    }
+
+    /// Parses the bytes of a whole `.npy` file; `file` names it in errors.
+    static func read(bytes: UnsafeRawBufferPointer, file: String) throws -> Tensor {
         func bad(_ reason: String) -> CheckpointError { .badNPY(file: file, reason: reason) }
-        let mapping = try MappedFile(path: file)
-        let bytes = mapping.bytes
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw bad("missing \\x93NUMPY magic") }
         let major = bytes[6]
         let headerLength: Int

@@ -74,6 +74,9 @@ public struct ConfigFile {
         let path: String
         var i = 0
         var line = 1
+        /// Arrays open inside the value being read: bounded, since each level is a stack frame.
+        var depth = 0
+        static let maxDepth = 100
 
         init(chars: [Unicode.Scalar], path: String) {
             self.chars = chars
@@ -152,6 +155,9 @@ public struct ConfigFile {
             case "\"": return .string(try basicString())
             case "'": return .string(try literalString())
             case "[":
+                guard depth < Self.maxDepth else { throw error("arrays nested more than \(Self.maxDepth) deep") }
+                depth += 1
+                defer { depth -= 1 }
                 advance()
                 var items: [ConfigValue] = []
                 while true {
@@ -192,7 +198,12 @@ public struct ConfigFile {
                     case "u", "U":
                         let n = e == "u" ? 4 : 8
                         var hex = ""
-                        for _ in 0..<n { advance(); if let h = current { hex.unicodeScalars.append(h) } }
+                        for _ in 0..<n {
+                            advance()
+                            // At the end of the text: stop before `advance()` reads past it.
+                            guard let h = current else { throw error("unterminated string") }
+                            hex.unicodeScalars.append(h)
+                        }
                         guard let v = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(v) else { throw error("bad escape \\\(e)\(hex)") }
                         s.unicodeScalars.append(scalar)
                     default: throw error("unsupported escape \\\(e)")

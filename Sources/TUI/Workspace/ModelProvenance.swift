@@ -25,7 +25,12 @@ struct ModelProvenance: Codable, Equatable {
     /// The record in `directory`, nil when there is none (or it is unreadable: provenance is advisory).
     static func read(_ directory: URL) -> ModelProvenance? {
         guard let data = try? Data(contentsOf: directory.appendingPathComponent(fileName)) else { return nil }
-        return try? JSONDecoder().decode(ModelProvenance.self, from: data)
+        return decode(data)
+    }
+
+    /// The record in duet_model.json text, nil when it is not one.
+    static func decode(_ data: Data) -> ModelProvenance? {
+        try? JSONDecoder().decode(ModelProvenance.self, from: data)
     }
 
     /// Writes the record atomically into `directory`.

@@ -29,7 +29,7 @@ struct HFAddedVocabulary {
         if !node.isNull {
             for item in try node.array() {
                 tokens.append(Token(
-                    id: TokenID(try item["id"].int()), content: try item["content"].string(),
+                    id: try item["id"].tokenID(), content: try item["content"].string(),
                     singleWord: try item["single_word"].optionalBool() ?? false, lstrip: try item["lstrip"].optionalBool() ?? false,
                     rstrip: try item["rstrip"].optionalBool() ?? false, normalized: try item["normalized"].optionalBool() ?? true,
                     special: try item["special"].optionalBool() ?? false))

@@ -47,6 +47,13 @@ struct HFBPEModel {
             pairs.append((token, id))
             maxID = max(maxID, id)
         }
+        // The id -> token table is sized by the largest id, so ids far beyond the entry count (a
+        // corrupt file's 2_000_000_000) would allocate gigabytes for nothing; real vocabularies are
+        // dense, and a million ids of slack still costs only 16 MB.
+        guard maxID < entries.count + Self.maxVocabularyGap else {
+            throw TokenizerError.invalidValue(file: node.file, field: "\(vocabNode.path)",
+                                              reason: "id \(maxID) is far beyond the \(entries.count) entries (ids must be dense)")
+        }
         var tokens = [String?](repeating: nil, count: maxID + 1)
         for (token, id) in pairs {
             if let existing = tokens[id] {
@@ -78,6 +85,9 @@ struct HFBPEModel {
         self.byteIDs = byteIDs
         merges = try Self.parseMerges(node["merges"], vocab: vocab, prefixLength: continuingSubwordPrefix.count)
     }
+
+    /// How many unused ids a vocabulary may leave below its largest id.
+    static let maxVocabularyGap = 1 << 20
 
     /// "<0xE2>": tokenizers' `format!("<{b:#04X}>")`.
     static func bytePiece(_ byte: UInt8) -> String {

@@ -34,7 +34,7 @@ struct HFPostProcessor {
                         throw TokenizerError.invalidValue(file: node.file, field: "\(item.path)",
                                                           reason: "special token \"\(name)\" is missing from special_tokens")
                     }
-                    let ids = try special["ids"].array().map { TokenID(try $0.int()) }
+                    let ids = try special["ids"].array().map { try $0.tokenID() }
                     if sawSequence { after += ids } else { before += ids }
                 } else {
                     throw item.error("expected Sequence or SpecialToken")
@@ -45,8 +45,8 @@ struct HFPostProcessor {
         case "BertProcessing", "RobertaProcessing":
             let cls = try node["cls"].array(), sep = try node["sep"].array()
             guard cls.count == 2, sep.count == 2 else { throw node.error("cls and sep must be [token, id]") }
-            prefix = [TokenID(try cls[1].int())] + prefix
-            suffix += [TokenID(try sep[1].int())]
+            prefix = [try cls[1].tokenID()] + prefix
+            suffix += [try sep[1].tokenID()]
         case "ByteLevel":
             break
         case "Sequence":

@@ -58,6 +58,13 @@ struct JSONNode {
 
     func optionalInt() throws -> Int? { isNull ? nil : try int() }
 
+    /// A token id: an integer in 0...Int32.max (`TokenID(n)` of anything larger would trap).
+    func tokenID() throws -> TokenID {
+        let n = try int()
+        guard n >= 0 && n <= Int(TokenID.max) else { throw error("token id \(n) is out of range (0...\(TokenID.max))") }
+        return TokenID(n)
+    }
+
     func bool() throws -> Bool {
         guard !(value is String), let n = value as? NSNumber else { throw error("expected a boolean, found \(kind)") }
         return n.boolValue

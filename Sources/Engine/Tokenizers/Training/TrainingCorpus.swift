@@ -26,14 +26,19 @@ public enum TrainingCorpus {
         do { data = try Data(contentsOf: file) } catch {
             throw TokenizerError.unreadable(file: file.path, reason: error.localizedDescription)
         }
+        return try texts(in: data, file: file.path, jsonl: file.pathExtension.lowercased() == "jsonl")
+    }
+
+    /// The texts of a file's bytes: the "text" of each JSONL line when `jsonl`, else the whole text.
+    static func texts(in data: Data, file: String, jsonl: Bool) throws -> [String] {
         guard let content = String(data: data, encoding: .utf8) else {
-            throw TokenizerError.unreadable(file: file.path, reason: "not UTF-8 text")
+            throw TokenizerError.unreadable(file: file, reason: "not UTF-8 text")
         }
-        guard file.pathExtension.lowercased() == "jsonl" else { return [content] }
+        guard jsonl else { return [content] }
         var texts: [String] = []
         for (number, line) in content.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
             if line.allSatisfy(\.isWhitespace) { continue }
-            let node = try JSONNode.parse(Data(line.utf8), file: "\(file.path):\(number + 1)")
+            let node = try JSONNode.parse(Data(line.utf8), file: "\(file):\(number + 1)")
             texts.append(try node["text"].string())
         }
         return texts

@@ -40,12 +40,16 @@ struct TrainRunFile: Codable, Equatable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TrainCommandError("\(runDirectory.path) holds no run to resume (no \(fileName))")
         }
-        var file: TrainRunFile
         do {
-            file = try JSONDecoder().decode(TrainRunFile.self, from: Data(contentsOf: url))
+            return try decode(Data(contentsOf: url))
         } catch {
             throw TrainCommandError("cannot read \(url.path): \(error)")
         }
+    }
+
+    /// Decodes run.json text, upgrading format 1 files.
+    static func decode(_ data: Data) throws -> TrainRunFile {
+        var file = try JSONDecoder().decode(TrainRunFile.self, from: data)
         if file.format < 2 && file.data.encoderDecoder {
             file.data.packing = false
             file.format = 2
