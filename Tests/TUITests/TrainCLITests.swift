@@ -79,7 +79,10 @@ import Glibc
         for name in ["lr", "grad_norm", "tokens_per_second", "mfu", "clipped", "val_loss", "val_accuracy"] {
             #expect(try !store.metricSeries(runId: run.id, name: name).isEmpty, "metric \(name)")
         }
-        #expect(try store.checkpoints(runId: run.id).map(\.step) == [8, 16, 24, 32])
+        // Only the newest three checkpoints stay (--keep-checkpoints defaults to 3), on disk and in the database.
+        #expect(try store.checkpoints(runId: run.id).map(\.step) == [16, 24, 32])
+        let kept = try FileManager.default.contentsOfDirectory(atPath: dir.file("killed") + "/checkpoints").sorted()
+        #expect(kept == ["step-16", "step-24", "step-32"])
         let straightRun = try #require(try store.runs().first { $0.outputDirectory == dir.file("straight") })
         #expect(straightRun.status == .finished)
     }

@@ -110,7 +110,14 @@ public enum ModelConfigFile {
         }
         let attnCap = try softcap(f, "attn_logit_softcapping", default: 50)
         let finalCap = try softcap(f, "final_logit_softcapping", default: 30)
-        let activation = try f.string("hidden_activation") ?? f.string("hidden_act") ?? "gelu_pytorch_tanh"
+        let activationKey = f.has("hidden_activation") ? "hidden_activation" : "hidden_act"
+        let activation = try f.string(activationKey) ?? "gelu_pytorch_tanh"
+        // The feed-forward computes GeGLU with the tanh-approximated GELU; another activation would load
+        // and silently compute something else than the checkpoint was trained with.
+        guard supportedActivations.contains(activation) else {
+            throw f.error(activationKey, "activation \"\(activation)\" is not supported (Duet computes "
+                          + supportedActivations.sorted().map { "\"\($0)\"" }.joined(separator: " / ") + ")")
+        }
         if try f.bool("attention_bias") == true { throw f.error("attention_bias", "attention biases are not supported") }
         if try f.bool("use_bidirectional_attention") == true {
             throw f.error("use_bidirectional_attention", "bidirectional Gemma 2 models are not supported")
@@ -129,6 +136,10 @@ public enum ModelConfigFile {
             maxPositionEmbeddings: maxPositions, torchDtype: try parseDType(f),
             crossAttentionHiddenSize: try f.int("cross_attention_hidden_size"))
     }
+
+    /// Activation names whose function is the tanh-approximated GELU (transformers' `gelu_pytorch_tanh`
+    /// and `gelu_new` compute the same formula).
+    static let supportedActivations: Set<String> = ["gelu_pytorch_tanh", "gelu_new"]
 
     /// A soft-cap: absent takes transformers' default, null disables it, otherwise positive.
     private static func softcap(_ f: ConfigFields, _ key: String, default fallback: Float) throws -> Float? {

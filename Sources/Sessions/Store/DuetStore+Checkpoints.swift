@@ -26,6 +26,16 @@ extension DuetStore {
         }
     }
 
+    /// Forgets the checkpoints of `runId` at `steps` (their files were pruned).
+    public func deleteCheckpoints(runId: Int64, steps: [Int64]) throws(SessionsError) {
+        guard !steps.isEmpty else { return }
+        try write { db in
+            for step in steps {
+                try db.execute(sql: "DELETE FROM checkpoint WHERE runId = ? AND step = ?", arguments: [runId, step])
+            }
+        }
+    }
+
     /// Stores the evaluation results measured on a checkpoint.
     public func setEvalResults(_ results: JSONValue, forCheckpoint id: Int64) throws(SessionsError) {
         try write { db in

@@ -48,6 +48,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("eval-batches"), help: "Validation batches per evaluation.") var evalBatches = 8
     @Option(name: .customLong("validation-fraction"), help: "Fraction of documents held out.") var validationFraction = 0.05
     @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery = 500
+    @Option(name: .customLong("keep-checkpoints"), help: ArgumentHelp(
+        "Keep the newest N checkpoints on disk, deleting older ones (0: keep all).",
+        discussion: "Each checkpoint holds the weights and both AdamW moments: 12 bytes per parameter."))
+    var keepCheckpoints = 3
     @Option(name: .customLong("warmup-cross-attn"), help: "Train only cross-attention for the first K steps (encoder-decoder).")
     var warmupCrossAttn = 0
     @Option(name: .customLong("distill-from"), help: "Teacher model directory (prefixlm).") var distillFrom: String?
@@ -59,6 +63,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per line (start, step, eval, checkpoint, end).") var json = false
 
     func validate() throws {
+        if keepCheckpoints < 0 { throw ValidationError("--keep-checkpoints must be 0 (keep all) or more") }
         if !resume {
             guard model != nil else { throw ValidationError("--model is required (or --resume)") }
             guard data != nil else { throw ValidationError("--data is required (or --resume)") }
@@ -85,7 +90,8 @@ struct TrainCommand: ParsableCommand {
             }
             runFile = try newRunFile()
         }
-        try TrainSession(runFile: runFile, runDirectory: runDirectory, resume: resume, global: global, json: json).run()
+        try TrainSession(runFile: runFile, runDirectory: runDirectory, resume: resume, global: global, json: json,
+                         keepCheckpoints: keepCheckpoints).run()
     }
 
     private func newRunFile() throws -> TrainRunFile {

@@ -76,6 +76,10 @@ import Testing
         #expect(failingField("{\(base),\"rope_scaling\":{\"type\":\"linear\",\"factor\":2}}") == "rope_scaling")
         #expect(failingField("{\(base),\"rope_parameters\":{\"rope_type\":\"yarn\"}}") == "rope_parameters.rope_type")
         #expect(failingField("{\(base),\"attention_bias\":true}") == "attention_bias")
+        // An activation Duet does not compute is refused, not replaced by GeGLU-tanh.
+        #expect(failingField("{\(base),\"hidden_activation\":\"relu\"}") == "hidden_activation")
+        #expect(failingField("{\(base),\"hidden_act\":\"gelu\"}") == "hidden_act")
+        #expect(failingField("{\(base),\"hidden_activation\":\"gelu_new\"}") == nil)
         #expect(failingField("{\(base),\"use_bidirectional_attention\":true}") == "use_bidirectional_attention")
         #expect(failingField("{\(base),\"eos_token_id\":[1,\"x\"]}") == "eos_token_id")
         #expect(failingField("{\(base),\"bos_token_id\":-1}") == "bos_token_id")

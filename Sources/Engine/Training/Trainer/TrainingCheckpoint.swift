@@ -115,6 +115,24 @@ public enum TrainingCheckpoint {
         if let aside { try? fm.removeItem(at: aside) }
     }
 
+    /// Deletes all but the newest `keep` checkpoints (`checkpoints/step-N`) of `runDirectory`; the one
+    /// `latest` names is always kept. Checkpoints hold weights and both AdamW moments (12 bytes per
+    /// parameter), so an unpruned run fills a disk. Returns the steps removed, oldest first.
+    @discardableResult
+    public static func prune(in runDirectory: URL, keep: Int) throws -> [Int] {
+        precondition(keep >= 1, "keep at least one checkpoint")
+        let checkpoints = runDirectory.appendingPathComponent("checkpoints")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []
+        let steps = names.compactMap { $0.hasPrefix("step-") ? Int($0.dropFirst(5)) : nil }.sorted()
+        let latest = try? latest(in: runDirectory)?.lastPathComponent
+        var removed: [Int] = []
+        for step in steps.dropLast(keep) where "step-\(step)" != latest {
+            try FileManager.default.removeItem(at: checkpoints.appendingPathComponent("step-\(step)"))
+            removed.append(step)
+        }
+        return removed
+    }
+
     /// The checkpoint `latest` names in `runDirectory`, or nil when the run has none yet.
     public static func latest(in runDirectory: URL) throws -> URL? {
         let pointer = runDirectory.appendingPathComponent(latestFileName)

@@ -18,6 +18,9 @@ final class TrainMonitor: TrainingLoopObserver {
     private var lastEvaluation: EvaluationReport?
     private(set) var stopReason: String?
 
+    /// Checkpoints kept on disk (the newest; 0 keeps all).
+    var keepCheckpoints = 3
+
     init(store: DuetStore, runId: Int64, metrics: MetricsWriter, signals: TrainSignals, output: TrainProgressOutput) {
         self.store = store
         self.runId = runId
@@ -109,6 +112,14 @@ final class TrainMonitor: TrainingLoopObserver {
         }
         pendingCheckpointRequests = []
         output.checkpoint(step: step, directory: directory)
+        guard keepCheckpoints > 0 else { return }
+        do {
+            let runDirectory = directory.deletingLastPathComponent().deletingLastPathComponent()
+            let removed = try TrainingCheckpoint.prune(in: runDirectory, keep: keepCheckpoints)
+            try store.deleteCheckpoints(runId: runId, steps: removed.map(Int64.init))
+        } catch {
+            output.warning("cannot remove old checkpoints: \(error)")
+        }
     }
 
     func didPause(step: Int) {

@@ -10,6 +10,8 @@ struct TrainSession {
     let resume: Bool
     let global: GlobalOptions
     let json: Bool
+    /// Checkpoints kept on disk (`--keep-checkpoints`; 0 keeps all).
+    var keepCheckpoints = 3
 
     func run() throws {
         var runFile = self.runFile
@@ -52,6 +54,7 @@ struct TrainSession {
             let signals = TrainSignals()
             signals.install()
             let monitor = TrainMonitor(store: store, runId: runId, metrics: metrics, signals: signals, output: output)
+            monitor.keepCheckpoints = keepCheckpoints
             // Tokenizer and generation config for checkpoints: from the checkpoint being resumed (the
             // starting model may have moved since), else from the starting model.
             let assets = checkpoint ?? URL(fileURLWithPath: runFile.modelDirectory)
