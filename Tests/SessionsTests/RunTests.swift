@@ -28,7 +28,7 @@ import Testing
         #expect(throws: SessionsError.invalidArgument("run \(run.id) cannot go from finished to running")) {
             try store.setStatus(.running, forRun: run.id)
         }
-        #expect(throws: SessionsError.invalidArgument("run \(run.id) is finished; only a queued or lost run can be started")) {
+        #expect(throws: SessionsError.invalidArgument("run \(run.id) is finished; only a queued, lost, stopped or failed run can be started")) {
             try store.startRun(id: run.id)
         }
         let failing = try store.createRun(kind: .pretrain, config: [:])

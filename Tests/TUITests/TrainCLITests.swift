@@ -104,6 +104,12 @@ import Glibc
         #expect(try store.checkpoints(runId: run.id).last?.step == Int64(stoppedAt))
         let latest = try String(contentsOfFile: dir.file("sigint/latest"), encoding: .utf8)
         #expect(latest.trimmingCharacters(in: .whitespacesAndNewlines) == "checkpoints/step-\(stoppedAt)")
+        // Resuming a stopped run continues the same run (one row in `duet runs`), not a new one.
+        let resumed = try runDuet(["train", "--out", dir.file("sigint"), "--resume", "--steps", String(stoppedAt + 2),
+                                   "--threads", "2", "--json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let rows = try store.runs().filter { $0.outputDirectory == dir.file("sigint") }
+        #expect(rows.map(\.id) == [run.id] && rows.first?.status == .finished, "\(rows.map { ($0.id, $0.status) })")
 
         let controlled = try #require(startDuet(Self.trainArguments(dir, out: "control", steps: 400)))
         try #require(controlled.waitForLine(timeout: 120) { $0.contains("\"event\":\"start\"") } != nil, "\(controlled.stderr)")

@@ -51,19 +51,20 @@ extension DuetStore {
 
     /// Marks a run `running` in this process: records the process id and host, and a first heartbeat.
     ///
-    /// Allowed for a `queued` run, and for a ``RunStatus/lost`` one (a new process taking over a run
-    /// whose process died, e.g. resuming from its last checkpoint).
+    /// Allowed for a `queued` run, and for a ``RunStatus/lost``, `stopped` or `failed` one: a process
+    /// resuming the run from its last checkpoint continues the same run.
     @discardableResult
     public func startRun(id: Int64, processId: Int32 = getpid()) throws(SessionsError) -> Run {
         try write { db in
             let run = try fetchRun(db, id: id)
-            guard run.recordedStatus == .queued || run.status == .lost else {
-                throw SessionsError.invalidArgument("run \(id) is \(run.status.rawValue); only a queued or lost run can be started")
+            guard [.queued, .lost, .stopped, .failed].contains(run.status) else {
+                throw SessionsError.invalidArgument(
+                    "run \(id) is \(run.status.rawValue); only a queued, lost, stopped or failed run can be started")
             }
             let now = Date().unixSeconds
             try db.execute(sql: """
                 UPDATE run SET status = 'running', processId = ?, hostName = ?, heartbeatAt = ?,
-                    startedAt = coalesce(startedAt, ?), error = NULL WHERE id = ?
+                    startedAt = coalesce(startedAt, ?), endedAt = NULL, error = NULL WHERE id = ?
                 """, arguments: [processId, currentHostName(), now, now, id])
             return try fetchRun(db, id: id)
         }

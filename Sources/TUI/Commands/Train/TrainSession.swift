@@ -87,11 +87,11 @@ struct TrainSession {
         }
     }
 
-    /// Starts the run's database row: the same row when resuming a run whose process is gone
-    /// (`lost`) or never started; a new one (noting the old id) when that run already ended.
+    /// Starts the run's database row: the same row when resuming a run that was stopped, failed, lost its
+    /// process or never started; a new one (noting the old id) only when a finished run is trained longer.
     private func startRun(_ store: DuetStore, runFile: inout TrainRunFile, resumeStep: Int) throws -> Int64 {
         if resume, let id = runFile.runId, let existing = try store.run(id: id) {
-            if existing.status == .lost || existing.recordedStatus == .queued {
+            if [.lost, .queued, .stopped, .failed].contains(existing.status) {
                 try store.startRun(id: id)
                 try store.updateRunConfig(id: id, config: try runFile.jsonValue)  // --steps may have changed
                 // The steps after the checkpoint run again and log their metrics again.
