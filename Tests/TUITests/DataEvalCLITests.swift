@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Sessions
 import Testing
 
 /// `duet data synth` and `duet eval tasks` run as a user runs them.
@@ -28,9 +29,16 @@ import Testing
         let endOfTurn = try #require(try TokenizerLoader.load(directory: URL(fileURLWithPath: model))?.id(forPiece: "<end_of_turn>"))
         #expect(generation["eos_token_id"] == .array([.int(1), .int(Int(endOfTurn))]))
 
+        let runs = data + "/runs.sqlite"
         let json = try runDuet(["eval", "tasks", "--model", model, "--eval", data + "/eval.jsonl", "--limit-per-task", "1",
-                                "--max-tokens", "3", "--json", "--threads", "1"])
+                                "--max-tokens", "3", "--json", "--threads", "1", "--db", runs])
         #expect(json.status == 0, "\(json.stderr)")
+        // The evaluation is a run in `duet runs`, its accuracies its metrics.
+        let store = try DuetStore.open(path: runs)
+        let run = try #require(try store.runs().first)
+        #expect(run.kind == .eval && run.status == .finished)
+        let accuracies = try store.latestMetrics(runId: run.id).map(\.name)
+        #expect(accuracies.contains("accuracy") && accuracies.contains("accuracy/arithmetic"))
         let report = try JSONParser.parse(Array(json.stdout.utf8))
         #expect(report["overall"]?["n"] == .int(TaskType.allCases.count))
         guard case let .array(tasks)? = report["tasks"] else { Issue.record("no tasks: \(json.stdout)"); return }

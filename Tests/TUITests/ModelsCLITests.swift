@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 import Testing
 
 /// `duet models`, `duet models demo` and the provenance that `duet init` / `duet adapt` leave beside weights.
@@ -28,7 +29,12 @@ import Testing
         #expect(try runDuet(["init", "--preset", "tiny", "--out", dir.file("g"), "--seed", "3"]).status == 0)
         let initMarker = try String(contentsOfFile: dir.file("g/duet_model.json"), encoding: .utf8)
         #expect(initMarker.contains("\"createdBy\" : \"duet init --preset tiny --seed 3\"") && initMarker.contains("\"random\""))
-        #expect(try runDuet(["adapt", "--from", dir.file("g"), "--out", dir.file("t")]).status == 0)
+        #expect(try runDuet(["adapt", "--from", dir.file("g"), "--out", dir.file("t"), "--db", dir.file("runs.sqlite")]).status == 0)
+        // `duet runs` lists the adaptation beside training runs.
+        let store = try DuetStore.open(path: dir.file("runs.sqlite"))
+        let adapt = try #require(try store.runs().first)
+        #expect(adapt.kind == .adapt && adapt.status == .finished && adapt.outputDirectory == dir.file("t"))
+        #expect(adapt.config["from"] == .string(dir.file("g")))
         let adaptMarker = try String(contentsOfFile: dir.file("t/duet_model.json"), encoding: .utf8)
         #expect(adaptMarker.contains("\"weights\" : \"random\"") && adaptMarker.contains("\"source\" : \"\(dir.file("g"))\""))
     }

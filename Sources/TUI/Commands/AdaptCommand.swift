@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Sessions
 
 /// `duet adapt`: a T5Gemma encoder-decoder initialised from decoder-only Gemma 2 checkpoints.
 struct AdaptCommand: ParsableCommand {
@@ -24,9 +25,16 @@ struct AdaptCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let start = Date()
-        let outURL = URL(fileURLWithPath: out)
-        let plan = try Adaptation.adapt(decoderFrom: URL(fileURLWithPath: from), encoderFrom: encoderFrom.map { URL(fileURLWithPath: $0) },
-                                        crossAttention: crossAttn, seed: seed, to: outURL)
+        let outURL = URL(fileURLWithPath: out).standardizedFileURL
+        var config: [String: Sessions.JSONValue] = ["from": .string(from), "out": .string(outURL.path), "seed": .int(Int64(seed))]
+        if let encoderFrom { config["encoderFrom"] = .string(encoderFrom) }
+        if let crossAttn { config["crossAttention"] = .string(crossAttn.rawValue) }
+        let recorded = RecordedRun(global: global, kind: .adapt, name: outURL.lastPathComponent, config: .object(config),
+                                   outputDirectory: outURL.path)
+        let plan = try recorded.run {
+            try Adaptation.adapt(decoderFrom: URL(fileURLWithPath: from), encoderFrom: encoderFrom.map { URL(fileURLWithPath: $0) },
+                                 crossAttention: crossAttn, seed: seed, to: outURL)
+        }
         // Adapting random weights gives random weights: say so beside them (the UI labels such models).
         let sources = [from] + (encoderFrom.map { [$0] } ?? [])
         let random = sources.contains { ModelProvenance.read(URL(fileURLWithPath: $0))?.isRandom == true }

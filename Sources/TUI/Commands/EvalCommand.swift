@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Sessions
 
 /// `duet eval ...`: held-out evaluation of a model.
 struct EvalCommand: ParsableCommand {
@@ -43,15 +44,26 @@ struct EvalTasksCommand: ParsableCommand {
         global.apply()
         let loaded = try openModel(model)
         let url = URL(fileURLWithPath: (eval as NSString).expandingTildeInPath)
+        let modelPath = URL(fileURLWithPath: (model as NSString).expandingTildeInPath).standardizedFileURL.path
+        var config: [String: Sessions.JSONValue] = ["model": .string(modelPath), "eval": .string(url.path), "maxTokens": .int(Int64(maxTokens))]
+        if let limitPerTask { config["limitPerTask"] = .int(Int64(limitPerTask)) }
+        let recorded = RecordedRun(global: global, kind: .eval, name: "eval " + (modelPath as NSString).lastPathComponent,
+                                   config: .object(config), outputDirectory: modelPath)
         let report: TaskEvaluationReport
         do {
-            report = try TaskEvaluation.run(model: loaded, evalFile: url, limitPerTask: limitPerTask,
-                                            maxTokens: maxTokens) { _, index, total in
-                if !json && ((index + 1) % 10 == 0 || index + 1 == total) {
-                    FileHandle.standardError.write(Data("\r  \(index + 1)/\(total)".utf8))
-                    if index + 1 == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            report = try recorded.run({
+                try TaskEvaluation.run(model: loaded, evalFile: url, limitPerTask: limitPerTask,
+                                       maxTokens: maxTokens) { _, index, total in
+                    if !json && ((index + 1) % 10 == 0 || index + 1 == total) {
+                        FileHandle.standardError.write(Data("\r  \(index + 1)/\(total)".utf8))
+                        if index + 1 == total { FileHandle.standardError.write(Data("\n".utf8)) }
+                    }
                 }
-            }
+            }, metrics: { report in
+                var values = ["accuracy": report.overall.accuracy, "macro_accuracy": report.macroAccuracy]
+                for score in report.scores { values["accuracy/" + score.task] = score.accuracy }
+                return values
+            })
         } catch {
             throw CommandFailure("eval tasks failed: \(error)")
         }

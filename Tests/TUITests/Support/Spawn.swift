@@ -46,6 +46,7 @@ func spawnChild(_ argv: [String], environment: [String: String], stdin: String, 
     var env = ProcessInfo.processInfo.environment
     env["LANG"] = env["LANG"] ?? "C.UTF-8"
     env["DUET_ASSETS"] = noBundledAssets
+    env["DUET_HOME"] = testDuetHome  // never the user's database, unless a test passes its own home
     for (k, v) in environment { env[k] = v }
     var cargv: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
     var cenv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -63,6 +64,9 @@ func spawnChild(_ argv: [String], environment: [String: String], stdin: String, 
     guard posix_spawnp(&pid, argv[0], &fa, &attr, &cargv, &cenv) == 0 else { return nil }
     return pid
 }
+
+/// The `DUET_HOME` of children that are not given one: private to this test process.
+let testDuetHome = NSTemporaryDirectory() + "duet-test-home-\(getpid())"
 
 /// Path of an executable product built next to the test bundle (`.build/<triple>/debug/`).
 func productPath(_ name: String) -> String {
