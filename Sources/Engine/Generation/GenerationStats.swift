@@ -37,7 +37,8 @@ public struct GenerationStats: Sendable, Equatable, Codable {
     private func rate(_ tokens: Int, _ ms: Double) -> Double { ms > 0 ? Double(tokens) * 1000 / ms : 0 }
 }
 
-/// A flag the caller sets to stop a generation; checked once per token.
+/// A flag the caller sets to stop a generation: checked once per token, and between layers while a
+/// prompt is prefilled or encoded (a long prompt on a big model takes seconds; Esc must not wait for it).
 public final class CancellationFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false

@@ -54,9 +54,10 @@ final class StackCache {
 
 extension GemmaStack {
     /// Runs `count` new tokens (at positions `cache.length...`) through the stack with the cache and
-    /// returns the final-normed hidden rows `[count, d]` (in `cache.output`).
+    /// returns the final-normed hidden rows `[count, d]` (in `cache.output`). With `cancel` set midway
+    /// the remaining layers are skipped and the rows are meaningless (the generation stops anyway).
     func forwardCached(_ ids: UnsafePointer<Int32>, count: Int, cache: StackCache, weights: ParameterStore,
-                       encoderValid: UnsafePointer<Bool>? = nil) -> UnsafeMutablePointer<Float> {
+                       encoderValid: UnsafePointer<Bool>? = nil, cancel: CancellationFlag? = nil) -> UnsafeMutablePointer<Float> {
         precondition(count <= cache.maxChunk && cache.length + count <= cache.capacity, "KV cache overflow")
         let d = config.hiddenSize
         let act = cache.activations
@@ -66,6 +67,7 @@ extension GemmaStack {
         let context = SequenceContext(batch: 1, length: count, positions: cache.positions, keyValid: nil,
                                       segments: nil, encoderValid: encoderValid)
         for (i, spec) in specs.enumerated() {
+            if cancel?.isCancelled == true { break }
             let selfSource = KeyValueSource.cache(keys: cache.keys[i], values: cache.values[i], past: cache.length)
             let crossSource: KeyValueSource? = spec.cross == nil ? nil
                 : .external(keys: cache.crossKeys[i], values: cache.crossValues[i], length: cache.crossLength)

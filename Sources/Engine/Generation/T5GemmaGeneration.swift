@@ -14,10 +14,10 @@ extension T5GemmaModel: LanguageModel {
         stats.encoderTokens = prompt.count
         stats.promptTokens = 1
 
-        let encoded = try encode(prompt)
+        let encoded = try encode(prompt, cancel: cancel)
         let capacity = 1 + max(sampling.maxTokens, 1)
         let cache = StackCache(stack: decoder, capacity: capacity, maxChunk: 1, crossLength: prompt.count)
-        for (i, block) in decoder.names.blocks.enumerated() {
+        for (i, block) in decoder.names.blocks.enumerated() where cancel?.isCancelled != true {
             AttentionLayer.projectKeysValues(encoded.f32, rows: prompt.count, weights: parameters, names: block.cross!,
                                              keys: cache.crossKeys[i], values: cache.crossValues[i])
         }
@@ -30,7 +30,7 @@ extension T5GemmaModel: LanguageModel {
         return encoderValid.withUnsafeBufferPointer { valid in
             let step: (UnsafePointer<Int32>, Int) -> UnsafePointer<Float> = { ids, count in
                 let hidden = self.decoder.forwardCached(ids, count: count, cache: cache, weights: self.parameters,
-                                                        encoderValid: valid.baseAddress)
+                                                        encoderValid: valid.baseAddress, cancel: cancel)
                 LanguageModelHead.forward(hidden + (count - 1) * self.config.decoder.hiddenSize, rows: 1, table: table,
                                           softCap: self.config.decoder.finalLogitSoftcap, into: logits)
                 return UnsafePointer(logits)

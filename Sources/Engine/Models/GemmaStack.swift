@@ -45,7 +45,10 @@ struct GemmaStack {
 
     /// Forward over a batch, saving what backward needs. `encoder` is the encoder output, its padding
     /// mask and, for packed rows, its document ids when this is a T5Gemma decoder.
-    func forward(_ acts: StackActivations, weights: ParameterStore, encoder: EncoderMemory? = nil) {
+    /// With `cancel` set midway, the remaining layers are skipped (the output is then meaningless: an
+    /// inference caller checks the flag and discards it).
+    func forward(_ acts: StackActivations, weights: ParameterStore, encoder: EncoderMemory? = nil,
+                 cancel: CancellationFlag? = nil) {
         let n = acts.batch * acts.length, d = config.hiddenSize
         let table = weights[names.embedding]
         acts.ids.withUnsafeBufferPointer { ids in
@@ -54,6 +57,7 @@ struct GemmaStack {
         }
         acts.withContext(encoder: encoder) { context in
             for (i, spec) in specs.enumerated() {
+                if cancel?.isCancelled == true { break }
                 let output = i + 1 < specs.count ? acts.blocks[i + 1].input : acts.finalInput
                 let crossSource: KeyValueSource? = encoder.map { .projected(encoder: $0.output, length: acts.crossLength) }
                 GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,

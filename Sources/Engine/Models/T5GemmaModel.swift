@@ -94,12 +94,15 @@ public final class T5GemmaModel: @unchecked Sendable {
 
     /// The encoder's final-normed hidden states `[ids.count, dE]` for one sequence (users use
     /// T5Gemma encoders as text encoders).
-    public func encode(_ ids: [TokenID]) throws -> Tensor {
+    public func encode(_ ids: [TokenID]) throws -> Tensor { try encode(ids, cancel: nil) }
+
+    /// ``encode(_:)`` that stops between layers once `cancel` is set (the result is then meaningless).
+    func encode(_ ids: [TokenID], cancel: CancellationFlag?) throws -> Tensor {
         guard !ids.isEmpty else { throw GenerationError.emptyPrompt }
         try GenerationLoop.validate(ids, vocabularySize: config.encoder.vocabSize)
         let acts = StackActivations(stack: encoder, batch: 1, length: ids.count)
         acts.load(TokenBatch(sequences: [ids], padID: config.padTokenID))
-        encoder.forward(acts, weights: parameters)
+        encoder.forward(acts, weights: parameters, cancel: cancel)
         let out = Tensor(zeros: [ids.count, config.encoder.hiddenSize])
         out.f32.update(from: acts.output, count: out.count)
         return out

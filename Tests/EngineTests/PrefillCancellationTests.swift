@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import Engine
+
+/// Esc during a long prefill or encode: the forward checks the cancellation flag between layers, so a
+/// cancelled prompt stops after the layer in flight instead of running the whole stack (seconds on a
+/// big model), and the generation ends `cancelled` with no token.
+@Suite struct PrefillCancellationTests {
+    func gemma() throws -> Gemma2Model {
+        let golden = try ModelGolden("gemma2-gqa")
+        guard case let .gemma2(config) = try ModelConfigFile.load(directory: golden.directory) else {
+            throw GoldenError.wrongArchitecture("gemma2-gqa")
+        }
+        return Gemma2Model(config: config, parameters: try golden.parameters(layout: Gemma2Model.layout(config)))
+    }
+
+    func t5gemma() throws -> T5GemmaModel {
+        let golden = try ModelGolden("t5gemma-balanced")
+        guard case let .t5gemma(config) = try ModelConfigFile.load(directory: golden.directory) else {
+            throw GoldenError.wrongArchitecture("t5gemma-balanced")
+        }
+        return T5GemmaModel(config: config, parameters: try golden.parameters(layout: T5GemmaModel.layout(config)))
+    }
+
+    /// The first layer's KV cache is written by a normal prefill and left untouched by a cancelled one.
+    @Test func aCancelledPrefillRunsNoLayer() throws {
+        let m = try gemma()
+        let prompt: [Int32] = Array(repeating: 5, count: 12)
+        func firstLayerKeys(cancel: CancellationFlag?) -> [Float] {
+            let cache = StackCache(stack: m.stack, capacity: prompt.count, maxChunk: prompt.count)
+            _ = prompt.withUnsafeBufferPointer {
+                m.stack.forwardCached($0.baseAddress!, count: prompt.count, cache: cache, weights: m.parameters, cancel: cancel)
+            }
+            return Array(UnsafeBufferPointer(start: cache.keys[0], count: 16))
+        }
+        let cancelled = CancellationFlag()
+        cancelled.cancel()
+        #expect(firstLayerKeys(cancel: nil).contains { $0 != 0 })
+        #expect(firstLayerKeys(cancel: cancelled).allSatisfy { $0 == 0 })
+        #expect(firstLayerKeys(cancel: CancellationFlag()) == firstLayerKeys(cancel: nil))  // an unset flag changes nothing
+    }
+
+    @Test func bothArchitecturesStopBeforeTheFirstToken() throws {
+        let cancelled = CancellationFlag()
+        cancelled.cancel()
+        let parameters = SamplingParameters(temperature: 0, maxTokens: 8, ignoreEOS: true)
+        let models: [any LanguageModel] = [try gemma(), try t5gemma()]
+        for m in models {
+            var streamed = 0
+            let r = try m.generate(prompt: [2, 10, 20, 30], parameters: parameters, stopTokens: [], cancel: cancelled,
+                                   onToken: { _ in streamed += 1 })
+            #expect(r.tokens.isEmpty && streamed == 0 && r.stats.stopReason == .cancelled, "\(m.architecture)")
+        }
+    }
+
+    @Test func aCancelledEncodeSkipsTheEncoderLayers() throws {
+        let m = try t5gemma()
+        let ids: [TokenID] = [2, 10, 20, 30]
+        let cancelled = CancellationFlag()
+        cancelled.cancel()
+        let full = try m.encode(ids).toArray()
+        #expect(try m.encode(ids, cancel: CancellationFlag()).toArray() == full)
+        #expect(try m.encode(ids, cancel: cancelled).toArray() != full)
+    }
+}
