@@ -21,7 +21,7 @@ import Testing
         t.keys("Hello 你好 👍 café", literal: true)
         t.waitFor("> Hello 你好 👍 café")
         t.keys("Enter")
-        var s = t.waitFor(" tok · ")
+        var s = t.waitFor(all: [" tok · ", "▌ Hello 你好 👍 café"])
         #expect(s.contains("▌ Hello 你好 👍 café"))
         #expect(s.contains("tiny-random-gemma2 (random weights)"))
         #expect(s.contains("TTFT ") && s.contains("prefill ") && s.contains("tok/s"))
@@ -36,7 +36,7 @@ import Testing
 
         t = launch(home)  // the last chat opens again
         defer { t.stop() }
-        s = t.waitFor("▌ Hello 你好 👍 café")
+        s = t.waitFor(all: ["▌ Hello 你好 👍 café", "TTFT "])
         #expect(s.contains("TTFT "))
         #expect(s.contains("Hello 你好 👍 café") && s.contains("2 msg"))
     }
@@ -84,14 +84,19 @@ import Testing
         t.keys("Enter")
         t.waitFor(timeout: 20, streaming)
         t.keys("C-q")
-        #expect(t.waitFor("Quit Duet?").contains("a reply is being generated"))
+        #expect(t.waitFor(all: ["Quit Duet?", "a reply is being generated"]).contains("a reply is being generated"))
         t.keys("n")
         t.waitFor { !$0.contains("Quit Duet?") }
         t.keys("Escape")
-        let s = t.waitFor("stopped by you")
+        let s = t.waitFor(all: ["stopped by you", "stopped · TTFT"])
         #expect(s.contains("stopped · TTFT"))
         let session = try #require(try store(home).sessions().first)
-        let reply = try #require(try store(home).conversation(in: session.session.id).last)
+        // The screen shows the stop at once; the database write follows on the database queue.
+        var reply = try #require(try store(home).conversation(in: session.session.id).last)
+        for _ in 0..<100 where reply.status != .stopped {
+            usleep(50_000)
+            reply = try #require(try store(home).conversation(in: session.session.id).last)
+        }
         #expect(reply.status == .stopped && !reply.content.isEmpty)
         #expect((reply.stats?.generatedTokens ?? 6000) < 6000)
         // Quitting during a reply (after confirming) stores it as stopped too, not as an orphaned stream.
@@ -99,7 +104,7 @@ import Testing
         t.keys("Enter")
         t.waitFor(timeout: 20, streaming)
         t.keys("C-q")
-        t.waitFor("Quit Duet?")
+        t.waitFor(all: ["Quit Duet?", "a reply is being generated"])
         t.keys("y")
         #expect(t.waitFor("DUET-EXIT=").contains("DUET-EXIT=0"))
         let last = try #require(try store(home).conversation(in: session.session.id).last)
@@ -111,21 +116,21 @@ import Testing
         let t = launch(home)
         defer { t.stop() }
         t.keys("F3")
-        var s = t.waitFor(" B tiny-random-t5gemma (random weights) · encoder-decoder")
+        var s = t.waitFor(all: [" B tiny-random-t5gemma (random weights) · encoder-decoder", " A tiny-random-gemma2 (random weights) · decoder-only"])
         #expect(s.contains(" A tiny-random-gemma2 (random weights) · decoder-only"))
         t.keys("M-h")
         t.waitFor("blind ·")
         t.keys("Which is better?", literal: true)
         t.keys("Enter")
-        s = t.waitFor("Which answer is better?")
+        s = t.waitFor(all: ["Which answer is better?", "Left model hidden until you vote", "Right model hidden until you vote"])
         #expect(s.contains("Left model hidden until you vote") && s.contains("Right model hidden until you vote"))
         #expect(s.contains("stats hidden until you vote"))
         t.keys("b")
-        s = t.waitFor("You preferred")
+        s = t.waitFor(all: ["You preferred", "revealed: left was"])
         #expect(s.contains("revealed: left was"))
         #expect(s.contains("TTFT ") && s.contains("encode ") && s.contains("FLOP/tok"))
         t.keys("M-w")
-        s = t.waitFor("Win rates")
+        s = t.waitFor(all: ["Win rates", "tiny-random-gemma2", "tiny-random-t5gemma"])
         #expect(s.contains("tiny-random-gemma2") && s.contains("tiny-random-t5gemma"))
         #expect(s.contains("A WINS  B WINS  TIES  VOTES  BLIND"))
         let comparison = try #require(try store(home).comparisons().first)

@@ -30,7 +30,7 @@ import Testing
         let t = launch()
         defer { t.stop() }
         t.keys("F1")
-        let s = t.waitFor("Keys: Chat")
+        let s = t.waitFor(all: ["Keys: Chat", "╭─ Keys: Chat"])
         #expect(s.contains("╭─ Keys: Chat"))
         #expect(s.contains("Everywhere"))
         #expect(s.contains("Ctrl+P, Alt+p"))
@@ -69,10 +69,10 @@ import Testing
         let t = launch()
         defer { t.stop() }
         t.keys("你好 世界 👍 café ", literal: true)
-        var s = t.waitFor("> 你好 世界 👍 café")
+        var s = t.waitFor(all: ["> 你好 世界 👍 café"])
         #expect(s.contains("> 你好 世界 👍 café"))
         t.paste("line one\nline two")
-        s = t.waitFor("line two")
+        s = t.waitFor(all: ["line two", "> 你好 世界 👍 café line one"])
         #expect(s.contains("> 你好 世界 👍 café line one"))
         #expect(s.contains("  line two"))  // a pasted newline is text, not Enter
         t.keys("Enter")
@@ -91,7 +91,7 @@ import Testing
         #expect(lines[10] == "> abc")
         #expect(lines[11].contains("^Q quit"))
         t.resize(cols: 30, rows: 8)
-        s = t.waitFor("Terminal too small")
+        s = t.waitFor(all: ["Terminal too small", "Terminal too small (30x8;"])
         #expect(s.contains("Terminal too small (30x8;"))
         #expect(s.contains("need 40x12)"))
         t.resize(cols: 200, rows: 60)
@@ -109,7 +109,7 @@ import Testing
         let t = launch()
         defer { t.stop() }
         t.keys("C-q")
-        let s = t.waitFor("DUET-EXIT=")
+        let s = t.waitFor(all: ["DUET-EXIT=", "DUET-EXIT=0"])
         #expect(s.contains("DUET-EXIT=0"))
     }
 

@@ -84,7 +84,7 @@ import Glibc
 
         // Pause and resume from the UI; `duet runs` sees both.
         t.keys("p")
-        s = t.waitFor("paused: r resumes", timeout: 20)
+        s = t.waitFor(all: ["paused: r resumes"], timeout: 20)
         #expect(s.contains("paused: r resumes"))
         #expect(try Self.waitForStatus(db, run: 1, "paused"))
         usleep(2_500_000)  // the trainer's metrics writer commits what it buffered within a second
@@ -115,7 +115,7 @@ import Glibc
         t.keys("y")
         #expect(try Self.waitForStatus(db, run: 1, "stopped", timeout: 60))
         #expect(train.wait() == 0)
-        s = t.waitFor("stopped at step", timeout: 20)
+        s = t.waitFor(all: ["stopped at step"], timeout: 20)
         #expect(s.contains("stopped at step"))
     }
 
@@ -129,7 +129,7 @@ import Glibc
         }
         let t = openDashboard(db, home: dir.file("home"))
         defer { t.stop() }
-        var s = t.waitFor("finished", timeout: 20)
+        var s = t.waitFor(all: ["finished", "40/40"], timeout: 20)
         #expect(s.contains("40/40"))
         t.keys("Space")
         t.keys("Down")
@@ -187,7 +187,7 @@ import Glibc
         // Quit the UI and close its terminal: the run goes on (its step count keeps rising), and it
         // still obeys control requests, here a stop.
         t.keys("C-q")
-        s = t.waitFor("DUET-EXIT=", timeout: 10)
+        s = t.waitFor(all: ["DUET-EXIT=", "DUET-EXIT=0"], timeout: 10)
         #expect(s.contains("DUET-EXIT=0"))
         t.stop()
         let store = try DuetStore.open(path: db)

@@ -63,6 +63,13 @@ final class Tmux {
     @discardableResult
     func waitFor(_ text: String, timeout: Double = 30) -> String { waitFor(timeout: timeout) { $0.contains(text) } }
 
+    /// Polls until every one of `texts` is on the screen at once (a frame can be captured half drawn:
+    /// a dialog's box and title before its text), and returns that screen.
+    @discardableResult
+    func waitFor(all texts: [String], timeout: Double = 30) -> String {
+        waitFor(timeout: timeout) { screen in texts.allSatisfy { screen.contains($0) } }
+    }
+
     /// Ends the session and this test's private tmux server, and removes its socket file.
     func stop() {
         tmux(["kill-server"])
