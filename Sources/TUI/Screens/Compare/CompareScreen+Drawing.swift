@@ -164,7 +164,8 @@ extension CompareScreen {
             default: break
             }
         }
-        var header = StyledLine("\(side == 0 ? diff.removedWords : diff.addedWords) words only here", Style(.accent))
+        let count = side == 0 ? diff.removedWords : diff.addedWords
+        var header = StyledLine("\(count) \(count == 1 ? "word" : "words") only here", Style(.accent))
         if diff.isApproximate { header.append(" (outputs too different for a word diff: middle shown whole)", Style(.dim)) }
         return [header, StyledLine(), line]
     }
