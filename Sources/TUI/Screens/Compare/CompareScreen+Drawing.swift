@@ -178,8 +178,9 @@ extension CompareScreen {
             let nameWidth = max(8, min(28, (area.width - 36) / 2))
             lines.append(StyledLine(" " + "MODEL A".padding(to: nameWidth) + " " + "MODEL B".padding(to: nameWidth)
                                     + "  A WINS  B WINS  TIES  VOTES  BLIND  A WIN %", Style(.dim, [.bold])))
-            for rate in winRates {
-                let blindCount = blindWinRates.first { $0.modelA.id == rate.modelA.id && $0.modelB.id == rate.modelB.id }?.total ?? 0
+            for rate in oriented(winRates) {
+                let pair = Set([rate.modelA.id, rate.modelB.id])
+                let blindCount = blindWinRates.first { Set([$0.modelA.id, $0.modelB.id]) == pair }?.total ?? 0
                 var text = " " + DisplayWidth.truncate(rate.modelA.displayName, to: nameWidth).padding(to: nameWidth) + " "
                 text += DisplayWidth.truncate(rate.modelB.displayName, to: nameWidth).padding(to: nameWidth)
                 text += String(format: "  %6d  %6d  %4d  %5d  %5d  %6.1f%%", rate.winsA, rate.winsB, rate.ties, rate.total, blindCount, rate.winRateA * 100)
