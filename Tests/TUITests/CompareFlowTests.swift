@@ -149,4 +149,20 @@ import Testing
         h.shell.run("models.compare-b")  // the same side again is fine
         #expect(hub.comparePaths == before)
     }
+
+    @Test func statsUnderNarrowColumnsWrapInsteadOfBeingCut() throws {
+        let h = try ShellHarness(maxTokens: 6)
+        h.shell.switchTo(.compare)
+        h.send("Which is better?")
+        #expect(h.pump { h.compare.run?.isDone == true })
+        // 120 columns, short: each column is 59 wide and gets the compact stats (prompt speed, TTFT and
+        // decode speed on one line), longer than the column.
+        let text = h.screenText(width: 120, height: 16)
+        let decode = try Regex("decode [0-9.]+ tok/s")
+        #expect(text.matches(of: decode).count == 2, "\(text)")
+        #expect(text.matches(of: try Regex("(max tokens|end of turn)")).count == 2, "\(text)")
+        for line in h.compare.statsLines(try #require(h.compare.run), side: 0, width: 30, compact: true) {
+            #expect(line.width <= 30, "\(line.plainText)")
+        }
+    }
 }
