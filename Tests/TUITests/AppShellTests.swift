@@ -187,4 +187,13 @@ import Testing
         #expect(text.contains("from worker"))
         #expect(queue.drain().isEmpty)
     }
+
+    @Test func trainScreenStatusShowsTheLoadedChatModel() throws {
+        let h = try ShellHarness()
+        #expect(h.pump { h.workspace.models.chatModel?.isLoading == false })
+        h.shell.switchTo(.train)
+        let status = String(h.screenText().split(separator: "\n").last!)
+        #expect(status.contains("model tiny-random-gemma2"), "\(status)")
+        #expect(!status.contains("no model"))
+    }
 }

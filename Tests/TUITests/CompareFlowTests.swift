@@ -111,4 +111,58 @@ import Testing
         #expect(text.contains("MEAN TTFT"))
         #expect(screen.startBatch(path: h.directory.file("missing.txt"))?.hasPrefix("cannot read") == true)
     }
+
+    @Test func winRateTableCallsAWhatTheColumnHeaderCallsA() throws {
+        let h = try ShellHarness(maxTokens: 6)
+        h.shell.switchTo(.compare)
+        let screen = h.compare, hub = h.workspace.models
+        h.send("Which is better?")
+        #expect(h.pump { screen.run?.isDone == true && screen.isVoting })
+        h.shell.handle(.key(KeyChord(.character("a"))))  // names shown: the left column, A, wins
+        h.settleWrites()
+        for swapped in [false, true] {
+            if swapped { h.shell.run("compare.swap") }
+            let a = try #require(hub.compareModel(0)?.name), b = try #require(hub.compareModel(1)?.name)
+            h.shell.run("compare.win-rates")
+            let text = h.screenText()
+            let row = try #require(text.split(separator: "\n").first { $0.contains(a) && $0.contains(b) }, "\(text)")
+            #expect(row.range(of: a)!.lowerBound < row.range(of: b)!.lowerBound, "MODEL A must be compare A: \(row)")
+            // The vote went to the model that was A; after the swap it is B.
+            #expect(row.hasSuffix(swapped ? "0       1     0      1      0     0.0%" : "1       0     0      1      0   100.0%"), "\(row)")
+            h.shell.run("compare.win-rates")  // back to the columns
+            #expect(h.screenText().contains(" A \(try #require(hub.compareModel(0)?.displayName))"))
+        }
+    }
+
+    @Test func aModelCannotBePairedWithItself() throws {
+        let h = try ShellHarness(maxTokens: 6)
+        let hub = h.workspace.models
+        h.shell.switchTo(.models)
+        let before = hub.comparePaths
+        let b = try #require(hub.compareModel(1))
+        while h.shell.screen(.models) is ModelsScreen, (h.shell.screen(.models) as! ModelsScreen).selected?.path != b.path {
+            h.shell.run("list.down")
+        }
+        h.shell.run("models.compare-a")
+        #expect(hub.comparePaths == before)
+        #expect(h.screenText().contains("\(b.displayName) is already compare B: pick a different model for A"))
+        h.shell.run("models.compare-b")  // the same side again is fine
+        #expect(hub.comparePaths == before)
+    }
+
+    @Test func statsUnderNarrowColumnsWrapInsteadOfBeingCut() throws {
+        let h = try ShellHarness(maxTokens: 6)
+        h.shell.switchTo(.compare)
+        h.send("Which is better?")
+        #expect(h.pump { h.compare.run?.isDone == true })
+        // 120 columns, short: each column is 59 wide and gets the compact stats (prompt speed, TTFT and
+        // decode speed on one line), longer than the column.
+        let text = h.screenText(width: 120, height: 16)
+        let decode = try Regex("decode [0-9.]+ tok/s")
+        #expect(text.matches(of: decode).count == 2, "\(text)")
+        #expect(text.matches(of: try Regex("(max tokens|end of turn)")).count == 2, "\(text)")
+        for line in h.compare.statsLines(try #require(h.compare.run), side: 0, width: 30, compact: true) {
+            #expect(line.width <= 30, "\(line.plainText)")
+        }
+    }
 }

@@ -114,6 +114,39 @@ import Testing
         #expect(layout.rows.count == 2 && layout.cursorRow == 1 && layout.cursorColumn == 0)
     }
 
+    @Test func layoutWrapsAtWordsAndKeepsTheCursorOnItsCharacter() {
+        func rows(_ e: InputEditor, _ width: Int) -> [String] {
+            e.layout(width: width).rows.map { String(e.characters[$0.start..<$0.end]) }
+        }
+        var e = editor("hello wide world")
+        #expect(rows(e, 10) == ["hello wide ", "world"])  // not "hello wide", " world" cut as "wor" / "ld"
+        var layout = e.layout(width: 10)
+        #expect(layout.cursorRow == 1 && layout.cursorColumn == 5)
+        for _ in 0..<5 { e.perform(.left) }  // before "world": the start of its row
+        layout = e.layout(width: 10)
+        #expect(layout.cursorRow == 1 && layout.cursorColumn == 0)
+        e.perform(.left)  // on the space hanging past the edge: a row of its own while the cursor is there
+        layout = e.layout(width: 10)
+        #expect(layout.cursorRow == 1 && layout.cursorColumn == 0 && layout.rows.count == 3)
+        for _ in 0..<3 { e.perform(.left) }  // between "w" and "ide"
+        layout = e.layout(width: 10)
+        #expect(layout.cursorRow == 0 && layout.cursorColumn == 7 && rows(e, 10) == ["hello wide ", "world"])
+
+        e = editor("a supercalifragilistic word")  // a word longer than the row is cut where it must be
+        #expect(rows(e, 8) == ["a ", "supercal", "ifragili", "stic ", "word"])
+        e = editor("one two\nthree")  // source lines still start rows
+        #expect(rows(e, 5) == ["one ", "two", "three", ""])  // the last: the cursor after a full row
+    }
+
+    @Test func drawWrapsAtWordsAndPlacesTheTerminalCursor() {
+        var e = editor("the quick brown fox")
+        var grid = CellGrid(width: 12, height: 2)
+        e.draw(in: grid.bounds, grid: &grid, focused: true)  // "> " then 10 columns of text
+        #expect(grid.text(row: 0) == "> the quick ")
+        #expect(grid.text(row: 1) == "  brown fox ")
+        #expect(grid.cursor?.x == 11 && grid.cursor?.y == 1)
+    }
+
     @Test func drawShowsPromptTextAndCursor() {
         var e = editor("hi 你好")
         var grid = CellGrid(width: 12, height: 2)

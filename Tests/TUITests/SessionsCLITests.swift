@@ -43,7 +43,7 @@ import Testing
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.hasPrefix("# Rust lifetimes\nsession \(chat.session.id) · gemma-2-2b · created "))
         #expect(show.stdout.contains("system: Be brief."))
-        #expect(show.stdout.contains("· version 2 of 2 · 12 tokens · 17.5 tok/s · TTFT 31 ms · seed 7 · endOfSequence\nA lifetime names"))
+        #expect(show.stdout.contains("· version 2 of 2 · 12 tokens · 17.5 tok/s · TTFT 31 ms · seed 7 · end of turn\nA lifetime names"))
         #expect(!show.stdout.contains("Too long an answer."))  // the other branch
 
         let showJSON = try runDuet(["history", "show", String(chat.session.id), "--json", "--db", db])
@@ -77,7 +77,7 @@ import Testing
 
             A lifetime names the region where a reference is valid.
 
-            *12 tokens · 17.5 tok/s · TTFT 31 ms · seed 7 · endOfSequence*
+            *12 tokens · 17.5 tok/s · TTFT 31 ms · seed 7 · end of turn*
 
             """))
 

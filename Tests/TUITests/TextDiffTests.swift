@@ -39,4 +39,13 @@ import Testing
         #expect(d.runs.last == .same(" end") || d.runs.last == .same("end"))
         #expect(d.removedWords == 300 && d.addedWords == 300)
     }
+
+    @Test func differenceHeaderCountsWordsInTheRightNumber() {
+        func header(_ a: String, _ b: String, side: Int) -> String {
+            CompareScreen.differenceLines(TextDiff.words(a, b), side: side)[0].plainText
+        }
+        #expect(header("the quick fox", "the slow fox", side: 0) == "1 word only here")
+        #expect(header("the quick fox", "the very slow fox", side: 1) == "2 words only here")
+        #expect(header("the fox", "the quick fox", side: 0) == "0 words only here")
+    }
 }

@@ -163,9 +163,11 @@ import Glibc
         defer { t.stop() }
         #expect(t.waitFor("No training runs yet.", timeout: 15).contains("Press n to start one"))
         t.keys("n")
-        #expect(t.waitFor("New training run").contains("Base model"))
-        t.keys(dir.file("model"), literal: true)  // the form opens on the base model
-        t.keys("Down", "Down")
+        let form = t.waitFor { $0.contains("New training run") && $0.contains("Base model") }
+        #expect(form.contains("New training run") && form.contains("Base model"), "\(form)")
+        t.keys("Tab")  // the form opens on the run name (optional); Tab moves on to the base model
+        t.keys(dir.file("model"), literal: true)
+        t.keys("Tab", "Tab")  // past the objective to the data
         t.keys(dir.file("corpus.txt"), literal: true)
         for (value, downs) in [("100000", 2), ("4", 1), ("32", 1)] {  // steps (more than the test lasts), batch rows, sequence length
             for _ in 0..<downs { t.keys("Down") }

@@ -29,7 +29,8 @@ public final class AppShell {
     public var wantsFullRepaint = false
     /// Set whenever something visible changed; the loop draws a frame and clears it.
     public var needsRedraw = true
-    /// The models in use, for the status bar ("no model" until one is picked).
+    /// The models in use, for the status bar on screens without models of their own (when empty, the
+    /// chat model is shown; "no model" only when there is none).
     public var models: [String] = [] { didSet { needsRedraw = true } }
     public var isDebugVisible = false
     public var frameStats = FrameStats()
@@ -275,7 +276,10 @@ public final class AppShell {
 
     private func drawStatus(in row: Rect, grid: inout CellGrid) {
         let db = displayPath(paths.database)
-        let shown = activeScreen.statusModels ?? models
+        // Screens without models of their own (Train) show the chat model: "no model" there while one
+        // is loaded would tell the user they have none.
+        let chatModels = screens.first { $0.id == .chat }?.statusModels ?? []
+        let shown = activeScreen.statusModels ?? (models.isEmpty ? chatModels : models)
         let modelText = shown.isEmpty ? "no model" : shown.joined(separator: " vs ")
         var left: [StatusBar.Segment] = [
             StatusBar.Segment(StyledLine([Span("model ", .statusDim), Span(modelText, .statusBar)]), priority: 5),

@@ -65,13 +65,14 @@ enum CLIOutput {
         return String(format: "%.\(digits)g", value)
     }
 
-    /// "42 tokens · 17.5 tok/s · TTFT 31 ms · seed 7 · endOfSequence"
+    /// "42 tokens · 17.5 tok/s · TTFT 31 ms · seed 7 · end of turn": for people (`history show`, Markdown
+    /// exports), so the stop reason reads as the UI says it, not as the enum case (JSON keeps the raw value).
     static func stats(_ stats: MessageStats) -> String {
         var parts = ["\(stats.generatedTokens) tokens"]
         if let speed = stats.decodeTokensPerSecond { parts.append("\(number(speed, digits: 3)) tok/s") }
         if let ttft = stats.timeToFirstTokenMs { parts.append("TTFT \(Int(ttft.rounded())) ms") }
         if let seed = stats.seed { parts.append("seed \(seed)") }
-        if let reason = stats.stopReason { parts.append(reason.rawValue) }
+        if let reason = stats.stopReason { parts.append(StatsText.stopText(reason)) }
         return parts.joined(separator: " · ")
     }
 }

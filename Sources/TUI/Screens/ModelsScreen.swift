@@ -60,12 +60,16 @@ public final class ModelsScreen: Screen {
             case "models.chat":
                 hub.selectForChat(entry.path)
                 return .notice("Chat model: \(entry.displayName)")
-            case "models.compare-a":
-                hub.selectForCompare(side: 0, entry.path)
-                return .notice("Compare A: \(entry.displayName)")
-            case "models.compare-b":
-                hub.selectForCompare(side: 1, entry.path)
-                return .notice("Compare B: \(entry.displayName)")
+            case "models.compare-a", "models.compare-b":
+                let side = action == "models.compare-a" ? 0 : 1
+                let (this, other) = side == 0 ? ("A", "B") : ("B", "A")
+                // A model against itself gives the same answer twice and its votes count for nothing
+                // in the win rates (pairs of one model are skipped), so the pick is refused, saying why.
+                if hub.comparePaths[1 - side] == entry.path {
+                    return .notice("\(entry.displayName) is already compare \(other): pick a different model for \(this)")
+                }
+                hub.selectForCompare(side: side, entry.path)
+                return .notice("Compare \(this): \(entry.displayName)")
             default:
                 hub.load(entry.path)
             }

@@ -8,7 +8,8 @@ extension KeyContext {
 
 /// The "new run" dialog: the settings `duet train` needs (base model, objective, data, steps, batch,
 /// sequence lengths, learning rate, adaptation options), checked before the run starts. Up/Down or
-/// Tab move between fields, Enter starts the run, Esc cancels.
+/// Tab / Shift+Tab move between fields, Enter starts the run, Esc cancels. Focus starts on the first
+/// field (the name), so what a user types lands where the cursor is shown, in the order they read.
 final class TrainLaunchForm: ShellOverlay {
     enum Field: String, CaseIterable {
         case name, model, objective, data, out, steps, batch, seqLen, targetLen, lr, warmup
@@ -51,7 +52,7 @@ final class TrainLaunchForm: ShellOverlay {
     static let objectives = ["clm", "prefixlm", "ul2", "sft"]
 
     private(set) var editors: [Field: InputEditor] = [:]
-    private(set) var focus = Field.model
+    private(set) var focus = Field.allCases[0]
     private(set) var error: String?
     private var top = 0
     let database: String
@@ -69,7 +70,9 @@ final class TrainLaunchForm: ShellOverlay {
         }
     }
 
-    var keyContexts: [KeyContext] { [.overlay, .trainForm, .editor] }
+    /// The form's own context comes first: the generic dialog binds Tab to `overlay.next-field` too, and
+    /// a user who rebinds `train.form.next` must not have it shadowed by that default.
+    var keyContexts: [KeyContext] { [.trainForm, .overlay, .editor] }
     var acceptsText: Bool { true }
 
     func value(_ field: Field) -> String { (editors[field]?.text ?? "").trimmingCharacters(in: .whitespaces) }
@@ -84,8 +87,8 @@ final class TrainLaunchForm: ShellOverlay {
             case .success(let request):
                 if let failure = submit(request) { error = failure } else { return .close }
             }
-        case "train.form.next", EditorCommand.down.rawValue: move(1)
-        case "train.form.previous", EditorCommand.up.rawValue: move(-1)
+        case "train.form.next", "overlay.next-field", EditorCommand.down.rawValue: move(1)
+        case "train.form.previous", "overlay.previous-field", EditorCommand.up.rawValue: move(-1)
         default:
             guard let command = EditorCommand(rawValue: action), command != .submit, command != .newline else { return nil }
             _ = editors[focus]?.perform(command)

@@ -1,6 +1,8 @@
-/// Layout and drawing of `InputEditor`: lines wrap at the last cluster that fits (an editor wraps by
-/// character, so the cursor never jumps when a word grows past the edge), the view scrolls to keep the
-/// cursor visible, and the terminal cursor is placed on the grid.
+/// Layout and drawing of `InputEditor`: lines wrap at word boundaries as the transcript does (`TextWrapper`),
+/// so a message reads the same while typed as once sent; a word longer than the row is cut at the last
+/// cluster that fits. Spaces at a break stay at the end of their row (past the edge if need be) so every
+/// character, and so every cursor position, has a place. The view scrolls to keep the cursor visible,
+/// and the terminal cursor is placed on the grid.
 extension InputEditor {
     /// One screen row of the text: characters `start..<end`, and whether it begins a source line.
     struct VisualRow: Equatable {
@@ -12,41 +14,59 @@ extension InputEditor {
     /// The rows of the text wrapped to `width` columns, and the (row, column) of the cursor.
     func layout(width: Int) -> (rows: [VisualRow], cursorRow: Int, cursorColumn: Int) {
         let width = max(1, width)
-        var rows: [VisualRow] = []
-        var cursorRow = 0, cursorColumn = 0
-        var rowStart = 0, column = 0, beginsLine = true
-        var i = 0
-        func closeRow(at end: Int) {
-            rows.append(VisualRow(start: rowStart, end: end, beginsLine: beginsLine))
+        var rows = wrappedRows(width: width)
+        // The cursor goes on the last row that can hold it: at a soft break, the start of the next row
+        // (where the next character typed appears); at the end of a source line, that line's last row.
+        var cursorRow = rows.lastIndex { $0.start <= cursor && cursor <= $0.end } ?? 0
+        var cursorColumn = columns(rows[cursorRow].start..<cursor)
+        if cursorColumn >= width {  // after a full row or among spaces past the edge: start of a row of its own
+            let row = rows[cursorRow]
+            rows[cursorRow].end = cursor
+            rows.insert(VisualRow(start: cursor, end: row.end, beginsLine: false), at: cursorRow + 1)
+            cursorRow += 1
+            cursorColumn = 0
         }
-        while i <= characters.count {
-            if i == cursor {
-                if column >= width {  // cursor after a full row: show it at the start of the next one
-                    closeRow(at: i)
-                    rowStart = i; column = 0; beginsLine = false
-                }
-                cursorRow = rows.count
-                cursorColumn = column
-            }
-            if i == characters.count { break }
+        return (rows, cursorRow, cursorColumn)
+    }
+
+    /// The text's rows at `width`, breaking after the last space that fits, or inside a word that alone
+    /// is wider than the row.
+    private func wrappedRows(width: Int) -> [VisualRow] {
+        var rows: [VisualRow] = []
+        var rowStart = 0, column = 0, beginsLine = true
+        var lastBreak: Int? = nil  // index just after the last space of the current row
+        var i = 0
+        while i < characters.count {
             let c = characters[i]
             if c == "\n" {
-                closeRow(at: i)
-                rowStart = i + 1; column = 0; beginsLine = true
+                rows.append(VisualRow(start: rowStart, end: i, beginsLine: beginsLine))
+                rowStart = i + 1; column = 0; beginsLine = true; lastBreak = nil
                 i += 1
                 continue
             }
             let w = self.width(of: c)
+            if c == " " || c == "\t" {  // a space never starts a row: it may hang past the edge
+                column += w
+                i += 1
+                lastBreak = i
+                continue
+            }
             if column + w > width, column > 0 {
-                closeRow(at: i)
-                rowStart = i; column = 0; beginsLine = false
-                continue  // re-examine this character (and the cursor check) on the new row
+                let end = lastBreak ?? i
+                rows.append(VisualRow(start: rowStart, end: end, beginsLine: beginsLine))
+                rowStart = end; beginsLine = false; lastBreak = nil
+                column = columns(end..<i)  // the start of the word moved down with it
+                continue  // re-examine this character on the new row
             }
             column += w
             i += 1
         }
-        closeRow(at: characters.count)
-        return (rows, cursorRow, cursorColumn)
+        rows.append(VisualRow(start: rowStart, end: characters.count, beginsLine: beginsLine))
+        return rows
+    }
+
+    private func columns(_ range: Range<Int>) -> Int {
+        characters[range].reduce(0) { $0 + width(of: $1) }
     }
 
     /// Rows the editor wants at `width` (including the prompt), between 1 and `maxHeight`.

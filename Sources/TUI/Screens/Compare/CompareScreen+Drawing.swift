@@ -117,7 +117,35 @@ extension CompareScreen {
 
     /// The numbers under a column: prompt speed (encode or prefill), TTFT and decode speed, tokens,
     /// FLOPs per token and why it stopped. Hidden in blind mode (encode time gives the architecture away).
+    /// Wrapped to `width` (at the " · " gaps first): half a terminal is often narrower than one line of them,
+    /// and a cut line hides the stop reason, which comes last.
     func statsLines(_ run: CompareRun, side: Int, width: Int, compact: Bool) -> [StyledLine] {
+        unwrappedStatsLines(run, side: side, compact: compact).flatMap { line in
+            Self.packed(line.plainText, width: max(1, width), style: line.spans.first?.style ?? Style(.dim))
+        }
+    }
+
+    /// `text`'s " · "-separated parts packed into lines of at most `width` columns (each line after the
+    /// first indented by one space), so "decode 12.3 tok/s" stays whole; a part wider than a line is
+    /// word-wrapped on its own.
+    static func packed(_ text: String, width: Int, style: Style) -> [StyledLine] {
+        let parts = text.trimmingCharacters(in: .whitespaces).components(separatedBy: " · ")
+        var lines: [String] = []
+        var current = ""
+        for part in parts {
+            let candidate = current.isEmpty ? " " + part : current + " · " + part
+            if DisplayWidth.of(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = " " + part
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.flatMap { TextWrapper().wrap(StyledLine($0, style), width: width, continuationPrefix: StyledLine(" ")) }
+    }
+
+    private func unwrappedStatsLines(_ run: CompareRun, side: Int, compact: Bool) -> [StyledLine] {
         let s = run.sides[side]
         let dim = Style(.dim)
         switch s.status {
@@ -164,7 +192,8 @@ extension CompareScreen {
             default: break
             }
         }
-        var header = StyledLine("\(side == 0 ? diff.removedWords : diff.addedWords) words only here", Style(.accent))
+        let count = side == 0 ? diff.removedWords : diff.addedWords
+        var header = StyledLine("\(count) \(count == 1 ? "word" : "words") only here", Style(.accent))
         if diff.isApproximate { header.append(" (outputs too different for a word diff: middle shown whole)", Style(.dim)) }
         return [header, StyledLine(), line]
     }
@@ -177,8 +206,9 @@ extension CompareScreen {
             let nameWidth = max(8, min(28, (area.width - 36) / 2))
             lines.append(StyledLine(" " + "MODEL A".padding(to: nameWidth) + " " + "MODEL B".padding(to: nameWidth)
                                     + "  A WINS  B WINS  TIES  VOTES  BLIND  A WIN %", Style(.dim, [.bold])))
-            for rate in winRates {
-                let blindCount = blindWinRates.first { $0.modelA.id == rate.modelA.id && $0.modelB.id == rate.modelB.id }?.total ?? 0
+            for rate in oriented(winRates) {
+                let pair = Set([rate.modelA.id, rate.modelB.id])
+                let blindCount = blindWinRates.first { Set([$0.modelA.id, $0.modelB.id]) == pair }?.total ?? 0
                 var text = " " + DisplayWidth.truncate(rate.modelA.displayName, to: nameWidth).padding(to: nameWidth) + " "
                 text += DisplayWidth.truncate(rate.modelB.displayName, to: nameWidth).padding(to: nameWidth)
                 text += String(format: "  %6d  %6d  %4d  %5d  %5d  %6.1f%%", rate.winsA, rate.winsB, rate.ties, rate.total, blindCount, rate.winRateA * 100)

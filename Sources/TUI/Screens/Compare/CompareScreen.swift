@@ -111,7 +111,16 @@ public final class CompareScreen: Screen, StopsOnQuit {
         case "compare.settings": return .overlay(settingsForm())
         case "compare.swap":
             if isRunning { return .notice("A comparison is running — Esc stops it first") }
+            if isVoting { return .notice("Vote first (or Esc to skip): the answers are labelled by the current sides") }
             hub.swapCompareSides()
+            // The last comparison's columns (and a batch summary) are labelled by the old sides; kept on
+            // screen they would call A the model the win rates and the status bar now call B. They stay
+            // in the database.
+            run = nil
+            batch = nil
+            voteMessage = nil
+            let names = (0..<2).map { hub.compareModel($0)?.displayName ?? "no model" }
+            return .notice("Swapped: A is \(names[0]), B is \(names[1])")
         default:
             for side in run?.views.indices ?? 0..<0 { _ = run?.views[side].perform(action) }
             return action.hasPrefix("view.") ? ScreenRequest.none : nil
@@ -135,6 +144,7 @@ public final class CompareScreen: Screen, StopsOnQuit {
         guard let a = hub.compareModel(0), let b = hub.compareModel(1) else {
             return "Compare needs two models — press F5, then a and b to pick them"
         }
+        if a.path == b.path { return "A and B are the same model (\(a.displayName)) — press F5 and pick another for B" }
         for model in [a, b] { if let error = model.loadError { return "\(model.name) failed to load: \(error)" } }
         batch = nil
         guard a.loaded != nil, b.loaded != nil else {
@@ -249,10 +259,21 @@ public final class CompareScreen: Screen, StopsOnQuit {
     /// "A 3 – B 1 – ties 0 (75% A) over 4 votes" for the pair of `run`.
     private func pairRecord(_ run: CompareRun) -> String? {
         let ids = [hub.compareModel(0)?.record?.id, hub.compareModel(1)?.record?.id]
-        guard let a = ids[0], let b = ids[1], let rate = winRates.first(where: { Set([$0.modelA.id, $0.modelB.id]) == Set([a, b]) }) else { return nil }
-        let (winsA, winsB) = rate.modelA.id == a ? (rate.winsA, rate.winsB) : (rate.winsB, rate.winsA)
-        let share = rate.modelA.id == a ? rate.winRateA : 1 - rate.winRateA
-        return "record: A \(winsA) – B \(winsB) – ties \(rate.ties) (A \(Int((share * 100).rounded()))%) over \(rate.total) votes"
+        guard let a = ids[0], let b = ids[1], let rate = oriented(winRates).first(where: { $0.modelA.id == a && $0.modelB.id == b }) else { return nil }
+        return "record: A \(rate.winsA) – B \(rate.winsB) – ties \(rate.ties) (A \(Int((rate.winRateA * 100).rounded()))%) over \(rate.total) votes"
+    }
+
+    /// `rates` with the pair being compared turned so its model A is compare model A, as the column
+    /// headers say: the store orders each pair by model id, not by the sides the user picked.
+    func oriented(_ rates: [WinRate]) -> [WinRate] {
+        guard let a = hub.compareModel(0)?.record?.id, let b = hub.compareModel(1)?.record?.id else { return rates }
+        return rates.map { rate in
+            guard rate.modelA.id == b, rate.modelB.id == a else { return rate }
+            var turned = rate
+            (turned.modelA, turned.modelB) = (rate.modelB, rate.modelA)
+            (turned.winsA, turned.winsB) = (rate.winsB, rate.winsA)
+            return turned
+        }
     }
 
     func reloadWinRates() {
