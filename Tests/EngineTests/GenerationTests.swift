@@ -4,13 +4,7 @@ import Testing
 
 /// Sampling, stopping and cancellation on a real (tiny, golden) model.
 @Suite struct GenerationTests {
-    func model() throws -> Gemma2Model {
-        let golden = try ModelGolden("gemma2-gqa")
-        guard case let .gemma2(config) = try ModelConfigFile.load(directory: golden.directory) else {
-            throw GoldenError.wrongArchitecture("gemma2-gqa")
-        }
-        return Gemma2Model(config: config, parameters: try golden.parameters(layout: Gemma2Model.layout(config)))
-    }
+    func model() throws -> Gemma2Model { try ModelGolden.gemma2Model("gemma2-gqa") }
 
     @Test func sameSeedSameSampleDifferentSeedDifferentSample() throws {
         let m = try model()

@@ -6,21 +6,8 @@ import Testing
 /// cancelled prompt stops after the layer in flight instead of running the whole stack (seconds on a
 /// big model), and the generation ends `cancelled` with no token.
 @Suite struct PrefillCancellationTests {
-    func gemma() throws -> Gemma2Model {
-        let golden = try ModelGolden("gemma2-gqa")
-        guard case let .gemma2(config) = try ModelConfigFile.load(directory: golden.directory) else {
-            throw GoldenError.wrongArchitecture("gemma2-gqa")
-        }
-        return Gemma2Model(config: config, parameters: try golden.parameters(layout: Gemma2Model.layout(config)))
-    }
-
-    func t5gemma() throws -> T5GemmaModel {
-        let golden = try ModelGolden("t5gemma-balanced")
-        guard case let .t5gemma(config) = try ModelConfigFile.load(directory: golden.directory) else {
-            throw GoldenError.wrongArchitecture("t5gemma-balanced")
-        }
-        return T5GemmaModel(config: config, parameters: try golden.parameters(layout: T5GemmaModel.layout(config)))
-    }
+    func gemma() throws -> Gemma2Model { try ModelGolden.gemma2Model("gemma2-gqa") }
+    func t5gemma() throws -> T5GemmaModel { try ModelGolden.t5gemmaModel("t5gemma-balanced") }
 
     /// The first layer's KV cache is written by a normal prefill and left untouched by a cancelled one.
     @Test func aCancelledPrefillRunsNoLayer() throws {

@@ -95,3 +95,23 @@ extension ModelGolden {
         return worst
     }
 }
+
+extension ModelGolden {
+    /// The golden fixture `name` loaded as a Gemma 2 model.
+    static func gemma2Model(_ name: String) throws -> Gemma2Model {
+        let golden = try ModelGolden(name)
+        guard case let .gemma2(config) = try ModelConfigFile.load(directory: golden.directory) else {
+            throw GoldenError.wrongArchitecture(name)
+        }
+        return Gemma2Model(config: config, parameters: try golden.parameters(layout: Gemma2Model.layout(config)))
+    }
+
+    /// The golden fixture `name` loaded as a T5Gemma model.
+    static func t5gemmaModel(_ name: String) throws -> T5GemmaModel {
+        let golden = try ModelGolden(name)
+        guard case let .t5gemma(config) = try ModelConfigFile.load(directory: golden.directory) else {
+            throw GoldenError.wrongArchitecture(name)
+        }
+        return T5GemmaModel(config: config, parameters: try golden.parameters(layout: T5GemmaModel.layout(config)))
+    }
+}
