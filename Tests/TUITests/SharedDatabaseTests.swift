@@ -92,7 +92,11 @@ import Glibc
     func kill9(_ t: Tmux) throws {
         let pid = try #require(programPid(inPaneOf: t))
         kill(pid, SIGKILL)
-        #expect(t.waitFor("DUET-EXIT=137", timeout: 20).contains("DUET-EXIT=137"))
+        // Wait for the process itself to be gone: the shell's "DUET-EXIT=137" lands wherever the killed
+        // program left the cursor on its alternate screen, so the pane may not show it.
+        let deadline = Date().addingTimeInterval(20)
+        while FileManager.default.fileExists(atPath: "/proc/\(pid)") && Date() < deadline { usleep(20_000) }
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)"), "pid \(pid) survived SIGKILL")
         t.stop()
     }
 
