@@ -2,6 +2,8 @@
 /// activations are allocated once per batch shape and reused every step, never per token.
 final class BufferArena {
     private var blocks: [UnsafeMutableRawPointer] = []
+    /// Bytes allocated so far.
+    private(set) var allocatedBytes = 0
 
     /// A zeroed buffer of `count` floats (64-byte aligned), alive as long as the arena.
     func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -9,6 +11,7 @@ final class BufferArena {
         let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         p.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         blocks.append(p)
+        allocatedBytes += bytes
         return p.assumingMemoryBound(to: Float.self)
     }
 

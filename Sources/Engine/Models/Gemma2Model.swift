@@ -37,13 +37,14 @@ public final class Gemma2Model: @unchecked Sendable {
         var targets: [Int32] = []
 
         init(model: Gemma2Model, batch: Int, length: Int, training: Bool) {
-            stack = StackActivations(stack: model.stack, batch: batch, length: length)
+            stack = StackActivations(stack: model.stack, batch: batch, length: length, training: training)
             logits = Tensor(zeros: [batch * length, model.config.vocabSize])
             dLogits = training ? Tensor(zeros: [batch * length, model.config.vocabSize]) : Tensor(zeros: [0])
         }
     }
 
-    /// Allocates activations for `batch` sequences of `length` tokens.
+    /// Allocates activations for `batch` sequences of `length` tokens. With `training: false` they
+    /// hold only what a forward needs (no backward state; memory linear in `length`).
     public func makeActivations(batch: Int, length: Int, training: Bool = true) -> Activations {
         Activations(model: self, batch: batch, length: length, training: training)
     }

@@ -58,10 +58,10 @@ struct GemmaStack {
         acts.withContext(encoder: encoder) { context in
             for (i, spec) in specs.enumerated() {
                 if cancel?.isCancelled == true { break }
-                let output = i + 1 < specs.count ? acts.blocks[i + 1].input : acts.finalInput
                 let crossSource: KeyValueSource? = encoder.map { .projected(encoder: $0.output, length: acts.crossLength) }
                 GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
-                                   selfSource: .ownRows, crossSource: crossSource, act: acts.blocks[i], output: output)
+                                   selfSource: .ownRows, crossSource: crossSource, act: acts.block(i),
+                                   output: acts.blockOutput(i))
             }
         }
         RMSNorm.forward(acts.finalInput, weight: weights[names.finalNorm].f32, rows: n, dim: d,
@@ -72,6 +72,7 @@ struct GemmaStack {
     /// parameter gradients into `grads`; for a decoder, the encoder-output gradient into `dEncoder`.
     func backward(_ acts: StackActivations, weights: ParameterStore, grads: GradientStore,
                   encoder: EncoderMemory? = nil, dEncoder: UnsafeMutablePointer<Float>? = nil) {
+        precondition(acts.training, "backward needs activations made for training")
         precondition((encoder == nil) == (dEncoder == nil), "a decoder's backward takes the encoder memory and its gradient together")
         let n = acts.batch * acts.length, d = config.hiddenSize
         RMSNorm.backward(acts.dOutput, x: acts.finalInput, weight: weights[names.finalNorm].f32, rstd: acts.finalRstd,
@@ -94,40 +95,67 @@ struct GemmaStack {
     }
 }
 
-/// Everything one training forward/backward of a stack keeps, allocated once per batch shape.
+/// What one forward (and, for training, backward) of a stack needs, allocated once per batch shape.
+///
+/// Training keeps every block's activations and attention probabilities for the backward pass:
+/// O(layers x (T x d + heads x T x S)). Inference (`training: false`) keeps one block's buffers,
+/// shared by every layer (each block writes its output over its input), no probabilities and no
+/// gradient buffers: O(T x d), independent of the depth, so encoding, scoring and evaluating long
+/// inputs costs about what the weights do.
 final class StackActivations {
     let batch: Int, length: Int, crossLength: Int
+    /// Whether this holds what `GemmaStack.backward` needs.
+    let training: Bool
     var ids: [TokenID]
     var positions: [Int32]
     var valid: [Bool]
     var segments: [Int32]?
+    /// One per layer for training; one shared by all layers for inference.
     let blocks: [BlockActivations]
     let finalInput, finalRstd, output: UnsafeMutablePointer<Float>
-    /// Gradient of `output` (set by the head's backward) and the residual-stream gradient.
+    /// Gradient of `output` (set by the head's backward) and the residual-stream gradient (training only).
     let dOutput, dResidual: UnsafeMutablePointer<Float>
     let scratch: BlockScratch
     private let arena: BufferArena
 
-    init(stack: GemmaStack, batch: Int, length: Int, crossLength: Int = 0) {
+    init(stack: GemmaStack, batch: Int, length: Int, crossLength: Int = 0, training: Bool = true) {
         let arena = BufferArena()
         self.arena = arena
         self.batch = batch
         self.length = length
         self.crossLength = crossLength
+        self.training = training
         let n = batch * length, d = stack.config.hiddenSize
         ids = Array(repeating: 0, count: n)
         positions = Array(repeating: 0, count: n)
         valid = Array(repeating: true, count: n)
-        blocks = stack.specs.map {
+        let kept = training ? stack.specs : [stack.specs[0]]
+        blocks = kept.map {
             BlockActivations(arena: arena, spec: $0, batch: batch, length: length, crossLength: crossLength,
-                             saveProbabilities: true)
+                             saveProbabilities: training)
         }
-        finalInput = arena.floats(n * d)
+        // Inference: the last block writes over the shared input, which the final norm then reads.
+        finalInput = training ? arena.floats(n * d) : blocks[0].input
         finalRstd = arena.floats(n)
         output = arena.floats(n * d)
-        dOutput = arena.floats(n * d)
-        dResidual = arena.floats(n * d)
-        scratch = BlockScratch(arena: arena, spec: stack.specs[0], batch: batch, length: length, crossLength: crossLength)
+        let gradientRows = training ? n : 0
+        dOutput = arena.floats(gradientRows * d)
+        dResidual = arena.floats(gradientRows * d)
+        scratch = BlockScratch(arena: arena, spec: stack.specs[0], batch: training ? batch : 0, length: length,
+                               crossLength: crossLength)
+    }
+
+    /// Bytes held (every buffer of the arena), for memory checks.
+    var allocatedBytes: Int { arena.allocatedBytes }
+
+    /// The activations layer `i` reads and writes.
+    func block(_ i: Int) -> BlockActivations { training ? blocks[i] : blocks[0] }
+
+    /// Where layer `i` writes its output: the next layer's input (inference: its own input again),
+    /// after the last layer the final norm's input.
+    func blockOutput(_ i: Int) -> UnsafeMutablePointer<Float> {
+        if !training { return blocks[0].input }
+        return i + 1 < blocks.count ? blocks[i + 1].input : finalInput
     }
 
     /// Loads a batch: ids `[batch, length]`, padding mask, positions, optional packing segments.

@@ -39,8 +39,9 @@ public final class T5GemmaModel: @unchecked Sendable {
         let dLogits: Tensor
 
         init(model: T5GemmaModel, batch: Int, encoderLength: Int, decoderLength: Int, training: Bool) {
-            encoder = StackActivations(stack: model.encoder, batch: batch, length: encoderLength)
-            decoder = StackActivations(stack: model.decoder, batch: batch, length: decoderLength, crossLength: encoderLength)
+            encoder = StackActivations(stack: model.encoder, batch: batch, length: encoderLength, training: training)
+            decoder = StackActivations(stack: model.decoder, batch: batch, length: decoderLength, crossLength: encoderLength,
+                                       training: training)
             let rows = batch * decoderLength, v = model.config.decoder.vocabSize
             logits = Tensor(zeros: [rows, v])
             dLogits = training ? Tensor(zeros: [rows, v]) : Tensor(zeros: [0])
@@ -50,6 +51,8 @@ public final class T5GemmaModel: @unchecked Sendable {
         public var encoderOutput: UnsafePointer<Float> { UnsafePointer(encoder.output) }
     }
 
+    /// Activations for one batch shape; `training: false` keeps only what a forward needs (no
+    /// backward state; memory linear in both lengths).
     public func makeActivations(batch: Int, encoderLength: Int, decoderLength: Int, training: Bool = true) -> Activations {
         Activations(model: self, batch: batch, encoderLength: encoderLength, decoderLength: decoderLength, training: training)
     }
@@ -100,7 +103,7 @@ public final class T5GemmaModel: @unchecked Sendable {
     func encode(_ ids: [TokenID], cancel: CancellationFlag?) throws -> Tensor {
         guard !ids.isEmpty else { throw GenerationError.emptyPrompt }
         try GenerationLoop.validate(ids, vocabularySize: config.encoder.vocabSize)
-        let acts = StackActivations(stack: encoder, batch: 1, length: ids.count)
+        let acts = StackActivations(stack: encoder, batch: 1, length: ids.count, training: false)
         acts.load(TokenBatch(sequences: [ids], padID: config.padTokenID))
         encoder.forward(acts, weights: parameters, cancel: cancel)
         let out = Tensor(zeros: [ids.count, config.encoder.hiddenSize])
