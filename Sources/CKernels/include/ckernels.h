@@ -24,6 +24,20 @@ void dk_gemv_bf16(const uint16_t *w, size_t ldw, const float *x, float *y, size_
 /** Same with IEEE half-precision weights. */
 void dk_gemv_f16(const uint16_t *w, size_t ldw, const float *x, float *y, size_t rows, size_t cols);
 
+/* ---- quant.c: blockwise int8 ("Q8": 32 values per f32 scale, q in [-127, 127], x ~ scale * q) ---- */
+#define DK_Q8_BLOCK 32
+/** Quantize n values (n a multiple of DK_Q8_BLOCK): n/32 scales max|x|/127, values round(x/scale). */
+void dk_quantize_q8(const float *x, size_t n, int8_t *q, float *scales);
+/** Widen n blockwise-int8 values to f32: out = scale * q. */
+void dk_dequantize_q8(const int8_t *q, const float *scales, size_t n, float *out);
+/** y[r] = sum over blocks b of ws[r*ldw/32 + b] * xs[b] * sum_i W[r*ldw + 32b + i] * xq[32b + i], for r in
+    [0, rows): int8 weights times a quantized input, exact integer block sums (cols, ldw multiples of 32). */
+void dk_gemv_q8(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs, float *y,
+                size_t rows, size_t cols);
+/** The portable C loop of dk_gemv_q8, for tests of the dispatched kernel. */
+void dk_gemv_q8_reference(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs,
+                          float *y, size_t rows, size_t cols);
+
 /** Widen n bfloat16 values to f32 (exact). */
 void dk_bf16_to_f32(const uint16_t *src, float *dst, size_t n);
 /** Narrow n f32 values to bfloat16, round to nearest even; NaN stays NaN (quiet). */

@@ -120,6 +120,9 @@ public enum CheckpointConverter {
         case .f16:
             let p = t.u16
             for i in 0..<t.count where p[i] & 0x7C00 == 0x7C00 { n += 1 }
+        case .i8:
+            // A non-finite block scale makes its whole block non-finite.
+            n = nonFiniteCount(t.scales!) * Q8.blockSize
         }
         return n
     }

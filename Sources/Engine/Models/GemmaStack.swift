@@ -36,7 +36,8 @@ struct GemmaStack {
         let exact = Float(Double(config.hiddenSize).squareRoot())
         switch table.dtype {
         case .f32: return exact
-        case .bf16: return HalfPrecision.bf16ToFloat(HalfPrecision.floatToBF16(exact))
+        // int8 weights are quantized from a checkpoint that, for every released model, is bf16.
+        case .bf16, .i8: return HalfPrecision.bf16ToFloat(HalfPrecision.floatToBF16(exact))
         case .f16: return HalfPrecision.f16ToFloat(HalfPrecision.floatToF16(exact))
         }
     }

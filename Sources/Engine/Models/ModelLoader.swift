@@ -30,18 +30,28 @@ public struct LoadedModel: @unchecked Sendable {
     }
 }
 
+/// How weights are held in memory for inference, whatever the file stores.
+public enum WeightQuantization: String, Sendable, CaseIterable, Codable {
+    /// Blockwise int8 (``Q8``), quantized at load from f32/bf16/f16 matrices.
+    case int8
+}
+
 /// Opens Hugging Face model directories.
 public enum ModelLoader {
     /// Reads `config.json`, validates every tensor's presence and shape, and builds the model over the
-    /// memory-mapped weights (inference: matrices stay in their file dtype) or over an f32 copy
-    /// (`trainable`: one flat buffer the optimizer updates).
-    public static func load(directory: URL, trainable: Bool = false) throws -> LoadedModel {
+    /// memory-mapped weights (inference: matrices stay in their file dtype, or become int8 with
+    /// `quantization`) or over an f32 copy (`trainable`: one flat buffer the optimizer updates).
+    public static func load(directory: URL, trainable: Bool = false, quantization: WeightQuantization? = nil) throws -> LoadedModel {
         let config = try ModelConfigFile.load(directory: directory)
         let reader = try CheckpointReader(directory: directory)
         try WeightLayout.validate(reader, config: config)
         let layout = WeightLayout.expectedShapes(config)
         let named = try layout.map { (name: $0.name, tensor: try reader.tensor($0.name)) }
+        if trainable && (quantization != nil || named.contains { $0.tensor.dtype == .i8 }) {
+            throw ModelLoadError.quantizedNotTrainable(directory: directory.path)
+        }
         let parameters = trainable ? ParameterStore(trainableCopyOf: named) : ParameterStore(named)
+        if quantization == .int8 { parameters.quantizeMatrices() }
         let model: any LanguageModel
         switch config {
         case let .gemma2(c): model = Gemma2Model(config: c, parameters: parameters)
@@ -50,5 +60,17 @@ public enum ModelLoader {
         return LoadedModel(directory: directory, config: config, model: model,
                            tokenizer: try TokenizerLoader.load(directory: directory),
                            generationConfig: try GenerationConfig.load(directory: directory))
+    }
+}
+
+/// Why a model directory cannot be opened the way it was asked for.
+public enum ModelLoadError: Error, CustomStringConvertible, Equatable {
+    case quantizedNotTrainable(directory: String)
+
+    public var description: String {
+        switch self {
+        case let .quantizedNotTrainable(directory):
+            "\(directory): int8 weights are for inference; train from the bf16 or f32 checkpoint"
+        }
     }
 }

@@ -46,6 +46,23 @@ public final class ParameterStore: @unchecked Sendable {
     /// Total number of scalar parameters.
     public var parameterCount: Int { names.reduce(0) { $0 + tensors[$1]!.count } }
 
+    /// Replaces every matrix whose rows split into whole int8 blocks with its blockwise int8
+    /// quantization (``Q8``); vectors (norm weights) and odd-shaped matrices keep their dtype.
+    /// Inference only: a trainable store's flat f32 buffer is what the optimizer updates.
+    /// Returns the number of tensors quantized.
+    @discardableResult
+    public func quantizeMatrices() -> Int {
+        precondition(flat == nil, "a trainable parameter store cannot be quantized")
+        var quantized = 0
+        for name in names {
+            let t = tensors[name]!
+            guard t.dtype != .i8, Q8.canQuantize(shape: t.shape) else { continue }
+            tensors[name] = Q8.quantize(t)
+            quantized += 1
+        }
+        return quantized
+    }
+
     /// Replaces the small tensors that kernels read as f32 (norm weights) with f32 copies.
     public func widenToF32(where predicate: (String) -> Bool) {
         for name in names where predicate(name) {

@@ -4,12 +4,16 @@ public enum DType: String, Sendable, CaseIterable, Codable {
     case f32 = "F32"
     case bf16 = "BF16"
     case f16 = "F16"
+    /// Blockwise int8 (see ``Q8``): one byte per value, plus one f32 scale per 32 values held in the
+    /// tensor's `scales`. Weights only, for inference.
+    case i8 = "I8"
 
     /// Bytes per element.
     public var byteSize: Int {
         switch self {
         case .f32: 4
         case .bf16, .f16: 2
+        case .i8: 1
         }
     }
 
@@ -22,6 +26,7 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         case .f32: "float32"
         case .bf16: "bfloat16"
         case .f16: "float16"
+        case .i8: "int8"
         }
     }
 
@@ -31,6 +36,7 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         case "f32", "float32", "float": self = .f32
         case "bf16", "bfloat16": self = .bf16
         case "f16", "float16", "half": self = .f16
+        case "i8", "int8": self = .i8
         default: return nil
         }
     }

@@ -39,6 +39,7 @@ public enum HalfPrecision {
         case .f32: destination.update(from: source.assumingMemoryBound(to: Float.self), count: count)
         case .bf16: dk_bf16_to_f32(source.assumingMemoryBound(to: UInt16.self), destination, count)
         case .f16: dk_f16_to_f32(source.assumingMemoryBound(to: UInt16.self), destination, count)
+        case .i8: preconditionFailure("int8 values need their block scales: widen through Tensor or Q8.dequantize")
         }
     }
 
@@ -48,6 +49,7 @@ public enum HalfPrecision {
         case .f32: destination.assumingMemoryBound(to: Float.self).update(from: source, count: count)
         case .bf16: dk_f32_to_bf16(source, destination.assumingMemoryBound(to: UInt16.self), count)
         case .f16: dk_f32_to_f16(source, destination.assumingMemoryBound(to: UInt16.self), count)
+        case .i8: preconditionFailure("int8 values need block scales: quantize through Q8.quantize")
         }
     }
 }

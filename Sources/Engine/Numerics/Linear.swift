@@ -30,7 +30,17 @@ public enum Linear {
             if rows <= gemvRowLimit {
                 gemv16(x, rows: rows, weight: w, into: y, accumulate: accumulate)
             } else {
-                blockedGemm16(x, rows: rows, weight: w, into: y, accumulate: accumulate)
+                blockedGemm(x, rows: rows, weight: w, into: y, accumulate: accumulate) { first, count, block in
+                    HalfPrecision.widen(w.raw + first * inF * 2, dtype: w.dtype, into: block, count: count * inF)
+                }
+            }
+        case .i8:
+            if rows <= gemvRowLimit {
+                gemvQ8(x, rows: rows, weight: w, into: y, accumulate: accumulate)
+            } else {
+                blockedGemm(x, rows: rows, weight: w, into: y, accumulate: accumulate) { first, count, block in
+                    Q8.dequantize(w, elements: first * inF..<(first + count) * inF, into: block)
+                }
             }
         }
     }
@@ -59,10 +69,41 @@ public enum Linear {
         }
     }
 
-    /// 16-bit weights, many rows: widen blocks of W's rows into a small f32 buffer (never the whole
-    /// matrix) and multiply each block with sgemm into the matching columns of `y`.
-    private static func blockedGemm16(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor,
-                                      into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    /// Int8 weights, few rows: each row of `x` is quantized to int8 blocks once, then every worker
+    /// streams its slice of W through integer block dot products (``Q8``).
+    private static func gemvQ8(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor,
+                               into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let outF = w.shape[0], inF = w.shape[1], blocks = inF / Q8.blockSize
+        let values = w.raw.assumingMemoryBound(to: Int8.self), scales = w.scales!.f32
+        withUnsafeTemporaryAllocation(of: Int8.self, capacity: rows * inF) { xq in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * blocks) { xs in
+                for r in 0..<rows {
+                    dk_quantize_q8(x + r * inF, inF, xq.baseAddress! + r * inF, xs.baseAddress! + r * blocks)
+                }
+                EngineThreads.parallelFor(outF, minimumPerChunk: 256) { range in
+                    let n = range.count
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: accumulate ? n : 0) { tmp in
+                        for r in 0..<rows {
+                            let dst = accumulate ? tmp.baseAddress! : y + r * outF + range.lowerBound
+                            dk_gemv_q8(values + range.lowerBound * inF, scales + range.lowerBound * blocks, inF,
+                                       xq.baseAddress! + r * inF, xs.baseAddress! + r * blocks, dst, n, inF)
+                            if accumulate {
+                                let yr = y + r * outF + range.lowerBound
+                                for i in 0..<n { yr[i] += dst[i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// 16-bit or int8 weights, many rows: widen blocks of W's rows into a small f32 buffer (never the
+    /// whole matrix) with `widenRows(first, count, into)` and multiply each block with sgemm into the
+    /// matching columns of `y`.
+    private static func blockedGemm(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor,
+                                    into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                                    widenRows: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
         let outF = w.shape[0], inF = w.shape[1]
         let blockRows = min(outF, max(32, (1 << 20) / max(1, inF)))
         let block = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * inF)
@@ -70,10 +111,8 @@ public enum Linear {
         var r0 = 0
         while r0 < outF {
             let n = min(blockRows, outF - r0)
-            let src = w.raw + r0 * inF * 2
             EngineThreads.parallelFor(n, minimumPerChunk: 8) { range in
-                HalfPrecision.widen(src + range.lowerBound * inF * 2, dtype: w.dtype,
-                                    into: block + range.lowerBound * inF, count: range.count * inF)
+                widenRows(r0 + range.lowerBound, range.count, block + range.lowerBound * inF)
             }
             sgemm(.none, .transposed, m: rows, n: n, k: inF, a: x, lda: inF, b: block, ldb: inF,
                   beta: accumulate ? 1 : 0, c: y + r0, ldc: outF)

@@ -20,11 +20,20 @@ public struct Tensor: @unchecked Sendable {
     public let storage: Storage
     /// Offset of element 0 from `storage.base`, in bytes.
     public let byteOffset: Int
+    /// Where an `.i8` tensor's block scales live (a struct cannot hold a `Tensor` of its own).
+    private let scaleLocation: (storage: Storage, byteOffset: Int)?
 
-    /// A new zero-filled tensor.
+    /// For `.i8` tensors only: the f32 block scales, shape `shape` with the last dimension divided
+    /// by ``Q8/blockSize`` (value = scale of its block x int8).
+    public var scales: Tensor? {
+        scaleLocation.map { Tensor(shape: Q8.scaleShape(of: shape), dtype: .f32, storage: $0.storage, byteOffset: $0.byteOffset) }
+    }
+
+    /// A new zero-filled tensor (an `.i8` one with zero scales).
     public init(zeros shape: [Int], dtype: DType = .f32) {
         let count = shape.reduce(1, *)
-        self.init(shape: shape, dtype: dtype, storage: Storage(byteCount: count * dtype.byteSize), byteOffset: 0)
+        self.init(shape: shape, dtype: dtype, storage: Storage(byteCount: count * dtype.byteSize), byteOffset: 0,
+                  scales: dtype == .i8 ? Tensor(zeros: Q8.scaleShape(of: shape)) : nil)
     }
 
     /// A new f32 tensor holding `values` (their count must match the shape).
@@ -34,15 +43,21 @@ public struct Tensor: @unchecked Sendable {
         values.withUnsafeBufferPointer { f32.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    /// A view of existing storage.
-    public init(shape: [Int], dtype: DType, storage: Storage, byteOffset: Int) {
+    /// A view of existing storage; `.i8` views also take their block scales.
+    public init(shape: [Int], dtype: DType, storage: Storage, byteOffset: Int, scales: Tensor? = nil) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        precondition((dtype == .i8) == (scales != nil), "int8 tensors, and only they, carry block scales")
+        if let scales {
+            precondition(scales.dtype == .f32 && scales.shape == Q8.scaleShape(of: shape),
+                         "scales \(scales.shape) do not match int8 shape \(shape)")
+        }
         precondition(byteOffset + shape.reduce(1, *) * dtype.byteSize <= storage.byteCount,
                      "view \(shape) \(dtype) at \(byteOffset) exceeds storage of \(storage.byteCount) bytes")
         self.shape = shape
         self.dtype = dtype
         self.storage = storage
         self.byteOffset = byteOffset
+        scaleLocation = scales.map { ($0.storage, $0.byteOffset) }
     }
 
     /// Number of elements.
@@ -63,14 +78,16 @@ public struct Tensor: @unchecked Sendable {
 
     /// Address of element 0 of a 16-bit (bf16/f16) tensor, as bit patterns.
     public var u16: UnsafeMutablePointer<UInt16> {
-        precondition(dtype != .f32, "16-bit pointer of an f32 tensor")
+        precondition(dtype == .bf16 || dtype == .f16, "16-bit pointer of a \(dtype) tensor")
         return raw.assumingMemoryBound(to: UInt16.self)
     }
 
     /// The same elements with another shape (no copy).
     public func reshaped(_ newShape: [Int]) -> Tensor {
         precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
-        return Tensor(shape: newShape, dtype: dtype, storage: storage, byteOffset: byteOffset)
+        precondition(scales == nil || newShape.last == shape.last, "an int8 tensor keeps its rows of blocks")
+        return Tensor(shape: newShape, dtype: dtype, storage: storage, byteOffset: byteOffset,
+                      scales: scales?.reshaped(Q8.scaleShape(of: newShape)))
     }
 
     /// Rows `range` along the first dimension (no copy).
@@ -80,7 +97,8 @@ public struct Tensor: @unchecked Sendable {
         var newShape = shape
         newShape[0] = range.count
         return Tensor(shape: newShape, dtype: dtype, storage: storage,
-                      byteOffset: byteOffset + range.lowerBound * rowElements * dtype.byteSize)
+                      byteOffset: byteOffset + range.lowerBound * rowElements * dtype.byteSize,
+                      scales: scales.map { Q8.scaleRows($0, ofRows: range, rank: rank) })
     }
 
     /// Row `index` along the first dimension, with that dimension dropped (no copy).
@@ -88,11 +106,18 @@ public struct Tensor: @unchecked Sendable {
         rows(index..<index + 1).reshaped(Array(shape.dropFirst()))
     }
 
-    /// A copy converted to `target` (rounding to nearest even when narrowing).
+    /// A copy converted to `target` (rounding to nearest even when narrowing; blockwise int8
+    /// quantization as ``Q8`` describes).
     public func converted(to target: DType) -> Tensor {
+        if target == .i8 && dtype != .i8 { return Q8.quantize(self) }
+        if dtype == .i8 && target != .i8 {
+            let wide = Q8.dequantize(self)
+            return target == .f32 ? wide : wide.converted(to: target)
+        }
         let out = Tensor(zeros: shape, dtype: target)
         if target == dtype {
             out.raw.copyMemory(from: raw, byteCount: byteCount)
+            if let scales { out.scales!.raw.copyMemory(from: scales.raw, byteCount: scales.byteCount) }
         } else if dtype == .f32 {
             HalfPrecision.narrow(f32, into: out.raw, dtype: target, count: count)
         } else if target == .f32 {
@@ -109,7 +134,8 @@ public struct Tensor: @unchecked Sendable {
 
     /// The elements widened to f32, as an array.
     public func toArray() -> [Float] {
-        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if dtype == .i8 { return Q8.dequantize(self).toArray() }
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             HalfPrecision.widen(raw, dtype: dtype, into: buffer.baseAddress!, count: count)
             initialized = count
         }
@@ -127,11 +153,15 @@ public struct Tensor: @unchecked Sendable {
         case .f32: return f32[flat]
         case .bf16: return HalfPrecision.bf16ToFloat(u16[flat])
         case .f16: return HalfPrecision.f16ToFloat(u16[flat])
+        case .i8: return Float(raw.assumingMemoryBound(to: Int8.self)[flat]) * scales!.f32[flat / Q8.blockSize]
         }
     }
 
     /// Sets every element to zero.
-    public func zero() { raw.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount) }
+    public func zero() {
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+        scales?.zero()
+    }
 
     /// Throws unless the tensor has exactly `expected` shape.
     public func check(shape expected: [Int], _ context: @autoclosure () -> String) throws {

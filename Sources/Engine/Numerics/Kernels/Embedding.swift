@@ -3,7 +3,7 @@ import CKernels
 /// Token embedding lookup (`nn.Embedding`) with Gemma's scale (`sqrt(hidden)`, applied by the caller's
 /// choice of `scale`, already rounded to the weight dtype when matching a bf16 reference).
 public enum Embedding {
-    /// `out[i, :] = table[ids[i], :] · scale` for a `[V, d]` table in f32, bf16 or f16 (widened).
+    /// `out[i, :] = table[ids[i], :] · scale` for a `[V, d]` table in f32, bf16, f16 or int8 (widened).
     /// An id outside `0..<V` gets a zero row and makes the call return false (callers validate ids and
     /// report a typed error; this never traps).
     @discardableResult
@@ -22,7 +22,11 @@ public enum Embedding {
                     row.update(repeating: 0, count: dim)
                     continue
                 }
-                HalfPrecision.widen(base + id * dim * dtype.byteSize, dtype: dtype, into: row, count: dim)
+                if dtype == .i8 {
+                    Q8.dequantize(table, elements: id * dim..<(id + 1) * dim, into: row)
+                } else {
+                    HalfPrecision.widen(base + id * dim * dtype.byteSize, dtype: dtype, into: row, count: dim)
+                }
                 if scale != 1 { dk_scale_f32(row, dim, scale) }
             }
         }
