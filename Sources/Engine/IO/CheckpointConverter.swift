@@ -14,7 +14,8 @@ public enum CheckpointConverter {
     }
 
     /// Converts the checkpoint in `input` into `output` (created if needed; must not be `input`).
-    /// `dtype` nil keeps each tensor's dtype. `progress` is called after each tensor with
+    /// `dtype` nil keeps each tensor's dtype; `.i8` quantizes every matrix whose rows split into
+    /// whole blocks (``Q8``: `W` as I8 plus `W_scale` as F32) and keeps the other tensors' dtype. `progress` is called after each tensor with
     /// (tensors done, tensor count). `normalizeConfig` writes config.json from the parsed config in
     /// the current transformers layout (dropping fields Duet does not model) instead of patching
     /// the original's dtype.
@@ -30,14 +31,10 @@ public enum CheckpointConverter {
         }
         try fm.createDirectory(at: output, withIntermediateDirectories: true)
 
-        let specs = reader.tensorNames.map { name -> TensorSpec in
-            let info = reader.info(name)!  // validate() proved every tensor readable
-            return TensorSpec(name: name, dtype: dtype ?? info.dtype, shape: info.shape)
-        }
+        let plan = ConversionPlan(reader: reader, target: dtype)
         var done = 0
-        try SafeTensorsWriter.writeCheckpoint(specs, to: output, maxShardBytes: maxShardBytes) { spec in
-            let source = try reader.tensor(spec.name)
-            let converted = source.dtype == spec.dtype ? source : source.converted(to: spec.dtype)
+        try SafeTensorsWriter.writeCheckpoint(plan.specs, to: output, maxShardBytes: maxShardBytes) { spec in
+            let (converted, source) = try plan.tensor(for: spec)
             let overflowed = nonFiniteCount(converted) - nonFiniteCount(source)
             if overflowed > 0 {
                 throw CheckpointError.invalidWrite(
@@ -45,16 +42,19 @@ public enum CheckpointConverter {
                     reason: "tensor '\(spec.name)': \(overflowed) value(s) overflow \(spec.dtype.rawValue); choose bf16 or f32")
             }
             done += 1
-            progress?(done, specs.count)
+            progress?(done, plan.specs.count)
             return converted
         }
 
         let configURL = output.appendingPathComponent(ModelConfigFile.fileName)
         let original = try readWholeFile(input.appendingPathComponent(ModelConfigFile.fileName))
-        let declared = dtype ?? config.torchDtype ?? reader.info(reader.tensorNames[0])!.dtype
-        let rewritten = normalizeConfig ? try ModelConfigFile.encode(config, dtype: declared)
-            : try dtype.map { try declaringDType($0, in: original) } ?? original
-        let expected = config.withTorchDtype(normalizeConfig ? declared : dtype ?? config.torchDtype)
+        // int8 stores weights; the config keeps declaring the dtype the model computes in.
+        let computeDType = dtype == .i8 ? (config.torchDtype ?? .bf16) : dtype
+        let declared = computeDType ?? config.torchDtype ?? reader.info(reader.parameterNames[0])!.dtype
+        var rewritten = normalizeConfig ? try ModelConfigFile.encode(config, dtype: declared)
+            : try computeDType.map { try declaringDType($0, in: original) } ?? original
+        if let dtype { rewritten = try Q8.declaringQuantization(dtype == .i8, in: rewritten) }
+        let expected = config.withTorchDtype(normalizeConfig ? declared : computeDType ?? config.torchDtype)
         guard try ModelConfigFile.parse(rewritten, file: configURL.path) == expected else {
             throw CheckpointError.config(file: configURL.path, field: "dtype", reason: "rewritten config differs from the source")
         }
@@ -66,7 +66,7 @@ public enum CheckpointConverter {
             copied.append(name)
         }
         let written = try CheckpointReader(directory: output)
-        return Report(tensors: specs.count, weightFiles: written.fileSizes, copiedFiles: copied)
+        return Report(tensors: plan.specs.count, weightFiles: written.fileSizes, copiedFiles: copied)
     }
 
     /// The original config.json with its dtype fields (`dtype`, `torch_dtype`, also inside T5Gemma's

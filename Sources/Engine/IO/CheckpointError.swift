@@ -9,6 +9,8 @@ public enum CheckpointError: Error, CustomStringConvertible {
     case badHeader(file: String, reason: String)
     /// A tensor's element type is one the engine does not compute with (only F32, BF16, F16 are).
     case unsupportedDType(file: String, tensor: String, dtype: String)
+    /// An int8 tensor and its block scales do not fit together (see ``Q8``).
+    case badQuantization(file: String, tensor: String, reason: String)
     /// A tensor a caller (or the weight layout) needs is not in the checkpoint.
     case missingTensor(name: String, directory: String)
     /// Several tensors the weight layout needs are not in the checkpoint.
@@ -39,7 +41,9 @@ public enum CheckpointError: Error, CustomStringConvertible {
         case let .badHeader(file, reason):
             "\(file): invalid safetensors header: \(reason)"
         case let .unsupportedDType(file, tensor, dtype):
-            "\(file): tensor '\(tensor)' has dtype \(dtype); Duet reads only F32, BF16 and F16"
+            "\(file): tensor '\(tensor)' has dtype \(dtype); Duet reads only F32, BF16, F16 and its own blockwise I8"
+        case let .badQuantization(file, tensor, reason):
+            "\(file): int8 tensor '\(tensor)': \(reason) (expected a [rows, cols] I8 matrix, cols a multiple of \(Q8.blockSize), and F32 scales [rows, cols / \(Q8.blockSize)] in '\(tensor)\(Q8.scaleSuffix)')"
         case let .missingTensor(name, directory):
             "\(directory): checkpoint has no tensor '\(name)'"
         case let .missingTensors(names, directory):

@@ -89,12 +89,27 @@ public final class CheckpointReader: @unchecked Sendable {
     /// Dtype, shape and location of `name` (nil when absent or of a dtype Duet cannot read).
     public func info(_ name: String) -> TensorInfo? { file(containing: name)?.info(name) }
 
-    /// A zero-copy view of `name`.
+    /// A zero-copy view of `name`; an int8 tensor comes with its block scales (`name` + `_scale`,
+    /// in any shard).
     public func tensor(_ name: String) throws -> Tensor {
         guard let file = file(containing: name) else {
             throw CheckpointError.missingTensor(name: name, directory: directory.path)
         }
-        return try file.tensor(name)
+        guard file.entry(name)?.dtype == .i8 else { return try file.tensor(name) }
+        let scaleName = name + Q8.scaleSuffix
+        guard contains(scaleName) else { throw CheckpointError.missingTensor(name: scaleName, directory: directory.path) }
+        return try file.tensor(name, scales: try self.tensor(scaleName))
+    }
+
+    /// Tensor names without the block scales of int8 tensors: the model's parameters.
+    public var parameterNames: [String] {
+        tensorNames.filter { !isScale($0) }
+    }
+
+    /// Whether `name` is the block-scale companion of an int8 tensor in this checkpoint.
+    public func isScale(_ name: String) -> Bool {
+        guard name.hasSuffix(Q8.scaleSuffix) else { return false }
+        return entry(String(name.dropLast(Q8.scaleSuffix.count)))?.dtype == .i8
     }
 
     /// Each weight file with its size in bytes.

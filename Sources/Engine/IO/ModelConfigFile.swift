@@ -170,7 +170,8 @@ public enum ModelConfigFile {
     /// `dtype` (transformers 5) or `torch_dtype` (older); unknown spellings (`"auto"`) read as nil.
     private static func parseDType(_ f: ConfigFields) throws -> DType? {
         let name = try f.string("dtype") ?? f.string("torch_dtype")
-        return name.flatMap { DType(name: $0) }
+        // A compute dtype: int8 is a storage format of weights (Q8), never what a config runs in.
+        return name.flatMap { DType(name: $0) }.flatMap { $0 == .i8 ? nil : $0 }
     }
 
     private static func checkTokenIDs(_ f: ConfigFields, vocab: Int, pad: TokenID, bos: TokenID, eos: [TokenID]) throws {

@@ -52,13 +52,22 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     /// A view of tensor `name`. Zero-copy unless the data is misaligned for its element type (only in
     /// files not written by safetensors, which aligns by sorting on element size), then copied.
-    public func tensor(_ name: String) throws -> Tensor {
+    /// An int8 tensor needs its block `scales` (``Q8``; `CheckpointReader` finds them).
+    public func tensor(_ name: String, scales: Tensor? = nil) throws -> Tensor {
         guard let e = entry(name) else { throw CheckpointError.missingTensor(name: name, directory: url.path) }
         guard let dtype = e.dtype else {
             throw CheckpointError.unsupportedDType(file: url.path, tensor: name, dtype: e.dtypeName)
         }
+        if dtype == .i8 {
+            guard let scales else { throw CheckpointError.missingTensor(name: name + Q8.scaleSuffix, directory: url.path) }
+            guard Q8.canQuantize(shape: e.shape), scales.dtype == .f32, scales.shape == Q8.scaleShape(of: e.shape) else {
+                throw CheckpointError.badQuantization(file: url.path, tensor: name,
+                                                      reason: "int8 shape \(e.shape) with \(scales.dtype.rawValue) scales \(scales.shape)")
+            }
+        }
         guard let storage, e.count > 0 else { return Tensor(zeros: e.shape, dtype: dtype) }
-        let view = Tensor(shape: e.shape, dtype: dtype, storage: storage, byteOffset: e.byteRange.lowerBound)
+        let view = Tensor(shape: e.shape, dtype: dtype, storage: storage, byteOffset: e.byteRange.lowerBound,
+                          scales: dtype == .i8 ? scales : nil)
         if Int(bitPattern: view.raw) % dtype.byteSize != 0 { return view.copy() }
         return view
     }

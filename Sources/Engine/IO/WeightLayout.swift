@@ -83,7 +83,7 @@ public enum WeightLayout {
         if !missing.isEmpty { throw CheckpointError.missingTensors(missing, directory: reader.directory.path) }
         if let head = tiedHead(config), reader.contains(head.name) { expected.append(head) }
         let expectedNames = Set(expected.map(\.name))
-        let unexpected = reader.tensorNames.filter { !expectedNames.contains($0) }
+        let unexpected = reader.parameterNames.filter { !expectedNames.contains($0) }
         if !unexpected.isEmpty { throw CheckpointError.unexpectedTensors(unexpected, directory: reader.directory.path) }
         for (name, shape) in expected {
             let entry = reader.entry(name)!
@@ -91,6 +91,7 @@ public enum WeightLayout {
                 throw CheckpointError.unsupportedDType(file: reader.file(containing: name)!.url.path, tensor: name, dtype: entry.dtypeName)
             }
             guard entry.shape == shape else { throw CheckpointError.shapeMismatch(tensor: name, expected: shape, actual: entry.shape) }
+            if entry.dtype == .i8 { _ = try reader.tensor(name) }  // its scales exist and fit
         }
     }
 }
@@ -116,7 +117,7 @@ public struct ParameterCounts: Sendable, Equatable {
         encoder = 0
         decoder = 0
         embeddings = 0
-        for name in reader.tensorNames {
+        for name in reader.parameterNames {
             let n = reader.entry(name)!.count
             if name.hasSuffix("embed_tokens.weight") || name.hasPrefix("lm_head.") {
                 embeddings += n

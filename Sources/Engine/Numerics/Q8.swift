@@ -1,3 +1,4 @@
+import Foundation
 import CKernels
 
 /// Blockwise int8 weights ("Q8", llama.cpp's Q8_0 layout with an f32 scale): along each row, every
@@ -9,6 +10,10 @@ import CKernels
 public enum Q8 {
     /// Values per scale.
     public static let blockSize = Int(DK_Q8_BLOCK)
+
+    /// In a safetensors file an int8 tensor `W` (dtype `I8`, its own shape) has its scales in
+    /// `W_scale` (`F32`, `[rows, cols / 32]`), the naming of compressed-tensors checkpoints.
+    public static let scaleSuffix = "_scale"
 
     /// Whether a weight of `shape` can be quantized: a matrix whose rows split into whole blocks.
     public static func canQuantize(shape: [Int]) -> Bool {
@@ -61,5 +66,22 @@ public enum Q8 {
     static func dequantize(_ tensor: Tensor, elements range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
         dk_dequantize_q8(tensor.raw.assumingMemoryBound(to: Int8.self) + range.lowerBound,
                          tensor.scales!.f32 + range.lowerBound / blockSize, range.count, destination)
+    }
+}
+
+extension Q8 {
+    /// The `quantization_config` a model directory with int8 weights declares in config.json, for
+    /// readers of the file (Duet itself goes by the tensors' dtypes).
+    static let configEntry: JSONValue = .object([
+        ("quant_method", .string("duet-q8")), ("bits", .int(8)), ("group_size", .int(blockSize)),
+        ("scale_suffix", .string(scaleSuffix)), ("symmetric", .bool(true)),
+    ])
+
+    /// config.json bytes with `quantization_config` set (int8) or removed (any other dtype).
+    static func declaringQuantization(_ quantized: Bool, in data: Data) throws -> Data {
+        guard case var .object(members) = try JSONParser.parse(data) else { return data }
+        members.removeAll { $0.0 == "quantization_config" }
+        if quantized { members.append(("quantization_config", configEntry)) }
+        return JSONWriter.data(.object(members))
     }
 }

@@ -10,6 +10,7 @@ struct BenchGenerateCommand: ParsableCommand {
         abstract: "Measure load, prefill and decode speed of a model against the memory-bandwidth bound.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var weights: QuantizeOption
     @Option(help: "Model directory.") var model: String
     @Option(help: "Prompt length in tokens (random ids).") var promptTokens = 128
     @Option(help: "Generated tokens per run.") var tokens = 32
@@ -18,7 +19,7 @@ struct BenchGenerateCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let start = Date()
-        let loaded = try openModel(model)
+        let loaded = try openModel(model, quantization: weights.quantize)
         let loadSeconds = Date().timeIntervalSince(start)
         let m = loaded.model
         var rng = SeededGenerator(seed: 1)
@@ -38,7 +39,8 @@ struct BenchGenerateCommand: ParsableCommand {
         let bound = bandwidth * 1e9 / bytesPerToken
         func median(_ f: (GenerationStats) -> Double) -> Double { results.map(f).sorted()[results.count / 2] }
         let decode = median(\.decodeTokensPerSecond)
-        print("model:            \(loaded.directory.lastPathComponent) (\(m.architecture.rawValue), \(m.parameterCount.formatted()) parameters)")
+        let held = weights.quantize.map { " held as \($0.rawValue)" } ?? ""
+        print("model:            \(loaded.directory.lastPathComponent) (\(m.architecture.rawValue), \(m.parameterCount.formatted()) parameters\(held))")
         print(String(format: "load:             %.2f s, resident %.2f GB", loadSeconds, ProcessMemory.residentGigabytes))
         print("threads:          \(EngineThreads.count)")
         if median(\.encodeMilliseconds) > 0 {
@@ -55,18 +57,21 @@ struct BenchGenerateCommand: ParsableCommand {
     }
 }
 
-/// Bytes a decode step must stream: every matrix a generated token multiplies with (the embedding
-/// row lookup aside, and for encoder-decoder models the decoder only, with cross K/V cached).
+/// Bytes a decode step must stream: every matrix a generated token multiplies with, as held in
+/// memory (file dtype, or int8 values plus their scales), the embedding row lookup aside, and for
+/// encoder-decoder models the decoder only, with cross K/V cached.
 enum DecodeTraffic {
     static func bytesPerToken(_ loaded: LoadedModel) -> Int {
-        let layout = WeightLayout.expectedShapes(loaded.config)
-        let reader = try? CheckpointReader(directory: loaded.directory)
+        let parameters = (loaded.model as? Gemma2Model)?.parameters ?? (loaded.model as? T5GemmaModel)?.parameters
         var total = 0
-        for (name, shape) in layout where shape.count == 2 {
-            if name.contains(".encoder.") { continue }
+        for (name, shape) in WeightLayout.expectedShapes(loaded.config) where shape.count == 2 {
+            if name.contains(".encoder.") || name.hasPrefix("encoder.") { continue }
             if name.contains("cross_attn.k_proj") || name.contains("cross_attn.v_proj") { continue }
-            let size = reader?.info(name)?.dtype.byteSize ?? 2
-            total += shape.reduce(1, *) * size   // embedding counts once, as the LM head
+            guard let t = parameters?.tensor(name) else {
+                total += shape.reduce(1, *) * 2
+                continue
+            }
+            total += t.byteCount + (t.scales?.byteCount ?? 0)   // embedding counts once, as the LM head
         }
         return total
     }

@@ -2,9 +2,9 @@ import ArgumentParser
 import Engine
 import Foundation
 
-/// `duet convert IN_DIR OUT_DIR [--dtype f32|bf16|f16] [--max-shard-mb N]`: rewrites a checkpoint in
+/// `duet convert IN_DIR OUT_DIR [--dtype f32|bf16|f16|int8] [--max-shard-mb N]`: rewrites a checkpoint in
 /// Hugging Face layout (converted and/or re-sharded weights, config.json declaring the new dtype,
-/// generation config and tokenizer files copied), loadable by transformers.
+/// generation config and tokenizer files copied), loadable by transformers (int8: by Duet only).
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
@@ -44,10 +44,12 @@ struct ConvertCommand: ParsableCommand {
             from: URL(fileURLWithPath: input), to: URL(fileURLWithPath: output), dtype: target,
             maxShardBytes: Int(maxShardMb * 1_048_576), normalizeConfig: normalizeConfig)
         let total = report.weightFiles.reduce(0) { $0 + $1.bytes }
-        print("wrote \(report.tensors) tensors (\(target?.rawValue ?? "dtypes kept")) to \(output) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        let what = target == .i8 ? "int8 matrices with their block scales" : target?.rawValue ?? "dtypes kept"
+        print("wrote \(report.tensors) tensors (\(what)) to \(output) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
         for f in report.weightFiles { print("  \(f.url.lastPathComponent)  \(ModelSummary.bytes(f.bytes))") }
         if report.weightFiles.count > 1 { print("  \(report.weightFiles.count) shards, \(ModelSummary.bytes(total)) in total") }
-        print("  config.json" + (target.map { " (dtype \($0.torchName))" } ?? ""))
+        let declared = target == .i8 ? "quantization_config duet-q8; compute dtype unchanged" : target.map { "dtype \($0.torchName)" }
+        print("  config.json" + (declared.map { " (\($0))" } ?? ""))
         for name in report.copiedFiles { print("  \(name) (copied)") }
     }
 }

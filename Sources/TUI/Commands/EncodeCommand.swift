@@ -9,6 +9,7 @@ struct EncodeCommand: ParsableCommand {
         abstract: "Run a T5Gemma encoder and write its hidden states [T, d] as float32 .npy.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var weights: QuantizeOption
     @Option(help: "Encoder-decoder model directory.") var model: String
     @Option(help: "Text to encode (BOS added).") var text: String?
     @Option(help: "Comma-separated token ids, used verbatim.") var inputIds: String?
@@ -20,7 +21,7 @@ struct EncodeCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let loaded = try openModel(model)
+        let loaded = try openModel(model, quantization: weights.quantize)
         guard let t5 = loaded.model as? T5GemmaModel else {
             throw ValidationError("\(loaded.directory.path) is decoder-only; `duet encode` needs a T5Gemma (encoder-decoder) model")
         }

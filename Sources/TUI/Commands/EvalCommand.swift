@@ -22,6 +22,7 @@ struct EvalTasksCommand: ParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var weights: QuantizeOption
     @Option(help: "Model directory (Hugging Face layout, with a tokenizer).") var model: String
     @Option(help: "Evaluation file (eval.jsonl).") var eval: String
     @Option(help: "Score only the first N items of each task.") var limitPerTask: Int?
@@ -42,7 +43,7 @@ struct EvalTasksCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let loaded = try openModel(model)
+        let loaded = try openModel(model, quantization: weights.quantize)
         let url = URL(fileURLWithPath: (eval as NSString).expandingTildeInPath)
         let modelPath = URL(fileURLWithPath: (model as NSString).expandingTildeInPath).standardizedFileURL.path
         var config: [String: Sessions.JSONValue] = ["model": .string(modelPath), "eval": .string(url.path), "maxTokens": .int(Int64(maxTokens))]

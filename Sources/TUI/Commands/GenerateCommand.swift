@@ -13,6 +13,7 @@ struct GenerateCommand: ParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var weights: QuantizeOption
     @Option(help: "Model directory (Hugging Face layout).") var model: String
     @Option(help: "Prompt text.") var prompt: String?
     @Option(help: "Prompt as comma-separated token ids, used verbatim.") var promptIds: String?
@@ -35,7 +36,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let loaded = try openModel(model)
+        let loaded = try openModel(model, quantization: weights.quantize)
         let ids = try promptTokenIDs(loaded)
         let sampling = SamplingParameters(temperature: temperature, topK: topK, topP: topP, minP: minP,
                                           repetitionPenalty: repetitionPenalty, seed: seed, maxTokens: maxTokens,

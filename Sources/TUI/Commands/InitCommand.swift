@@ -22,7 +22,9 @@ struct InitCommand: ParsableCommand {
 
     func validate() throws {
         if (preset == nil) == (config == nil) { throw ValidationError("give exactly one of --preset or --config") }
-        if DType(name: dtype) == nil { throw ValidationError("--dtype must be f32, bf16 or f16") }
+        if DType(name: dtype) == nil || DType(name: dtype) == .i8 {
+            throw ValidationError("--dtype must be f32, bf16 or f16 (for int8, `duet convert --dtype int8` the model)")
+        }
     }
 
     func run() throws {

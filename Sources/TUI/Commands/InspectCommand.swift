@@ -42,10 +42,11 @@ struct ModelSummary {
 
     var counts: ParameterCounts { ParameterCounts(reader) }
 
-    /// Tensor and parameter count per dtype name, in first-seen order.
+    /// Tensor and parameter count per dtype name, in first-seen order (int8 block scales belong to
+    /// their matrices and are not counted as parameters).
     var dtypes: [(name: String, tensors: Int, parameters: Int)] {
         var out: [(name: String, tensors: Int, parameters: Int)] = []
-        for name in reader.tensorNames {
+        for name in reader.parameterNames {
             let e = reader.entry(name)!
             if let i = out.firstIndex(where: { $0.name == e.dtypeName }) {
                 out[i].tensors += 1

@@ -20,11 +20,12 @@ func printJSON(_ value: Any) throws {
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
-/// Opens a model directory with a message that names it on failure.
-func openModel(_ path: String) throws -> LoadedModel {
+/// Opens a model directory with a message that names it on failure (`quantization`: how to hold
+/// the weights in memory, whatever the file stores).
+func openModel(_ path: String, quantization: WeightQuantization? = nil) throws -> LoadedModel {
     let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
     do {
-        return try ModelLoader.load(directory: url)
+        return try ModelLoader.load(directory: url, quantization: quantization)
     } catch {
         throw CommandFailure("cannot open model \(url.path): \(error)")
     }

@@ -14,6 +14,7 @@ struct ScoreCommand: ParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var weights: QuantizeOption
     @Option(help: "Model directory (Hugging Face layout).") var model: String
     @Option(help: "Comma-separated token ids.") var inputIds: String
     @Option(help: "Decoder ids for encoder-decoder models (default: the BOS id).") var decoderInputIds: String?
@@ -22,7 +23,7 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let loaded = try openModel(model)
+        let loaded = try openModel(model, quantization: weights.quantize)
         let ids = try parseTokenIDs(inputIds, option: "--input-ids")
         guard !ids.isEmpty else { throw ValidationError("--input-ids: no ids given") }
         let logits: Tensor, scored: [TokenID]
