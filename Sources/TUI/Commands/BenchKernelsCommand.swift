@@ -11,7 +11,7 @@ import Foundation
 /// how close it runs to the machine's limit).
 struct BenchKernelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "kernels", abstract: "Measure GEMM, bf16 GEMV, memory bandwidth and attention kernels.")
+        commandName: "kernels", abstract: "Measure GEMM, bf16 and int8 GEMV, memory bandwidth and attention kernels.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -65,17 +65,26 @@ struct BenchKernelsCommand: ParsableCommand {
         }
         table.row("\(threads) threads", unit: "GB/s", allThreads)
 
-        // --- bf16 GEMV (decode)
-        table.section("bf16 GEMV, Linear.forward rows=1 (\(threads) threads)")
-        let upBF = up.converted(to: .bf16), downBF = down.converted(to: .bf16)
-        for (name, w) in [("[9216, 2304]", upBF), ("[2304, 9216]", downBF)] {
-            let outF = w.shape[0], inF = w.shape[1]
-            let seconds = times { Linear.forward(x.f32, rows: 1, weight: w, into: y.f32) }
-            table.row("\(name) compute", unit: "GFLOP/s", seconds.map { 2 * Double(outF * inF) / 1e9 / $0 })
-            let gbs = seconds.map { Double(w.byteCount) / 1e9 / $0 }
-            table.row("\(name) weight stream", unit: "GB/s", gbs)
-            table.note("\(name) median weight stream / median \(threads)-thread read bandwidth = "
-                       + String(format: "%.2f", median(gbs) / median(allThreads)))
+        // --- bf16 and int8 GEMV (decode). Each call reads the next of several copies (256 MB in all),
+        // so the weights stream from memory as in a real decode, not from the last-level cache.
+        for dtype in [DType.bf16, .i8] {
+            table.section("\(dtype == .i8 ? "int8 (Q8)" : "bf16") GEMV, Linear.forward rows=1 (\(threads) threads)")
+            for (name, source) in [("[9216, 2304]", up), ("[2304, 9216]", down)] {
+                let first = source.converted(to: dtype)
+                let bytes = first.byteCount + (first.scales?.byteCount ?? 0)
+                let copies = [first] + (1..<max(1, (256 << 20) / bytes)).map { _ in first.copy() }
+                var next = 0
+                let outF = first.shape[0], inF = first.shape[1]
+                let seconds = times {
+                    Linear.forward(x.f32, rows: 1, weight: copies[next % copies.count], into: y.f32)
+                    next += 1
+                }
+                table.row("\(name) compute", unit: "GFLOP/s", seconds.map { 2 * Double(outF * inF) / 1e9 / $0 })
+                let gbs = seconds.map { Double(bytes) / 1e9 / $0 }
+                table.row("\(name) weight stream", unit: "GB/s", gbs)
+                table.note("\(name) median weight stream / median \(threads)-thread read bandwidth = "
+                           + String(format: "%.2f", median(gbs) / median(allThreads)))
+            }
         }
 
         // --- engine kernels
