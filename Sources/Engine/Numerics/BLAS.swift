@@ -14,6 +14,7 @@ public func sgemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: I
                   b: UnsafePointer<Float>, ldb: Int,
                   beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
+    _ = EngineThreads.count  // configures threads and OpenBLAS's kernels before the first GEMM
     if k == 0 {
         if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
         else if beta != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } } }
@@ -27,8 +28,12 @@ public func sgemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: I
 public enum BLASInfo {
     /// OpenBLAS's build configuration string (`openblas_get_config()`).
     public static var config: String { String(cString: openblas_get_config()) }
-    /// The CPU kernel family OpenBLAS picked (`openblas_get_corename()`).
+    /// The CPU kernel family OpenBLAS uses (`openblas_get_corename()`).
     public static var coreName: String { String(cString: openblas_get_corename()) }
+    /// The kernel family, saying when Duet replaced OpenBLAS's fallback choice (``BLASKernels``).
+    public static var coreDescription: String {
+        BLASKernels.replacedCore.map { "\(coreName) (OpenBLAS detected \($0); Duet chose by CPU features)" } ?? coreName
+    }
     /// Threads OpenBLAS will use.
     public static var threads: Int { Int(openblas_get_num_threads()) }
 }

@@ -42,6 +42,7 @@ public enum EngineThreads {
     private static func configureLocked(_ threads: Int?) {
         let n = max(1, threads ?? onlineCores)
         configured = n
+        BLASKernels.selectBest()
         openblas_set_num_threads(Int32(n))
     }
 

@@ -24,7 +24,7 @@ struct BenchKernelsCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        print("duet bench kernels: \(EngineThreads.count) threads, OpenBLAS \(BLASInfo.coreName), cpu: \(EngineInfo.cpuFeatures.joined(separator: " "))")
+        print("duet bench kernels: \(EngineThreads.count) threads, OpenBLAS \(BLASInfo.coreDescription), cpu: \(EngineInfo.cpuFeatures.joined(separator: " "))")
         // Wall-clock timings: other processes competing for the cores lower every figure.
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
         print("each figure: min / median / max over \(repeats) runs (wall clock; load average \(load ?? "unknown"))")

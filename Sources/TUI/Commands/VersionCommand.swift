@@ -12,7 +12,7 @@ struct VersionCommand: ParsableCommand {
         global.apply()
         print("duet \(EngineInfo.version)")
         print("blas:         \(BLASInfo.config)")
-        print("blas core:    \(BLASInfo.coreName)")
+        print("blas core:    \(BLASInfo.coreDescription)")
         print("threads:      \(EngineThreads.count) (engine workers and OpenBLAS; \(EngineThreads.onlineCores) cores online)")
         let features = EngineInfo.cpuFeatures
         print("cpu features: \(features.isEmpty ? "baseline only" : features.joined(separator: " "))")

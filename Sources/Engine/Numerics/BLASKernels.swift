@@ -1,0 +1,55 @@
+import CBLAS
+import CKernels
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Makes OpenBLAS use the kernels this CPU can run.
+///
+/// OpenBLAS's dynamic-architecture builds (Debian's) pick their kernels from the CPU's model number.
+/// In virtual machines that report a generic model, and on CPUs newer than the library, it falls
+/// back to Prescott's SSE3 kernels: on an AVX-512 Xeon VM, sgemm then runs at about 60 GFLOP/s
+/// instead of 150-240 with the SkylakeX kernels. When the chosen kernels are below what the CPU's
+/// own feature bits allow (AVX2+FMA: Haswell; AVX-512 F+BW: SkylakeX, or Cooperlake with
+/// AVX512_BF16), Duet re-runs OpenBLAS's own kernel selection with `OPENBLAS_CORETYPE` set, once,
+/// before the first BLAS call. A `OPENBLAS_CORETYPE` set by the user is always respected.
+public enum BLASKernels {
+    /// What OpenBLAS detected at load, when Duet replaced it (nil: OpenBLAS's choice was kept).
+    nonisolated(unsafe) public private(set) static var replacedCore: String?
+    nonisolated(unsafe) private static var done = false
+    private static let lock = NSLock()
+
+    /// Cores with AVX2+FMA kernels or better, as `openblas_get_corename()` spells them.
+    static let modernCores: Set<String> = ["haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"]
+
+    /// The OpenBLAS core this CPU's features call for (nil without AVX2+FMA).
+    static func bestCore(features: Int32) -> String? {
+        if features & DK_CPU_AVX512F != 0 && features & DK_CPU_AVX512BW != 0 {
+            return features & DK_CPU_AVX512BF16 != 0 ? "Cooperlake" : "SkylakeX"
+        }
+        if features & DK_CPU_AVX2 != 0 && features & DK_CPU_FMA != 0 { return "Haswell" }
+        return nil
+    }
+
+    /// Replaces a fallback kernel choice (see the type's documentation); safe to call many times.
+    public static func selectBest() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        done = true
+        let current = BLASInfo.coreName
+        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+              !modernCores.contains(current.lowercased()),
+              let best = bestCore(features: dk_cpu_features()),
+              let program = dlopen(nil, RTLD_NOW),  // the executable and every library it loaded
+              let quit = dlsym(program, "gotoblas_dynamic_quit"),  // present in dynamic-architecture builds only
+              let initialize = dlsym(program, "gotoblas_dynamic_init") else { return }
+        typealias Hook = @convention(c) () -> Void
+        setenv("OPENBLAS_CORETYPE", best, 1)
+        unsafeBitCast(quit, to: Hook.self)()
+        unsafeBitCast(initialize, to: Hook.self)()
+        unsetenv("OPENBLAS_CORETYPE")  // child processes make their own choice
+        replacedCore = current
+    }
+}
