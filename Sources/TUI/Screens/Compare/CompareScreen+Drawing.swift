@@ -120,29 +120,7 @@ extension CompareScreen {
     /// Wrapped to `width` (at the " · " gaps first): half a terminal is often narrower than one line of them,
     /// and a cut line hides the stop reason, which comes last.
     func statsLines(_ run: CompareRun, side: Int, width: Int, compact: Bool) -> [StyledLine] {
-        unwrappedStatsLines(run, side: side, compact: compact).flatMap { line in
-            Self.packed(line.plainText, width: max(1, width), style: line.spans.first?.style ?? Style(.dim))
-        }
-    }
-
-    /// `text`'s " · "-separated parts packed into lines of at most `width` columns (each line after the
-    /// first indented by one space), so "decode 12.3 tok/s" stays whole; a part wider than a line is
-    /// word-wrapped on its own.
-    static func packed(_ text: String, width: Int, style: Style) -> [StyledLine] {
-        let parts = text.trimmingCharacters(in: .whitespaces).components(separatedBy: " · ")
-        var lines: [String] = []
-        var current = ""
-        for part in parts {
-            let candidate = current.isEmpty ? " " + part : current + " · " + part
-            if DisplayWidth.of(candidate) <= width || current.isEmpty {
-                current = candidate
-            } else {
-                lines.append(current)
-                current = " " + part
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines.flatMap { TextWrapper().wrap(StyledLine($0, style), width: width, continuationPrefix: StyledLine(" ")) }
+        unwrappedStatsLines(run, side: side, compact: compact).flatMap { StatsText.packed($0, width: width) }
     }
 
     private func unwrappedStatsLines(_ run: CompareRun, side: Int, compact: Bool) -> [StyledLine] {
