@@ -96,6 +96,7 @@ public struct PeakMeasurement: Sendable, Equatable {
     /// its cores to itself; lower when other processes shared them, and the peak is then likely low.
     public var cpuShare: Double
 
+    /// A measurement as taken by ``TrainingThroughput/measurePeak(size:seconds:)`` (or read back from where it was kept).
     public init(gflops: Double, size: Int, seconds: Double, threads: Int, cpuShare: Double) {
         self.gflops = gflops
         self.size = size
