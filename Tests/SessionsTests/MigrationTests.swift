@@ -7,6 +7,7 @@ import Testing
     static let allTables: Set<String> = [
         "model", "chatSession", "message", "messageStats", "messageSearch", "chatSessionSearch",
         "comparison", "comparisonEntry", "comparisonEntryStats", "run", "metric", "checkpoint", "controlRequest",
+        "addedModelDirectory",
     ]
 
     @Test func emptyFileMigratesToTheCurrentSchema() throws {
@@ -63,6 +64,8 @@ import Testing
         let run = try store.createRun(kind: .sft, config: ["lr": 1e-4])
         try store.insertMetrics([Metric(runId: run.id, step: 1, name: "loss", value: 2)])
         #expect(try store.latestMetrics(runId: run.id).map(\.value) == [2])
+        try store.addModelDirectory("/m/added")
+        #expect(try store.addedModelDirectories().map(\.path) == ["/m/added"])
     }
 
     @Test func reopeningAppliesNoMigrationAgain() throws {

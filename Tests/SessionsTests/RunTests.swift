@@ -3,6 +3,21 @@ import Testing
 @testable import Sessions
 
 @Suite struct RunTests {
+    @Test func aRunKeepsThePeakItsMFUDividesBy() throws {
+        let dir = TemporaryDirectory()
+        let store = try dir.store()
+        let run = try store.createRun(kind: .pretrain, config: ["steps": 3])
+        #expect(run.mfuReference == nil)
+        let reference = MFUReference(peakGflops: 65.4, method: "sgemm 1024³ f32, best call of 2.0 s, 2 threads",
+                                     measuredAt: Date(timeIntervalSince1970: 1_800_000_000), cpuShare: 0.97)
+        try store.setMFUReference(reference, forRun: run.id)
+        #expect(try store.run(id: run.id)?.mfuReference == reference)
+        #expect(throws: SessionsError.invalidArgument("an MFU peak must be a positive number of GFLOP/s, not 0.0")) {
+            try store.setMFUReference(MFUReference(peakGflops: 0, method: "", measuredAt: Date(), cpuShare: nil), forRun: run.id)
+        }
+        #expect(throws: SessionsError.notFound(kind: "run", id: run.id + 1)) { try store.setMFUReference(reference, forRun: run.id + 1) }
+    }
+
     @Test func runLifecycleFollowsTheAllowedTransitions() throws {
         let dir = TemporaryDirectory()
         let store = try dir.store()

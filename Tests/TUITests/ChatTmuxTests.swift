@@ -138,6 +138,28 @@ import Testing
         #expect(try store(home).winRates(blindOnly: true).first?.total == 1)
     }
 
+    /// A reply's stats are wider than a 60-column transcript: they wrap at their " · " gaps, so the
+    /// stop reason (last) is still on screen and no number is split, where the line used to be cut.
+    @Test func replyStatsWrapInANarrowTerminal() throws {
+        let home = duetHomeWithTinyModels()
+        let t = launch(home, arguments: "--max-tokens 8", cols: 60, rows: 24)
+        defer { t.stop() }
+        t.waitFor("Chatting with tiny-random-gemma2 (random weights).")
+        t.keys("Short stats please", literal: true)
+        t.keys("Enter")
+        let stopReason = try Regex("  (?:.* · )?(max tokens|end of turn)$")
+        let s = t.waitFor { screen in
+            screen.contains("  TTFT ") && screen.split(separator: "\n").contains { $0.contains(stopReason) }
+        }
+        let lines = s.split(separator: "\n").map(String.init)
+        let first = try #require(lines.firstIndex { $0.hasPrefix("  TTFT ") }, "\(s)")
+        let last = try #require(lines.lastIndex { $0.contains(stopReason) }, "\(s)")
+        let footer = lines[first...last]
+        #expect(footer.count >= 2, "\(s)")  // wrapped, not cut
+        #expect(footer.allSatisfy { $0.hasPrefix("  ") && !$0.hasSuffix(" ·") }, "\(s)")
+        #expect(footer.joined(separator: " · ").contains(try Regex("decode [0-9.]+ tok/s")), "\(s)")
+    }
+
     @Test func resizesWhileChatting() throws {
         let home = duetHomeWithTinyModels()
         let t = launch(home, arguments: "--max-tokens 2000")

@@ -65,6 +65,18 @@ import Testing
         if name.hasPrefix("t5gemma") { #expect(stats["encoder_tokens"] as? Int == prompt.count) }
     }
 
+    /// The human summary on stderr says why generation stopped as the UI and the exports do
+    /// ("max tokens"), not as the enum's raw value ("stop: max_tokens"); `--json` keeps the raw value.
+    @Test func generateSummarySaysWhyItStoppedInWords() throws {
+        let golden = try Golden("gemma2-mha")
+        let prompt = golden.greedy("prompt").map(String.init).joined(separator: ",")
+        let out = try runDuet(["generate", "--model", golden.directory.path, "--prompt-ids", prompt, "--max-tokens", "4", "--ignore-eos"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let summary = try #require(out.stderr.split(separator: "\n").last.map(String.init))
+        #expect(summary.hasSuffix(" · max tokens"), "\(summary)")
+        #expect(!summary.contains("max_tokens") && !summary.contains("stop:"), "\(summary)")
+    }
+
     @Test func encodeWritesTheEncoderHiddenStates() throws {
         let golden = try Golden("t5gemma-balanced")
         let ids = golden.firstSequence

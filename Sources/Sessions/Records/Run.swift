@@ -55,4 +55,6 @@ public struct Run: Codable, Sendable, Hashable, Identifiable {
     public var endedAt: Date?
     /// Why the run failed.
     public var error: String?
+    /// The peak its MFU metric is relative to (nil: none recorded, as for runs before Duet stored it).
+    public var mfuReference: MFUReference?
 }

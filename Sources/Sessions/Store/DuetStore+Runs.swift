@@ -23,7 +23,16 @@ extension Run {
                   processId: processId, hostName: host, heartbeatAt: heartbeatAt,
                   outputDirectory: try r.optional("outputDirectory"), createdAt: try r.date("createdAt"),
                   startedAt: try r.optionalDate("startedAt"), endedAt: try r.optionalDate("endedAt"),
-                  error: try r.optional("error"))
+                  error: try r.optional("error"), mfuReference: try MFUReference(r))
+    }
+}
+
+extension MFUReference {
+    /// The reference stored in a `run` row, or nil when it has none.
+    init?(_ r: RowReader) throws {
+        guard let peak: Double = try r.optional("mfuPeakGflops") else { return nil }
+        self.init(peakGflops: peak, method: try r.optional("mfuPeakMethod") ?? "", measuredAt: try r.date("mfuPeakMeasuredAt"),
+                  cpuShare: try r.optional("mfuPeakCpuShare"))
     }
 }
 
@@ -46,6 +55,19 @@ extension DuetStore {
         try write { db in
             _ = try fetchRun(db, id: id)  // a clear error for an unknown id
             try db.execute(sql: "UPDATE run SET config = ? WHERE id = ?", arguments: [config.jsonText(), id])
+        }
+    }
+
+    /// Records the peak the run's MFU metric divides by (a run resumed on another machine records its own).
+    public func setMFUReference(_ reference: MFUReference, forRun id: Int64) throws(SessionsError) {
+        guard reference.peakGflops > 0, reference.peakGflops.isFinite else {
+            throw .invalidArgument("an MFU peak must be a positive number of GFLOP/s, not \(reference.peakGflops)")
+        }
+        try write { db in
+            _ = try fetchRun(db, id: id)  // a clear error for an unknown id
+            try db.execute(sql: """
+                UPDATE run SET mfuPeakGflops = ?, mfuPeakMethod = ?, mfuPeakMeasuredAt = ?, mfuPeakCpuShare = ? WHERE id = ?
+                """, arguments: [reference.peakGflops, reference.method, reference.measuredAt.unixSeconds, reference.cpuShare, id])
         }
     }
 

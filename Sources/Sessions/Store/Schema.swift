@@ -20,6 +20,8 @@ enum Schema {
         Migration(version: 3, name: "comparisons", sql: comparisons),
         Migration(version: 4, name: "runs", sql: runs),
         Migration(version: 5, name: "generation owners", sql: generationOwners),
+        Migration(version: 6, name: "added model directories", sql: addedModelDirectories),
+        Migration(version: 7, name: "run MFU reference", sql: runMFUReference),
     ]
 
     /// The schema version this build of Duet writes.
@@ -245,5 +247,22 @@ extension Schema {
         ALTER TABLE message ADD COLUMN ownerHost TEXT;
         ALTER TABLE comparisonEntry ADD COLUMN ownerPid INTEGER;
         ALTER TABLE comparisonEntry ADD COLUMN ownerHost TEXT;
+        """
+
+    /// Model directories the user added by path (the Models screen's `i`), kept across restarts. By path,
+    /// not by weights: a directory is listed before it was ever loaded, and when it is gone.
+    /// The sgemm peak a run's MFU divides by (``MFUReference``).
+    static let runMFUReference = """
+        ALTER TABLE run ADD COLUMN mfuPeakGflops REAL;
+        ALTER TABLE run ADD COLUMN mfuPeakMethod TEXT;
+        ALTER TABLE run ADD COLUMN mfuPeakMeasuredAt REAL;
+        ALTER TABLE run ADD COLUMN mfuPeakCpuShare REAL;
+        """
+
+    static let addedModelDirectories = """
+        CREATE TABLE addedModelDirectory (
+            path TEXT PRIMARY KEY,
+            addedAt REAL NOT NULL
+        );
         """
 }

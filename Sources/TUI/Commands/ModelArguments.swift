@@ -43,14 +43,15 @@ extension GenerationStats {
         ]
     }
 
-    /// One human line, llama.cpp style.
+    /// One human line, llama.cpp style. The stop reason reads as the UI and the exports say it
+    /// ("end of turn", "max tokens"); `jsonObject` keeps the raw value for scripts.
     var summary: String {
         var parts: [String] = []
         if encoderTokens > 0 { parts.append(String(format: "encode %d tok %.1f ms", encoderTokens, encodeMilliseconds)) }
         parts.append(String(format: "prefill %d tok %.1f ms (%.1f tok/s)", promptTokens, prefillMilliseconds, prefillTokensPerSecond))
         parts.append(String(format: "ttft %.1f ms", timeToFirstTokenMilliseconds))
         parts.append(String(format: "decode %d tok (%.2f tok/s)", generatedTokens, decodeTokensPerSecond))
-        parts.append("stop: \(stopReason.rawValue)")
+        parts.append(StatsText.stopText(GenerationSettings.stopReason(stopReason)))
         return parts.joined(separator: " · ")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Sessions
 
 /// `duet models`: the models the terminal UI finds; `duet models demo`: a tiny random pair to try it with.
 struct ModelsCommand: ParsableCommand {
@@ -13,26 +14,43 @@ struct ModelsCommand: ParsableCommand {
     /// `duet models [list]`
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List the models in assets/models and $DUET_HOME/models (what the Models screen shows).")
+            commandName: "list",
+            abstract: "List the models in assets/models, $DUET_HOME/models and the paths added on the Models screen (what it shows).")
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Also look here (a model directory or a folder of them); repeatable.") var model: [String] = []
 
         func run() throws {
             let paths = DuetPaths.resolve(environment: ProcessInfo.processInfo.environment, database: global.db)
-            let found = ModelDiscovery.find(options: model, assets: ModelsCommand.assetsDirectory + "/models", home: paths.models, added: [])
+            let found = ModelDiscovery.find(options: model, assets: ModelsCommand.assetsDirectory + "/models", home: paths.models,
+                                            added: ModelsCommand.addedDirectories(database: paths.database))
             if found.isEmpty {
                 print("No models in \(ModelsCommand.assetsDirectory)/models or \(paths.models). `duet models demo` makes a tiny random pair.")
                 return
             }
             let rows = found.map { location -> [String] in
+                let from = location.source.rawValue
+                if location.missing { return [location.name, "missing", "-", "-", "-", from, location.path] }
                 guard let facts = try? ModelFacts.read(URL(fileURLWithPath: location.path)) else {
-                    return [location.name, "unreadable", "-", "-", "-", location.path]
+                    return [location.name, "unreadable", "-", "-", "-", from, location.path]
                 }
                 return [location.name + (facts.isRandom ? " (random weights)" : ""), facts.shortArchitecture,
-                        ModelFacts.shortCount(facts.parameters), facts.layers, facts.dtype, location.path]
+                        ModelFacts.shortCount(facts.parameters), facts.layers, facts.dtype, from, location.path]
             }
-            print(CLIOutput.table(header: ["MODEL", "ARCH", "PARAMS", "LAYERS", "DTYPE", "PATH"], rows: rows))
+            print(CLIOutput.table(header: ["MODEL", "ARCH", "PARAMS", "LAYERS", "DTYPE", "FROM", "PATH"], rows: rows))
+        }
+    }
+
+    /// The paths added on the Models screen, from the database at `database`. No database yet means
+    /// none were added (listing does not create one); one that cannot be read is reported on stderr
+    /// and the models on disk are still listed.
+    static func addedDirectories(database: String) -> [String] {
+        guard FileManager.default.fileExists(atPath: database) else { return [] }
+        do {
+            return try DuetStore.open(path: database).addedModelDirectories().map(\.path)
+        } catch {
+            FileHandle.standardError.write(Data("duet: cannot read the added model paths from \(database): \(error)\n".utf8))
+            return []
         }
     }
 

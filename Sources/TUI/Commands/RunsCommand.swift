@@ -33,6 +33,16 @@ struct RunsCommand: ParsableCommand {
         }
     }
 
+    /// "65.4 GFLOP/s (sgemm 1024³ f32, best call of 2.0 s, 2 threads), measured 2026-12-05 10:23": what the
+    /// run's MFU divides by; a probe starved by other processes says so.
+    static func peakText(_ peak: MFUReference) -> String {
+        var text = String(format: "%.1f GFLOP/s", peak.peakGflops) + " (\(peak.method)), measured \(CLIOutput.date(peak.measuredAt))"
+        if let share = peak.cpuShare, share < SgemmPeak.busyShare {
+            text += String(format: "; the probe got %.0f%% of its threads' time (likely low)", share * 100)
+        }
+        return text
+    }
+
     /// `duet runs show RUN [--json]`
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -64,6 +74,7 @@ struct RunsCommand: ParsableCommand {
             print("created:    \(CLIOutput.date(record.createdAt)) · started \(CLIOutput.date(record.startedAt)) · ended \(CLIOutput.date(record.endedAt))")
             if let output = record.outputDirectory { print("output:     \(output)") }
             if let error = record.error { print("error:      \(error)") }
+            if let peak = record.mfuReference { print("mfu peak:   \(RunsCommand.peakText(peak))") }
             print("config:\n\(record.config.jsonText(pretty: true))")
             if !document.latestMetrics.isEmpty {
                 print("\nlast metrics:")

@@ -61,6 +61,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Run name shown by `duet runs`.") var name: String?
     @Flag(help: "Continue the run in --out from its latest checkpoint.") var resume = false
     @Flag(help: "Print one JSON object per line (start, step, eval, checkpoint, end).") var json = false
+    @Flag(name: .customLong("measure-peak"), help: ArgumentHelp(
+        "Measure the sgemm peak MFU is relative to again, and keep it for later runs.",
+        discussion: "By default every run on a machine uses the peak measured (and kept in $DUET_HOME/sgemm-peak.json) the first time, per thread count, so their MFU compare.")) var measurePeak = false
 
     func validate() throws {
         if keepCheckpoints < 0 { throw ValidationError("--keep-checkpoints must be 0 (keep all) or more") }
@@ -91,7 +94,7 @@ struct TrainCommand: ParsableCommand {
             runFile = try newRunFile()
         }
         try TrainSession(runFile: runFile, runDirectory: runDirectory, resume: resume, global: global, json: json,
-                         keepCheckpoints: keepCheckpoints).run()
+                         keepCheckpoints: keepCheckpoints, measurePeak: measurePeak).run()
     }
 
     private func newRunFile() throws -> TrainRunFile {

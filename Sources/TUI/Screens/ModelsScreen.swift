@@ -8,7 +8,8 @@ extension KeyContext {
 /// Models: every model found in `--model` directories, `assets/models`, `$DUET_HOME/models` or added
 /// by path, with what `duet inspect` says about it. Enter picks the chat model, `a` / `b` the compare
 /// pair; the pick loads in the background (its state shows in the list), and a model that cannot be
-/// read or loaded says why.
+/// read or loaded says why. Paths added with `i` are stored in the database (listed after a restart
+/// and by `duet models`, shown as missing when the directory is gone); `d` takes one off the list.
 public final class ModelsScreen: Screen {
     public let id = ScreenID.models
     let workspace: Workspace
@@ -30,7 +31,8 @@ public final class ModelsScreen: Screen {
             KeyAction("models.compare-a", "Compare: use as model A", .models, ["a"]),
             KeyAction("models.compare-b", "Compare: use as model B", .models, ["b"]),
             KeyAction("models.load", "Load the selected model now", .models, ["l"]),
-            KeyAction("models.add", "Add a model directory by path", .models, ["i", "ctrl+a"], command: true),
+            KeyAction("models.add", "Add a model directory by path (remembered)", .models, ["i", "ctrl+a"], command: true),
+            KeyAction("models.remove", "Remove the selected added path from the list (files stay)", .models, ["d", "delete"], command: true),
             KeyAction("models.rescan", "Look for models again", .models, ["ctrl+r"], command: true),
         ]
     }
@@ -53,6 +55,7 @@ public final class ModelsScreen: Screen {
             rescan()
             return .notice("Found \(hub.entries.count) model\(hub.entries.count == 1 ? "" : "s")")
         case "models.add": return .overlay(addForm())
+        case "models.remove": return removeSelected()
         case "models.chat", "models.compare-a", "models.compare-b", "models.load":
             guard let entry = selected else { return .notice("No model to pick") }
             if case .failure(let error) = entry.facts { return .notice("\(entry.name) cannot be used: \(error)") }
@@ -81,14 +84,44 @@ public final class ModelsScreen: Screen {
     public func insert(_ text: String, context: ScreenContext) -> ScreenRequest { .none }
 
     private func addForm() -> FormOverlay {
-        let hub = self.hub
-        return FormOverlay(title: "Add a model directory", fields: [
+        FormOverlay(title: "Add a model directory", fields: [
             FormOverlay.Field("Directory", hint: "a folder with config.json and *.safetensors"),
-        ]) { values in
+        ]) { [weak self] values in
             let path = values[0].trimmingCharacters(in: .whitespaces)
             guard !path.isEmpty else { return "Type the path of a model directory" }
-            return hub.add(directory: path)
+            guard let self else { return nil }
+            if let problem = hub.add(directory: path) { return problem }
+            let added = ModelDiscovery.absolute(path)
+            if let index = hub.entries.firstIndex(where: { $0.path == added }) { list.selection = index }
+            // Stored on the database queue (a training run may hold the lock); the model is listed at once.
+            workspace.write({ try $0.addModelDirectory(added) }) { result, shell in
+                if case .failure(let error) = result {
+                    shell.showNotice("\(added) is listed until Duet quits: it could not be saved: \(error)", now: TUIApp.clock())
+                }
+            }
+            return nil
         }
+    }
+
+    /// Takes the selected model off the list if it was added by path (and forgets it in the database).
+    /// Models found in a folder come back on the next scan, so they are not removable; nor is a model
+    /// in use, which the chat or compare screen would lose under it.
+    private func removeSelected() -> ScreenRequest {
+        guard let entry = selected else { return .notice("No model to remove") }
+        guard entry.location.source == .added else {
+            return .notice("\(entry.name) is found in \(entry.location.source.rawValue), not added by path: move its folder to remove it")
+        }
+        if hub.chatPath == entry.path || hub.comparePaths.contains(entry.path) {
+            return .notice("\(entry.name) is in use (chat or compare): pick another model first")
+        }
+        let path = entry.path
+        if let problem = hub.remove(directory: path) { return .notice(problem) }
+        workspace.write({ try $0.removeModelDirectory(path) }) { result, shell in
+            if case .failure(let error) = result {
+                shell.showNotice("Removed for now, but it could not be forgotten in the database: \(error)", now: TUIApp.clock())
+            }
+        }
+        return .notice("Removed \(path) from the list (its files stay)")
     }
 
     // MARK: Drawing
@@ -98,7 +131,7 @@ public final class ModelsScreen: Screen {
         var title = StyledLine(" Models ", Style(.title, [.bold]))
         title.append(context.paths.models, Style(.dim))
         grid.put(title, x: header.x, y: header.y, clip: header)
-        let hints = StyledLine("Enter chat · a/b compare A/B · i add path · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan ", Style(.dim))
+        let hints = StyledLine("Enter chat · a/b compare A/B · i add path · d remove · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan ", Style(.dim))
         if title.width + hints.width + 2 <= header.width { grid.put(hints, x: header.maxX - hints.width, y: header.y, clip: header) }
         guard !hub.entries.isEmpty else {
             let exists = FileManager.default.fileExists(atPath: context.paths.models)
@@ -142,6 +175,8 @@ public final class ModelsScreen: Screen {
             }
             if f.isRandom { line.append(wide ? "  random weights" : " random", Style(.warning)) }
             if f.problem != nil { line.append("  invalid weights", Style(.error)) }
+        case .failure where entry.isMissing:
+            line.append("missing: no model at this path any more (d removes it)", Style(.error))
         case .failure:
             line.append("cannot read this model (see below)", Style(.error))
         }

@@ -165,6 +165,12 @@ enum TrainChartBuilder {
         case .gradientNorm:
             let total = state.series["clipped"]?.count ?? 0
             if total > 0 { line.append(" · clipped \(state.clipEvents.count) of \(total)", Style(.dim)) }
+        case .mfu:
+            // What the percentage divides by: runs compare only against the same peak.
+            if let peak = state.run.mfuReference {
+                line.append(" of sgemm " + String(format: "%.1f", peak.peakGflops) + " GFLOP/s", Style(.dim))
+                if let share = peak.cpuShare, share < SgemmPeak.busyShare { line.append(" (measured busy)", Style(.warning)) }
+            }
         default: break
         }
         return line

@@ -10,32 +10,36 @@ struct ModelLocation: Equatable {
         case assets = "assets"
         /// `$DUET_HOME/models/*`.
         case home = "home"
-        /// Typed into the Models screen.
+        /// Typed into the Models screen (remembered in the database).
         case added = "added"
     }
 
     /// Absolute, standardised path (the identity of the location).
     var path: String
     var source: Source
+    /// An added path that holds no model any more (moved or deleted since it was added): listed as
+    /// missing, so the user sees what became of it, rather than silently dropped.
+    var missing = false
     var name: String { (path as NSString).lastPathComponent }
 }
 
 /// Finds model directories (a directory with a config.json) and makes the default choices.
 enum ModelDiscovery {
     /// The directories to look in, in priority order: each `--model` (a model, or a folder of models),
-    /// then `assets/models/*`, `$DUET_HOME/models/*`, then paths added in the UI. Duplicates keep the first.
+    /// then `assets/models/*`, `$DUET_HOME/models/*`, then paths added in the UI (those that hold no
+    /// model any more are kept, marked `missing`). Duplicates keep the first.
     static func find(options: [String], assets: String, home: String, added: [String]) -> [ModelLocation] {
         var found: [ModelLocation] = []
-        func add(_ path: String, _ source: ModelLocation.Source) {
+        func add(_ path: String, _ source: ModelLocation.Source, missing: Bool = false) {
             let path = absolute(path)
-            if !found.contains(where: { $0.path == path }) { found.append(ModelLocation(path: path, source: source)) }
+            if !found.contains(where: { $0.path == path }) { found.append(ModelLocation(path: path, source: source, missing: missing)) }
         }
         for option in options {
             if isModelDirectory(option) { add(option, .option) } else { for dir in subdirectories(option) where isModelDirectory(dir) { add(dir, .option) } }
         }
         for dir in subdirectories(assets) where isModelDirectory(dir) { add(dir, .assets) }
         for dir in subdirectories(home) where isModelDirectory(dir) { add(dir, .home) }
-        for path in added where isModelDirectory(path) { add(path, .added) }
+        for path in added { add(path, .added, missing: !isModelDirectory(path)) }
         return found
     }
 

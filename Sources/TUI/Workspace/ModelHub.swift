@@ -25,6 +25,8 @@ final class ModelEntry {
 
     var path: String { location.path }
     var name: String { location.name }
+    /// An added path with no model there any more.
+    var isMissing: Bool { location.missing }
     var architecture: ModelArchitecture? { try? facts.get().architecture }
     var isRandom: Bool { (try? facts.get().isRandom) ?? false }
     var examples: [String] { (try? facts.get().examples) ?? [] }
@@ -41,8 +43,9 @@ struct ModelReadError: Error, Equatable, CustomStringConvertible {
     var description: String
 }
 
-/// The models of this UI session: found on disk or added by hand, loaded on demand on a background
-/// queue, registered in the database once loaded. Which model chats and which two compare live here,
+/// The models of this UI session: found on disk or added by hand (the added paths are read from the
+/// database at start; the Models screen stores new ones), loaded on demand on a background queue,
+/// registered in the database once loaded. Which model chats and which two compare live here,
 /// shared by the screens. Used on the UI thread only; loads report back through the event queue.
 final class ModelHub {
     private(set) var entries: [ModelEntry] = []
@@ -65,6 +68,9 @@ final class ModelHub {
         homeDirectory = home
         self.store = store
         self.events = events
+        // Read once, before the first scan (the UI is not drawn yet). A database that cannot be read
+        // leaves only this session's additions; opening it has already reported why.
+        addedDirectories = (try? store?.addedModelDirectories().map(\.path)) ?? []
     }
 
     /// Finds the models again; keeps the loaded ones and the selections that still exist. The first
@@ -74,7 +80,12 @@ final class ModelHub {
         let locations = ModelDiscovery.find(options: optionDirectories, assets: assetsDirectory, home: homeDirectory,
                                             added: addedDirectories)
         entries = locations.map { location in
-            if let old = entries.first(where: { $0.path == location.path }) { return old }
+            // Kept while nothing changed; a model that went missing (or came back) is read again.
+            if let old = entries.first(where: { $0.location == location }) { return old }
+            if location.missing {
+                return ModelEntry(location: location, facts: .failure(ModelReadError(
+                    description: "missing: \(location.path) holds no model any more (moved or deleted since it was added)")))
+            }
             let facts = Result { try ModelFacts.read(URL(fileURLWithPath: location.path)) }
                 .mapError { ModelReadError(description: "\($0)") }
             return ModelEntry(location: location, facts: facts)
@@ -96,6 +107,15 @@ final class ModelHub {
         }
         guard ModelDiscovery.isModelDirectory(path) else { return "\(path) has no config.json" }
         if !addedDirectories.contains(path) { addedDirectories.append(path) }
+        rescan()
+        return nil
+    }
+
+    /// Takes an added directory off the list (its files stay); returns why it cannot be, or nil.
+    /// The caller forgets it in the database too.
+    func remove(directory path: String) -> String? {
+        guard let index = addedDirectories.firstIndex(of: path) else { return "\(path) was not added by path" }
+        addedDirectories.remove(at: index)
         rescan()
         return nil
     }

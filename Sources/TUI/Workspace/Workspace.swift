@@ -113,22 +113,26 @@ enum GenerationSettings {
                                     maxNewTokens: p.maxTokens, seed: p.seed)
     }
 
+    /// The engine's stop reason as stored with a reply (and as people read it, through `StatsText.stopText`).
+    static func stopReason(_ reason: Engine.StopReason) -> MessageStats.StopReason {
+        switch reason {
+        case .endOfSequence: return .endOfSequence
+        case .maxTokens: return .maxTokens
+        case .cancelled: return .userStopped
+        case .contextFull: return .contextFull
+        }
+    }
+
     /// Engine statistics as stored with a reply.
     static func stats(_ s: GenerationStats, architecture: ModelArchitecture, sampling: Engine.SamplingParameters,
                       modelHash: String?) -> MessageStats {
         let encoder = architecture == .encoderDecoder
-        let stop: MessageStats.StopReason = switch s.stopReason {
-        case .endOfSequence: .endOfSequence
-        case .maxTokens: .maxTokens
-        case .cancelled: .userStopped
-        case .contextFull: .contextFull
-        }
         return MessageStats(promptTokens: s.promptTokens, encoderTokens: encoder ? s.encoderTokens : nil,
                             encodeMs: encoder ? s.encodeMilliseconds : nil, prefillMs: s.prefillMilliseconds,
                             timeToFirstTokenMs: s.generatedTokens > 0 ? s.timeToFirstTokenMilliseconds : nil,
                             decodeTokensPerSecond: s.generatedTokens > 1 ? s.decodeTokensPerSecond : nil,
                             generatedTokens: s.generatedTokens, seed: sampling.seed, sampling: record(sampling),
-                            stopReason: stop, modelHash: modelHash, engineThreads: EngineThreads.count,
+                            stopReason: stopReason(s.stopReason), modelHash: modelHash, engineThreads: EngineThreads.count,
                             blasThreads: EngineThreads.count, engineVersion: EngineInfo.version)
     }
 }

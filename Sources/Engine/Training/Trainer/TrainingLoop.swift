@@ -47,7 +47,9 @@ public final class TrainingLoop<Source: TrainingBatchSource> {
     public let assets: URL?
     /// Saved in every checkpoint's trainer state.
     public var extra: [String: String] = [:]
-    /// Measured sgemm GFLOP/s for MFU (nil: MFU not reported).
+    /// The sgemm GFLOP/s MFU divides by (nil: MFU not reported). Fixed for the whole run, so its MFU
+    /// values compare with each other and with other runs that use the same peak; a peak measured low
+    /// shows as an MFU above 1 rather than being silently re-measured.
     public var peakGFLOPs: Double?
     public weak var observer: TrainingLoopObserver?
     /// Seconds between polls while paused.
@@ -59,14 +61,6 @@ public final class TrainingLoop<Source: TrainingBatchSource> {
         self.validation = validation
         self.runDirectory = runDirectory
         self.assets = assets
-    }
-
-    /// The peak is measured at start, often while other work shares the cores; when the model runs
-    /// faster than that measurement the machine has become quieter, so measure again, and never
-    /// report a utilisation above what this machine demonstrably did (MFU stays <= 1).
-    private func refreshPeak(observedGFLOPs: Double) {
-        guard let peak = peakGFLOPs, observedGFLOPs > peak else { return }
-        peakGFLOPs = max(peak, observedGFLOPs, TrainingThroughput.measurePeakGFLOPs(seconds: 0.2))
     }
 
     /// Trains from `trainer.step` to `trainer.config.steps`.
@@ -82,7 +76,6 @@ public final class TrainingLoop<Source: TrainingBatchSource> {
                 $0 + TrainingThroughput.flops(trainer.model.config, batch: $1.decoderInput.batch,
                                               encoderLength: $1.encoderInput?.length ?? 0, decoderLength: $1.decoderInput.length)
             }
-            refreshPeak(observedGFLOPs: flops / seconds / 1e9)
             observer?.didStep(report, throughput: StepThroughput(
                 seconds: seconds, tokensPerSecond: Double(report.inputTokens) / seconds,
                 mfu: peakGFLOPs.map { flops / seconds / ($0 * 1e9) }))

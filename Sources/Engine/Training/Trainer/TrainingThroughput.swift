@@ -1,3 +1,5 @@
+import Foundation
+
 /// Model FLOPs of training steps and the machine's measured matrix-multiply peak, for MFU.
 ///
 /// MFU = achieved model FLOP/s ÷ peak. Model FLOPs follow PaLM / nanoGPT: a training step costs
@@ -38,6 +40,17 @@ public enum TrainingThroughput {
 
     /// Best GFLOP/s of `n × n × n` sgemm over about `seconds` (after one warm-up call).
     public static func measurePeakGFLOPs(size n: Int = 1024, seconds: Double = 0.4) -> Double {
+        measurePeak(size: n, seconds: seconds).gflops
+    }
+
+    /// Measures the sgemm peak with the engine's threads: the best `n × n × n` call over about
+    /// `seconds`, after warm-up calls that start OpenBLAS's threads and let the clocks ramp up.
+    ///
+    /// A short probe is at the mercy of whatever else runs: on a 2-core machine a compiler on one core
+    /// halves it (33 instead of 66 GFLOP/s), which doubles every MFU divided by it. So the probe also
+    /// reports the share of its threads' time it actually got, for callers to say how far to trust it;
+    /// `duet train` measures once per machine and thread count and keeps the result.
+    public static func measurePeak(size n: Int = 1024, seconds: Double = 2) -> PeakMeasurement {
         let a = Tensor(zeros: [n * n]), b = Tensor(zeros: [n * n]), c = Tensor(zeros: [n * n])
         for i in 0..<(n * n) {
             a.f32[i] = Float(i % 13) * 0.01
@@ -46,15 +59,49 @@ public enum TrainingThroughput {
         func multiply() {
             sgemm(.none, .none, m: n, n: n, k: n, a: a.f32, lda: n, b: b.f32, ldb: n, c: c.f32, ldc: n)
         }
-        multiply()
+        for _ in 0..<3 { multiply() }
+        let threads = EngineThreads.count
         var best = 0.0
-        let start = nowMilliseconds()
+        let start = nowMilliseconds(), cpuStart = processCPUSeconds()
         repeat {
             let t0 = nowMilliseconds()
             multiply()
             let elapsed = (nowMilliseconds() - t0) / 1000
             best = max(best, 2 * Double(n) * Double(n) * Double(n) / elapsed / 1e9)
         } while (nowMilliseconds() - start) / 1000 < seconds
-        return best
+        let wall = (nowMilliseconds() - start) / 1000
+        let share = min(1, (processCPUSeconds() - cpuStart) / max(1e-9, wall * Double(threads)))
+        return PeakMeasurement(gflops: best, size: n, seconds: wall, threads: threads, cpuShare: share)
+    }
+
+    /// CPU time used by every thread of this process so far.
+    private static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// One measurement of the sgemm peak (see ``TrainingThroughput/measurePeak(size:seconds:)``).
+public struct PeakMeasurement: Sendable, Equatable {
+    /// The best call's GFLOP/s.
+    public var gflops: Double
+    /// The matrices were `size × size`.
+    public var size: Int
+    /// How long the probe ran.
+    public var seconds: Double
+    /// Engine (and OpenBLAS) threads.
+    public var threads: Int
+    /// CPU time the process used during the probe ÷ (wall time × threads): near 1 when the probe had
+    /// its cores to itself; lower when other processes shared them, and the peak is then likely low.
+    public var cpuShare: Double
+
+    /// A measurement as taken by ``TrainingThroughput/measurePeak(size:seconds:)`` (or read back from where it was kept).
+    public init(gflops: Double, size: Int, seconds: Double, threads: Int, cpuShare: Double) {
+        self.gflops = gflops
+        self.size = size
+        self.seconds = seconds
+        self.threads = threads
+        self.cpuShare = cpuShare
     }
 }

@@ -29,9 +29,40 @@ final class TrainProgressOutput {
         var steps: Int
         var parameters: Int
         var trainableParameters: Int
+        /// The sgemm peak MFU divides by, and how, when and where it was measured.
         var peakGflops: Double
+        var peakMethod: String
+        var peakMeasuredAt: String
+        var peakMeasuredNow: Bool
+        var peakCpuShare: Double
+        var peakFile: String
         var resumed: Bool
         var runDirectory: String
+        /// The human statement of the peak (not in the JSON: its fields are).
+        var peakStatement: String
+
+        private enum CodingKeys: String, CodingKey {
+            case event, runId, step, steps, parameters, trainableParameters, peakGflops, peakMethod, peakMeasuredAt,
+                 peakMeasuredNow, peakCpuShare, peakFile, resumed, runDirectory
+        }
+
+        init(runId: Int64, step: Int, steps: Int, parameters: Int, trainableParameters: Int, peak: SgemmPeak.Choice,
+             resumed: Bool, runDirectory: String) {
+            self.runId = runId
+            self.step = step
+            self.steps = steps
+            self.parameters = parameters
+            self.trainableParameters = trainableParameters
+            peakGflops = peak.entry.gflops
+            peakMethod = SgemmPeak.method(peak.entry)
+            peakMeasuredAt = ISO8601DateFormatter().string(from: peak.entry.measuredAt)
+            peakMeasuredNow = peak.measuredNow
+            peakCpuShare = peak.entry.cpuShare
+            peakFile = peak.file
+            peakStatement = SgemmPeak.statement(peak)
+            self.resumed = resumed
+            self.runDirectory = runDirectory
+        }
     }
 
     struct StepEvent: Encodable {
@@ -75,8 +106,8 @@ final class TrainProgressOutput {
         if json { return emit(event) }
         let resumed = event.resumed ? " (resumed at step \(event.step))" : ""
         line("run \(event.runId) → \(event.runDirectory)\(resumed)")
-        line("\(event.parameters.formatted()) parameters (\(event.trainableParameters.formatted()) trainable now) · "
-             + String(format: "peak sgemm %.1f GFLOP/s", event.peakGflops))
+        line("\(event.parameters.formatted()) parameters (\(event.trainableParameters.formatted()) trainable now)")
+        line(event.peakStatement)
     }
 
     func step(_ report: StepReport, throughput: StepThroughput) {

@@ -12,6 +12,8 @@ struct TrainSession {
     let json: Bool
     /// Checkpoints kept on disk (`--keep-checkpoints`; 0 keeps all).
     var keepCheckpoints = 3
+    /// Measure the MFU peak again instead of using the one kept for this machine (`--measure-peak`).
+    var measurePeak = false
 
     func run() throws {
         var runFile = self.runFile
@@ -62,11 +64,13 @@ struct TrainSession {
                                     runDirectory: runDirectory, assets: assets)
             loop.extra = ["runId": String(runId)]
             loop.observer = monitor
-            let peak = TrainingThroughput.measurePeakGFLOPs()
-            loop.peakGFLOPs = peak
+            // One peak per machine and thread count, stated and stored with the run (see SgemmPeak).
+            let peak = try SgemmPeak(home: DuetPaths.resolve().home).choose(threads: EngineThreads.count, remeasure: measurePeak)
+            loop.peakGFLOPs = peak.entry.gflops
+            try store.setMFUReference(peak.reference, forRun: runId)
             output.start(.init(runId: runId, step: trainer.step, steps: runFile.training.steps,
                                parameters: trainer.model.parameters.parameterCount,
-                               trainableParameters: trainer.gradients.flat.count, peakGflops: peak,
+                               trainableParameters: trainer.gradients.flat.count, peak: peak,
                                resumed: checkpoint != nil, runDirectory: runDirectory.path))
             monitor.startHeartbeat()
             defer { monitor.stopHeartbeat() }

@@ -7,7 +7,11 @@ struct TranscriptItem {
     var role: Message.Role
     var header: StyledLine
     var body: MarkdownDocument
-    var footer: StyledLine?
+    var footer: StyledLine? { didSet { footerWidth = nil } }
+    /// The footer packed at its " · " gaps for the last layout width (a reply's stats are often wider
+    /// than the transcript, and a cut line hides the stop reason, which comes last).
+    private(set) var footerLines: [StyledLine] = []
+    private var footerWidth: Int?
 
     init(id: Int64, role: Message.Role, header: StyledLine, text: String, footer: StyledLine?, glyphs: Glyphs) {
         self.id = id
@@ -15,6 +19,15 @@ struct TranscriptItem {
         self.header = header
         self.body = MarkdownDocument(glyphs: glyphs, text: text)
         self.footer = footer
+    }
+
+    /// Packs the footer for `width` columns (only when the width or the footer changed); returns its line count.
+    mutating func layoutFooter(width: Int) -> Int {
+        if footerWidth != width {
+            footerLines = footer.map { StatsText.packed($0, width: width) } ?? []
+            footerWidth = width
+        }
+        return footerLines.count
     }
 }
 
@@ -29,6 +42,7 @@ struct ChatTranscript: TextContent {
     var selectedCodeBlock: Int?
     private var offsets: [Int] = []  // first display line of each item, plus the total at the end
     private var bodyCounts: [Int] = []
+    private var footerCounts: [Int] = []
     private var width = 0
     let glyphs: Glyphs
 
@@ -72,12 +86,15 @@ struct ChatTranscript: TextContent {
         let bodyWidth = max(1, self.width - 2)
         offsets.removeAll(keepingCapacity: true)
         bodyCounts.removeAll(keepingCapacity: true)
+        footerCounts.removeAll(keepingCapacity: true)
         var total = 0
         for i in items.indices {
             offsets.append(total)
             let count = items[i].body.layout(width: bodyWidth)
             bodyCounts.append(count)
-            total += 1 + count + (items[i].footer == nil ? 0 : 1) + 1  // header, body, footer, blank
+            let footerCount = items[i].layoutFooter(width: max(1, self.width - 1))
+            footerCounts.append(footerCount)
+            total += 1 + count + footerCount + 1  // header, body, footer, blank
         }
         offsets.append(total)
         return total
@@ -112,9 +129,11 @@ struct ChatTranscript: TextContent {
             for span in item.body.line(local - 1).spans { line.append(span.text, span.style) }
             return line
         }
-        if local == bodyCount + 1, let footer = item.footer {
-            var line = StyledLine("  ")
-            for span in footer.spans { line.append(span.text, span.style) }
+        let footerLine = local - bodyCount - 1
+        if footerLine < footerCounts[lo], footerLine < item.footerLines.count {
+            // The packed lines start with a space: with this one, footers keep their two-column indent.
+            var line = StyledLine(" ")
+            for span in item.footerLines[footerLine].spans { line.append(span.text, span.style) }
             return line
         }
         return StyledLine()

@@ -19,13 +19,21 @@ extension CompareScreen {
             grid.put(message, x: bar.x + 1, y: bar.y, clip: bar)
             area = upper
         }
-        if let batch, batch.completed < batch.prompts.count || view == .columns {
+        if let batch, batchIsOver, let index = openedPair, view != .winRates {
+            // One prompt of the batch: which one it was above its two answers.
+            let header = pairHeader(batch, index: index, width: area.width, context: context)
+            let (headerRows, below) = area.splitTop(min(header.count, max(0, area.height - 4)))
+            for (i, line) in header.prefix(headerRows.height).enumerated() {
+                grid.put(line, x: headerRows.x, y: headerRows.y + i, clip: headerRows)
+            }
+            area = below
+        } else if let batch, batch.completed < batch.prompts.count || view == .columns {
             let (progressRow, below) = area.splitTop(1)
             drawBatchProgress(batch, in: progressRow, grid: &grid, context: context)
             area = below
-            if batch.completed == batch.prompts.count || batchCancelled && run?.isRunning != true {
-                drawBatchSummary(batch, in: area, grid: &grid)
-                editor.draw(in: editorRect, grid: &grid, focused: !isVoting)
+            if batchIsOver {
+                drawBatchSummary(batch, in: area, grid: &grid, context: context)
+                editor.draw(in: editorRect, grid: &grid, focused: acceptsText)
                 return
             }
         }
@@ -34,7 +42,7 @@ extension CompareScreen {
         case .differences, .columns: drawColumns(in: area, grid: &grid, context: context)
         }
         editorRect = editorRect.intersection(rect)
-        editor.draw(in: editorRect, grid: &grid, focused: !isVoting)
+        editor.draw(in: editorRect, grid: &grid, focused: acceptsText)
     }
 
     private func drawSettings(in row: Rect, grid: inout CellGrid, context: ScreenContext) {
@@ -120,29 +128,7 @@ extension CompareScreen {
     /// Wrapped to `width` (at the " · " gaps first): half a terminal is often narrower than one line of them,
     /// and a cut line hides the stop reason, which comes last.
     func statsLines(_ run: CompareRun, side: Int, width: Int, compact: Bool) -> [StyledLine] {
-        unwrappedStatsLines(run, side: side, compact: compact).flatMap { line in
-            Self.packed(line.plainText, width: max(1, width), style: line.spans.first?.style ?? Style(.dim))
-        }
-    }
-
-    /// `text`'s " · "-separated parts packed into lines of at most `width` columns (each line after the
-    /// first indented by one space), so "decode 12.3 tok/s" stays whole; a part wider than a line is
-    /// word-wrapped on its own.
-    static func packed(_ text: String, width: Int, style: Style) -> [StyledLine] {
-        let parts = text.trimmingCharacters(in: .whitespaces).components(separatedBy: " · ")
-        var lines: [String] = []
-        var current = ""
-        for part in parts {
-            let candidate = current.isEmpty ? " " + part : current + " · " + part
-            if DisplayWidth.of(candidate) <= width || current.isEmpty {
-                current = candidate
-            } else {
-                lines.append(current)
-                current = " " + part
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines.flatMap { TextWrapper().wrap(StyledLine($0, style), width: width, continuationPrefix: StyledLine(" ")) }
+        unwrappedStatsLines(run, side: side, compact: compact).flatMap { StatsText.packed($0, width: width) }
     }
 
     private func unwrappedStatsLines(_ run: CompareRun, side: Int, compact: Bool) -> [StyledLine] {
@@ -214,39 +200,6 @@ extension CompareScreen {
                 text += String(format: "  %6d  %6d  %4d  %5d  %5d  %6.1f%%", rate.winsA, rate.winsB, rate.ties, rate.total, blindCount, rate.winRateA * 100)
                 lines.append(StyledLine(text))
             }
-        }
-        for (i, line) in lines.prefix(area.height).enumerated() { grid.put(line, x: area.x, y: area.y + i, clip: area) }
-    }
-
-    private func drawBatchProgress(_ batch: BatchSummary, in row: Rect, grid: inout CellGrid, context: ScreenContext) {
-        let done = batch.completed
-        var label = " Batch \(min(done + (isRunning ? 1 : 0), batch.prompts.count))/\(batch.prompts.count)"
-        if batchCancelled { label += " (stopped)" } else if done == batch.prompts.count { label += " done" }
-        grid.put(label, x: row.x, y: row.y, style: Style(.accent, [.bold]), clip: row)
-        let barWidth = min(30, max(0, row.width - DisplayWidth.of(label) - 2))
-        ProgressBar(fraction: Double(done) / Double(max(1, batch.prompts.count)))
-            .draw(in: Rect(x: row.x + DisplayWidth.of(label) + 1, y: row.y, width: barWidth, height: 1), grid: &grid, glyphs: context.glyphs)
-        if done < batch.prompts.count, !batchCancelled {
-            let x = row.x + DisplayWidth.of(label) + barWidth + 2
-            grid.put(batch.prompts[done].replacingOccurrences(of: "\n", with: " "), x: x, y: row.y, style: Style(.dim), clip: row)
-        }
-    }
-
-    private func drawBatchSummary(_ batch: BatchSummary, in area: Rect, grid: inout CellGrid) {
-        var lines: [StyledLine] = [
-            StyledLine(" \(batch.completed) of \(batch.prompts.count) prompts compared, stored as comparisons"
-                       + (batch.comparisonIds.isEmpty ? "" : " \(batch.comparisonIds.min()!)–\(batch.comparisonIds.max()!)"), Style(.title, [.bold])),
-            StyledLine(" identical answers: \(batch.identical) of \(batch.completed)", Style(.dim)),
-            StyledLine(),
-            StyledLine(" " + "MODEL".padding(to: 36) + "RUNS  FAILED  MEAN TTFT  MEAN DECODE  MEAN TOKENS", Style(.dim, [.bold])),
-        ]
-        for side in batch.sides {
-            var text = " " + DisplayWidth.truncate(side.modelName, to: 35).padding(to: 36)
-            text += String(format: "%4d  %6d  ", side.runs, side.failed)
-            text += (BatchSummary.mean(side.ttftMs).map(StatsText.ms) ?? "-").padding(to: 11)
-            text += (BatchSummary.mean(side.decodeRate).map { String(format: "%.1f tok/s", $0) } ?? "-").padding(to: 13)
-            text += BatchSummary.mean(side.tokens.map(Double.init)).map { String(format: "%.1f", $0) } ?? "-"
-            lines.append(StyledLine(text))
         }
         for (i, line) in lines.prefix(area.height).enumerated() { grid.put(line, x: area.x, y: area.y + i, clip: area) }
     }

@@ -7,12 +7,17 @@ extension KeyContext {
     static let compare = KeyContext(rawValue: "compare")
     /// The vote bar after a comparison.
     static let vote = KeyContext(rawValue: "vote")
+    /// The list of a finished batch's prompts.
+    static let compareBatch = KeyContext(rawValue: "compare-batch")
+    /// One prompt of a batch, both answers shown.
+    static let comparePair = KeyContext(rawValue: "compare-pair")
 }
 
 /// Compare: one prompt, two models (A and B from the Models screen, decoder-only vs encoder-decoder by
 /// default), the same seed and sampling; both answers stream side by side with their timings. Blind
 /// mode hides the names (and the tell-tale stats) and shuffles the columns until you vote; votes feed
-/// a win-rate table. A prompt set file runs as a batch and is summarised.
+/// a win-rate table. A prompt set file runs as a batch and is summarised; then each prompt's pair of
+/// answers can be opened from the batch's list, read with its stats, and voted on.
 public final class CompareScreen: Screen, StopsOnQuit {
     public let id = ScreenID.compare
     public var editor = InputEditor(placeholder: "Prompt for both models (Enter runs)")
@@ -21,11 +26,17 @@ public final class CompareScreen: Screen, StopsOnQuit {
     var blind = false
     var systemPrompt: String?
     var sampling: Sessions.SamplingParameters?
+    /// The comparison on screen: the last one run, or the batch prompt being read.
     private(set) var run: CompareRun?
     enum View { case columns, differences, winRates }
     var view = View.columns
-    var batch: BatchSummary?
+    var batch: BatchSummary? { didSet { if batch == nil { batchFocus = nil } } }
     private(set) var batchCancelled = false
+    /// Where keys go once a batch is over: its prompt list, one prompt's pair, or (nil) the prompt input.
+    enum BatchFocus: Equatable { case list, pair(Int) }
+    var batchFocus: BatchFocus?
+    /// The finished batch's prompts (the selection is the prompt last opened).
+    var batchList = ListView()
     var winRates: [WinRate] = []
     var blindWinRates: [WinRate] = []
     /// What the last vote was, with the pair's record (shown under the columns).
@@ -41,10 +52,27 @@ public final class CompareScreen: Screen, StopsOnQuit {
 
     var hub: ModelHub { workspace.models }
     var isRunning: Bool { run?.isRunning == true || (batch != nil && batch!.completed < batch!.prompts.count && !batchCancelled) }
-    var isVoting: Bool { run?.awaitsVote == true && batch == nil && !skipVote }
+    /// The vote bar is up: after a single comparison, or on a batch prompt opened for reading (a batch
+    /// does not stop at each prompt to ask).
+    var isVoting: Bool { run?.awaitsVote == true && (batch == nil || openedPair != nil) && !skipVote }
+    /// The batch prompt whose pair is shown.
+    var openedPair: Int? { if case .pair(let index) = batchFocus { return index } else { return nil } }
+    /// Every prompt of the batch was compared, or it was stopped and nothing runs any more.
+    var batchIsOver: Bool {
+        guard let batch else { return false }
+        return batch.completed == batch.prompts.count || batchCancelled && run?.isRunning != true
+    }
 
-    public var keyContexts: [KeyContext] { isVoting ? [.vote, .compare, .view] : [.editor, .compare, .view] }
-    public var acceptsText: Bool { !isVoting }
+    public var keyContexts: [KeyContext] {
+        switch (batchFocus, isVoting) {
+        case (.pair?, true): return [.vote, .comparePair, .compare, .view]
+        case (_, true): return [.vote, .compare, .view]
+        case (.list?, _): return [.compareBatch, .list, .compare, .view]
+        case (.pair?, _): return [.comparePair, .compare, .view]
+        case (nil, _): return [.editor, .compare, .view]
+        }
+    }
+    public var acceptsText: Bool { batchFocus == nil && !isVoting }
     public var busyReason: String? { isRunning ? "a comparison is running" : nil }
     public var statusModels: [String]? {
         let names = (0..<2).map { hub.compareModel($0)?.name }
@@ -61,6 +89,12 @@ public final class CompareScreen: Screen, StopsOnQuit {
             KeyAction("compare.batch", "Run a prompt set file (one prompt per line, or JSONL)", .compare, ["ctrl+o"], command: true),
             KeyAction("compare.settings", "Compare settings: system prompt and sampling", .compare, ["f6", "alt+s"], command: true),
             KeyAction("compare.swap", "Swap models A and B", .compare, ["alt+x"], command: true),
+            KeyAction("compare.results", "Browse the batch: each prompt's two answers (Tab again: the prompt input)", .compare, ["tab"],
+                      command: true),
+            KeyAction("batch.close", "Back to the prompt input", .compareBatch, ["esc", "tab"]),
+            KeyAction("pair.back", "Back to the batch's prompt list", .comparePair, ["esc", "tab"]),
+            KeyAction("pair.next", "Next prompt of the batch", .comparePair, ["n", "right"]),
+            KeyAction("pair.previous", "Previous prompt of the batch", .comparePair, ["p", "left"]),
             KeyAction("vote.left", "Vote: the left answer is better", .vote, ["a"]),
             KeyAction("vote.right", "Vote: the right answer is better", .vote, ["b"]),
             KeyAction("vote.tie", "Vote: a tie", .vote, ["t"]),
@@ -76,7 +110,8 @@ public final class CompareScreen: Screen, StopsOnQuit {
     // MARK: Input
 
     public func perform(_ action: String, context: ScreenContext) -> ScreenRequest? {
-        if let command = EditorCommand(rawValue: action), !isVoting {
+        if let request = performInBatch(action) { return request }
+        if let command = EditorCommand(rawValue: action), acceptsText {
             guard command == .submit else { editor.perform(command); return ScreenRequest.none }
             let prompt = editor.text
             guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return ScreenRequest.none }
@@ -132,8 +167,28 @@ public final class CompareScreen: Screen, StopsOnQuit {
     private var skipVote = false
 
     public func insert(_ text: String, context: ScreenContext) -> ScreenRequest {
-        if !isVoting { editor.insert(text) }
+        if acceptsText { editor.insert(text) }
         return .none
+    }
+
+    /// Shows the pair of answers to the batch's prompt `index` (with its stats, and the vote bar if it
+    /// has no vote yet).
+    func openPair(_ index: Int) {
+        guard let batch, batch.runs.indices.contains(index) else { return }
+        batchFocus = .pair(index)
+        batchList.selection = index
+        run = batch.runs[index]
+        skipVote = false
+        voteMessage = batch.runs[index].vote.map { "Your vote: " + Self.voteText($0) }
+    }
+
+    /// "A better", "tie"...: a stored vote in a few words.
+    static func voteText(_ vote: Vote) -> String {
+        switch vote {
+        case .winner(let position): return position == 0 ? "A better" : "B better"
+        case .tie: return "tie"
+        case .bothBad: return "both bad"
+        }
     }
 
     // MARK: Running
@@ -141,28 +196,49 @@ public final class CompareScreen: Screen, StopsOnQuit {
     /// Why a comparison cannot start now, or nil when it started (or will, once the models load).
     func start(_ prompt: String) -> String? {
         if isRunning { return "A comparison is running — Esc stops it" }
+        guard let (a, b) = comparablePair() else { return pairProblem() }
+        batch = nil
+        startWhenLoaded(prompt, models: [a, b])
+        return nil
+    }
+
+    /// Compare models A and B when they can be compared (two different models, neither failed to load).
+    private func comparablePair() -> (ModelEntry, ModelEntry)? {
+        pairProblem() == nil ? (hub.compareModel(0)!, hub.compareModel(1)!) : nil
+    }
+
+    /// Why A and B cannot be compared, or nil.
+    private func pairProblem() -> String? {
         guard let a = hub.compareModel(0), let b = hub.compareModel(1) else {
             return "Compare needs two models — press F5, then a and b to pick them"
         }
         if a.path == b.path { return "A and B are the same model (\(a.displayName)) — press F5 and pick another for B" }
         for model in [a, b] { if let error = model.loadError { return "\(model.name) failed to load: \(error)" } }
-        batch = nil
-        guard a.loaded != nil, b.loaded != nil else {
-            pendingPrompt = prompt
-            hub.load(a.path)
-            hub.load(b.path)
-            return nil
-        }
-        launch(prompt, models: [a, b], labelsHidden: blind)
         return nil
+    }
+
+    /// Launches `prompt` now, or once both models have loaded (the first comparison after starting
+    /// Duet usually waits for them).
+    private func startWhenLoaded(_ prompt: String, models: [ModelEntry]) {
+        guard models.allSatisfy({ $0.loaded != nil }) else {
+            pendingPrompt = prompt
+            for model in models { hub.load(model.path) }
+            return
+        }
+        launch(prompt, models: models, labelsHidden: batch == nil && blind)
     }
 
     private func startPendingIfReady() {
         guard let prompt = pendingPrompt, let a = hub.compareModel(0), let b = hub.compareModel(1) else { return }
-        if a.loadError != nil || b.loadError != nil { pendingPrompt = nil; return }
+        if a.loadError != nil || b.loadError != nil {
+            pendingPrompt = nil
+            // A batch that never started has nothing to summarise: the columns say which model failed.
+            if batch?.completed == 0 { batch = nil }
+            return
+        }
         guard a.loaded != nil, b.loaded != nil else { return }
         pendingPrompt = nil
-        launch(prompt, models: [a, b], labelsHidden: blind)
+        launch(prompt, models: [a, b], labelsHidden: batch == nil && blind)
     }
 
     /// Starts one comparison of `prompt` on the engine queue.
@@ -205,16 +281,19 @@ public final class CompareScreen: Screen, StopsOnQuit {
         return [a, b]
     }
 
-    /// Runs every prompt of a file, one comparison after another, and summarises them.
+    /// Runs every prompt of a file, one comparison after another (never blind: no vote is asked
+    /// between prompts), and summarises them; starts once both models have loaded.
     func startBatch(path: String) -> String? {
         if isRunning { return "A comparison is running — Esc stops it" }
         let prompts: [String]
         do { prompts = try PromptSet.load(path: path) } catch { return "\(error)" }
-        guard let models = currentModels() else { return "Both compare models must be loaded first (F5: a, b)" }
-        batch = BatchSummary(prompts: prompts, modelNames: models.map(\.displayName))
+        guard let (a, b) = comparablePair() else { return pairProblem() }
+        batch = BatchSummary(prompts: prompts, modelNames: [a, b].map(\.displayName))
         batchCancelled = false
+        batchFocus = nil
+        batchList = ListView()
         view = .columns
-        launch(prompts[0], models: models, labelsHidden: false)
+        startWhenLoaded(prompts[0], models: [a, b])
         return nil
     }
 
@@ -300,17 +379,6 @@ public final class CompareScreen: Screen, StopsOnQuit {
             } catch {
                 return "\(error)"
             }
-        }
-    }
-
-    /// Asks for a prompt set file and starts the batch.
-    func batchForm() -> FormOverlay {
-        FormOverlay(title: "Run a prompt set", fields: [
-            FormOverlay.Field("File", hint: "one prompt per line, or JSONL with \"prompt\""),
-        ]) { [weak self] values in
-            let path = values[0].trimmingCharacters(in: .whitespaces)
-            guard !path.isEmpty else { return "Type the path of a prompt file" }
-            return self?.startBatch(path: path)
         }
     }
 }

@@ -39,7 +39,8 @@ enum PromptSet {
     }
 }
 
-/// Results of a batch comparison, per side: what the summary table shows.
+/// Results of a batch comparison: per side, what the summary table shows; per prompt, the finished
+/// comparison itself (both outputs, their stats and the vote), to be read one prompt at a time.
 struct BatchSummary {
     struct Side {
         var modelName: String
@@ -56,6 +57,8 @@ struct BatchSummary {
     /// Prompts whose two outputs were the same text.
     var identical = 0
     var comparisonIds: [Int64] = []
+    /// Each compared prompt's run, in prompt order.
+    var runs: [CompareRun] = []
 
     init(prompts: [String], modelNames: [String]) {
         self.prompts = prompts
@@ -65,6 +68,7 @@ struct BatchSummary {
     /// Records one finished comparison.
     mutating func add(_ run: CompareRun) {
         completed += 1
+        runs.append(run)
         if let id = run.comparisonId { comparisonIds.append(id) }
         if run.sides.count == 2, run.sides[0].status == .complete, run.sides[0].output == run.sides[1].output { identical += 1 }
         for (i, side) in run.sides.enumerated() where i < sides.count {
