@@ -6,6 +6,9 @@ extension ModelConfigFile {
     /// 2). The dtype goes in both `dtype` (transformers 5) and `torch_dtype` (4.x), and RoPE in both
     /// `rope_parameters` and `rope_theta`, so either generation of transformers reads the file.
     public static func encode(_ config: ModelConfig, dtype: DType) throws -> Data {
+        guard DType.floatingPoint.contains(dtype) else {
+            throw CheckpointError.config(file: fileName, field: "dtype", reason: "a model computes in f32, bf16 or f16, not \(dtype.torchName)")
+        }
         var members: [(String, JSONValue)]
         switch config {
         case let .gemma2(c):

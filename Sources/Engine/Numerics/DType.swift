@@ -8,6 +8,9 @@ public enum DType: String, Sendable, CaseIterable, Codable {
     /// tensor's `scales`. Weights only, for inference.
     case i8 = "I8"
 
+    /// The dtypes a model computes in and a config declares (int8 only stores weights).
+    public static let floatingPoint: [DType] = [.f32, .bf16, .f16]
+
     /// Bytes per element.
     public var byteSize: Int {
         switch self {

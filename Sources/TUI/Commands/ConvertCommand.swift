@@ -16,7 +16,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The directory to write (created if needed; existing weight files in it are replaced).")
     var output: String
 
-    @Option(name: .long, help: "Weight dtype: f32, bf16 or f16 (default: keep each tensor's dtype).")
+    @Option(name: .long, help: "Weight dtype: f32, bf16, f16, or int8 (blockwise, for inference; docs/int8.md) (default: keep each tensor's dtype).")
     var dtype: String?
 
     @Option(name: .long, help: "Largest shard in MiB (fractions allowed); more weights go into numbered shards plus an index.")
@@ -29,7 +29,7 @@ struct ConvertCommand: ParsableCommand {
 
     func validate() throws {
         if let dtype, DType(name: dtype) == nil {
-            throw ValidationError("--dtype must be f32, bf16 or f16, not '\(dtype)'")
+            throw ValidationError("--dtype must be f32, bf16, f16 or int8, not '\(dtype)'")
         }
         guard maxShardMb.isFinite, maxShardMb * 1_048_576 >= 1 else {
             throw ValidationError("--max-shard-mb must be positive")

@@ -129,7 +129,7 @@ import Testing
     @Test func encodeRoundTripsAndLooksLikeTransformers() throws {
         for config in [try parse(shipped2B), try parse(t5), try ModelConfigFile.load(directory: CheckpointFixtures.t5gemma),
                        .gemma2(Gemma2Config(slidingWindow: nil, attnLogitSoftcap: nil, finalLogitSoftcap: nil))] {
-            for dtype in DType.allCases {
+            for dtype in DType.floatingPoint {
                 let data = try ModelConfigFile.encode(config, dtype: dtype)
                 #expect(try ModelConfigFile.parse(data, file: "x") == config.withTorchDtype(dtype))
                 let json = try JSONParser.parse(data)
