@@ -3,9 +3,9 @@ import Testing
 @testable import Engine
 
 @Suite struct LinearTests {
-    /// Linear.forward with 16-bit weights (GEMV path for rows <= 4, blocked widening path above)
+    /// Linear.forward with 16-bit weights (GEMV path for rows <= 4, skinny bf16 kernel up to 16, blocked widening path above)
     /// against sgemm on the same weights widened to f32.
-    @Test(arguments: [DType.bf16, .f16], [1, 3, 4, 5, 9])
+    @Test(arguments: [DType.bf16, .f16], [1, 3, 4, 5, 9, 16, 17])
     func sixteenBitForwardMatchesWidenedSgemm(dtype: DType, rows: Int) {
         var rng = TestRandom(seed: 50 + UInt64(rows))
         let outF = 300, inF = 133 // odd sizes: vector tails, several worker chunks

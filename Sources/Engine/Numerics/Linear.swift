@@ -8,6 +8,11 @@ public enum Linear {
     /// Rows at or below this count take the GEMV path (decode): the 16-bit weights are widened in
     /// registers and streamed once per row of `x`.
     public static let gemvRowLimit = 4
+    /// bf16 weights, rows above `gemvRowLimit` up to this count (short prompts) take the skinny-GEMM
+    /// kernel that streams W once, widening in registers; more rows go to widened blocks and sgemm,
+    /// whose widening cost is then spread over enough rows. Measured on Gemma 2 2B shapes (AVX-512
+    /// VM, 2 threads): the kernel ~95 GFLOP/s at 16 rows, sgemm after widening below that.
+    public static let skinnyRowLimit = 16
 
     /// `y = x · Wᵀ` (or `y += x · Wᵀ` when `accumulate`). `x` is `[rows, in]`, `y` is `[rows, out]`,
     /// both contiguous f32.
@@ -29,6 +34,8 @@ public enum Linear {
         case .bf16, .f16:
             if rows <= gemvRowLimit {
                 gemv16(x, rows: rows, weight: w, into: y, accumulate: accumulate)
+            } else if w.dtype == .bf16 && rows <= skinnyRowLimit && !accumulate {
+                skinnyBF16(x, rows: rows, weight: w, into: y)
             } else {
                 blockedGemm(x, rows: rows, weight: w, into: y, accumulate: accumulate) { first, count, block in
                     HalfPrecision.widen(w.raw + first * inF * 2, dtype: w.dtype, into: block, count: count * inF)
@@ -66,6 +73,16 @@ public enum Linear {
                     }
                 }
             }
+        }
+    }
+
+    /// bf16 weights, a short prompt: every worker streams its slice of W once for all rows of `x`.
+    private static func skinnyBF16(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor, into y: UnsafeMutablePointer<Float>) {
+        let outF = w.shape[0], inF = w.shape[1]
+        let base = w.u16
+        EngineThreads.parallelFor(outF, minimumPerChunk: 64) { range in
+            dk_gemm_rows_bf16(base + range.lowerBound * inF, inF, x, inF, y + range.lowerBound, outF,
+                              range.count, inF, rows)
         }
     }
 

@@ -51,18 +51,20 @@ struct BenchKernelsCommand: ParsableCommand {
         }
 
         // --- prefill with 16-bit and int8 weights: blocks of W widened to f32, then sgemm
-        table.section("prefill Linear.forward M=128, GFLOP/s (f32 = plain sgemm on the same shape)")
+        for m in [16, 128] {
+        table.section("prefill Linear.forward M=\(m), GFLOP/s (f32 = plain sgemm on the same shape)")
         for (name, w) in [("2304 -> 9216 (gate/up)", up), ("9216 -> 2304 (down)", down)] {
-            let outF = w.shape[0], inF = w.shape[1], work = 2 * Double(128 * inF * outF) / 1e9
+            let outF = w.shape[0], inF = w.shape[1], work = 2 * Double(m * inF * outF) / 1e9
             var medians: [DType: Double] = [:]
             for dtype in [DType.f32, .bf16, .i8] {
                 let weight = dtype == .f32 ? w : w.converted(to: dtype)
-                let r = rates(work: work) { Linear.forward(x.f32, rows: 128, weight: weight, into: y.f32) }
+                let r = rates(work: work) { Linear.forward(x.f32, rows: m, weight: weight, into: y.f32) }
                 medians[dtype] = median(r)
                 table.row("\(dtype.rawValue) \(name)", unit: "GFLOP/s", r)
             }
             table.note(String(format: "%@: bf16 / f32 = %.2f, int8 / f32 = %.2f", name,
                               medians[.bf16]! / medians[.f32]!, medians[.i8]! / medians[.f32]!))
+        }
         }
 
         // --- memory bandwidth
