@@ -63,6 +63,8 @@ struct UICommand: AsyncParsableCommand {
     @Option(name: .long, help: "Default maximum new tokens per reply (chat settings and generation_config.json override it).")
     var maxTokens = 512
 
+    @OptionGroup var weights: QuantizeOption
+
     func validate() throws {
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         for dir in model where !FileManager.default.fileExists(atPath: (dir as NSString).expandingTildeInPath) {
@@ -102,7 +104,7 @@ struct UICommand: AsyncParsableCommand {
             let store: DuetStore
             do { store = try DuetStore.open(path: paths.database) } catch { throw Duet.failure("\(error)") }
             let app = try TUIApp(paths: paths, config: config, environment: environment, store: store,
-                                 modelDirectories: model, defaultMaxTokens: maxTokens)
+                                 modelDirectories: model, defaultMaxTokens: maxTokens, quantization: weights.quantize)
             app.run()
         } catch let error as ConfigError {
             throw Duet.failure("\(error)")

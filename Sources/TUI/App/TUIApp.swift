@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Sessions
 #if canImport(Glibc)
@@ -21,13 +22,13 @@ public final class TUIApp {
     /// Opens the terminal and builds the shell over `store` with the models found in
     /// `modelDirectories` (`--model`), `assets/models` and `$DUET_HOME/models`.
     init(paths: DuetPaths, config: ConfigFile?, environment: [String: String], store: DuetStore?,
-         modelDirectories: [String] = [], defaultMaxTokens: Int = 512) throws {
+         modelDirectories: [String] = [], defaultMaxTokens: Int = 512, quantization: WeightQuantization? = nil) throws {
         events = UIEventQueue()
         terminal = try CursesTerminal(environment: environment, wakeFD: events.signalFD)
         do {
             let workspace = Workspace(paths: paths, store: store, events: events, modelDirectories: modelDirectories,
                                       assetsDirectory: AssetsLocation.resolve(environment: environment),
-                                      defaultMaxTokens: defaultMaxTokens)
+                                      defaultMaxTokens: defaultMaxTokens, quantization: quantization)
             shell = try AppShell(paths: paths, glyphs: terminal.glyphs, config: config, screens: workspace.makeScreens())
             self.workspace = workspace
             (shell.screen(.train) as? TrainScreen)?.connect(events: events)

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 extension KeyContext {
@@ -31,6 +32,7 @@ public final class ModelsScreen: Screen {
             KeyAction("models.compare-a", "Compare: use as model A", .models, ["a"]),
             KeyAction("models.compare-b", "Compare: use as model B", .models, ["b"]),
             KeyAction("models.load", "Load the selected model now", .models, ["l"]),
+            KeyAction("models.int8", "Hold the selected model's weights as int8 (or as stored)", .models, ["q"]),
             KeyAction("models.add", "Add a model directory by path (remembered)", .models, ["i", "ctrl+a"], command: true),
             KeyAction("models.remove", "Remove the selected added path from the list (files stay)", .models, ["d", "delete"], command: true),
             KeyAction("models.rescan", "Look for models again", .models, ["ctrl+r"], command: true),
@@ -56,6 +58,14 @@ public final class ModelsScreen: Screen {
             return .notice("Found \(hub.entries.count) model\(hub.entries.count == 1 ? "" : "s")")
         case "models.add": return .overlay(addForm())
         case "models.remove": return removeSelected()
+        case "models.int8":
+            guard let entry = selected else { return .notice("No model to pick") }
+            if case .failure(let error) = entry.facts { return .notice("\(entry.name) cannot be used: \(error)") }
+            let next: WeightQuantization? = entry.quantization == nil ? .int8 : nil
+            let wasLoaded = entry.loaded != nil
+            hub.setQuantization(next, for: entry.path)
+            let how = next == nil ? "as stored (\((try? entry.facts.get().dtype) ?? "file dtype"))" : "as int8 (about half the memory traffic per token)"
+            return .notice("\(entry.displayName): weights held \(how)" + (wasLoaded ? ", loading again" : ""))
         case "models.chat", "models.compare-a", "models.compare-b", "models.load":
             guard let entry = selected else { return .notice("No model to pick") }
             if case .failure(let error) = entry.facts { return .notice("\(entry.name) cannot be used: \(error)") }
@@ -131,7 +141,7 @@ public final class ModelsScreen: Screen {
         var title = StyledLine(" Models ", Style(.title, [.bold]))
         title.append(context.paths.models, Style(.dim))
         grid.put(title, x: header.x, y: header.y, clip: header)
-        let hints = StyledLine("Enter chat · a/b compare A/B · i add path · d remove · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan ", Style(.dim))
+        let hints = StyledLine("Enter chat · a/b compare A/B · q int8 · i add path · d remove · \(context.key("models.rescan", in: [.models]) ?? "Ctrl+R") rescan ", Style(.dim))
         if title.width + hints.width + 2 <= header.width { grid.put(hints, x: header.maxX - hints.width, y: header.y, clip: header) }
         guard !hub.entries.isEmpty else {
             let exists = FileManager.default.fileExists(atPath: context.paths.models)
@@ -164,7 +174,8 @@ public final class ModelsScreen: Screen {
         case .success(let f):
             line.append(f.shortArchitecture.padding(to: 14), Style(.accent))
             if wide {
-                line.append(ModelFacts.shortCount(f.parameters).padding(to: 9) + f.layers.padding(to: 8) + f.dtype.padding(to: 7)
+                line.append(ModelFacts.shortCount(f.parameters).padding(to: 9) + f.layers.padding(to: 8)
+                            + (entry.quantization == .int8 ? "int8" : f.dtype).padding(to: 7)
                             + "\(f.vocabularySize)".padding(to: 8))
             }
             switch entry.state {
@@ -173,6 +184,7 @@ public final class ModelsScreen: Screen {
             case .ready: line.append("loaded", Style(.success))
             case .failed: line.append("load failed", Style(.error))
             }
+            if !wide && entry.quantization == .int8 { line.append(" int8", Style(.accent)) }
             if f.isRandom { line.append(wide ? "  random weights" : " random", Style(.warning)) }
             if f.problem != nil { line.append("  invalid weights", Style(.error)) }
         case .failure where entry.isMissing:
@@ -192,6 +204,9 @@ public final class ModelsScreen: Screen {
         case .failure(let error): lines.append(StyledLine(" " + error.description, Style(.error)))
         }
         if let error = entry.loadError { lines.append(StyledLine(" load failed: " + error, Style(.error))) }
+        if entry.quantization == .int8 {
+            lines.append(StyledLine(" weights held as int8 in memory (quantized at load; q: as stored)", Style(.accent)))
+        }
         if let record = entry.record { lines.append(StyledLine(" database: model \(record.id), \(record.contentHash)", Style(.dim))) }
         let wrapper = TextWrapper()
         let wrapped = lines.flatMap { wrapper.wrap($0, width: max(1, rect.width - 1)) }

@@ -17,6 +17,8 @@ final class ModelEntry {
     var state: LoadState = .notLoaded
     /// The database record (set once loaded: registering needs the weights' content hash).
     var record: ModelRecord?
+    /// How the weights are held in memory when loaded (nil: as the files store them).
+    var quantization: WeightQuantization?
 
     init(location: ModelLocation, facts: Result<ModelFacts, ModelReadError>) {
         self.location = location
@@ -62,7 +64,12 @@ final class ModelHub {
     /// Called on the UI thread when a model finished loading (or failed).
     var onLoad: [(ModelEntry) -> Void] = []
 
-    init(options: [String], assets: String, home: String, store: DuetStore?, events: UIEventQueue) {
+    /// How models not set otherwise hold their weights (`duet --quantize int8`).
+    let defaultQuantization: WeightQuantization?
+
+    init(options: [String], assets: String, home: String, store: DuetStore?, events: UIEventQueue,
+         quantization: WeightQuantization? = nil) {
+        defaultQuantization = quantization
         optionDirectories = options
         assetsDirectory = assets
         homeDirectory = home
@@ -88,7 +95,9 @@ final class ModelHub {
             }
             let facts = Result { try ModelFacts.read(URL(fileURLWithPath: location.path)) }
                 .mapError { ModelReadError(description: "\($0)") }
-            return ModelEntry(location: location, facts: facts)
+            let entry = ModelEntry(location: location, facts: facts)
+            entry.quantization = defaultQuantization
+            return entry
         }
         if chatPath.map(entry) == nil { chatPath = nil }
         comparePaths = comparePaths.map { $0.flatMap { entry($0) == nil ? nil : $0 } }
@@ -139,6 +148,20 @@ final class ModelHub {
     /// Swaps compare A and B.
     func swapCompareSides() { comparePaths.reverse() }
 
+    /// Holds `path`'s weights as `quantization` (nil: as stored) from its next load; a loaded model
+    /// is loaded again at once (its replies in flight keep the old weights until they finish).
+    func setQuantization(_ quantization: WeightQuantization?, for path: String) {
+        guard let entry = entry(path), entry.quantization != quantization else { return }
+        entry.quantization = quantization
+        switch entry.state {
+        case .loading: return  // finishLoad sees the changed choice and loads again
+        case .ready, .failed:
+            entry.state = .notLoaded
+            load(path)
+        case .notLoaded: break
+        }
+    }
+
     /// Starts loading `path` on the loader queue unless it is loaded or loading. Loading maps the
     /// weights, builds the model, hashes the weight files and registers the model in the database.
     func load(_ path: String, now: Double = TUIApp.clock()) {
@@ -156,10 +179,11 @@ final class ModelHub {
         let store = self.store, events = self.events
         let architecture = (try? entry.facts.get().modelType) ?? "?"
         let parameters = (try? entry.facts.get().parameters).map(Int64.init)
+        let quantization = entry.quantization
         loader.async {
             let outcome: Result<(LoadedModel, ModelRecord?), ModelReadError>
             do {
-                let loaded = try ModelLoader.load(directory: url)
+                let loaded = try ModelLoader.load(directory: url, quantization: quantization)
                 let hash = try ContentHash.weights(of: CheckpointReader(directory: url))
                 let record = try store?.registerModel(path: url.path, architecture: architecture,
                                                       parameterCount: parameters, contentHash: hash)
@@ -167,12 +191,18 @@ final class ModelHub {
             } catch {
                 outcome = .failure(ModelReadError(description: "\(error)"))
             }
-            events.post(.perform { [weak self] _ in self?.finishLoad(path, outcome) })
+            events.post(.perform { [weak self] _ in self?.finishLoad(path, outcome, quantization: quantization) })
         }
     }
 
-    private func finishLoad(_ path: String, _ outcome: Result<(LoadedModel, ModelRecord?), ModelReadError>) {
+    private func finishLoad(_ path: String, _ outcome: Result<(LoadedModel, ModelRecord?), ModelReadError>,
+                            quantization: WeightQuantization?) {
         guard let entry = entry(path) else { return }
+        if entry.quantization != quantization {  // changed while loading: load what is asked for now
+            entry.state = .notLoaded
+            load(path)
+            return
+        }
         switch outcome {
         case .success(let (model, record)):
             entry.state = .ready(model)

@@ -23,13 +23,13 @@ final class Workspace {
     var defaultMaxTokens: Int
 
     init(paths: DuetPaths, store: DuetStore?, events: UIEventQueue = UIEventQueue(), modelDirectories: [String] = [],
-         assetsDirectory: String = "assets", defaultMaxTokens: Int = 512) {
+         assetsDirectory: String = "assets", defaultMaxTokens: Int = 512, quantization: WeightQuantization? = nil) {
         self.paths = paths
         self.store = store
         self.events = events
         self.defaultMaxTokens = defaultMaxTokens
         models = ModelHub(options: modelDirectories, assets: assetsDirectory + "/models", home: paths.models,
-                          store: store, events: events)
+                          store: store, events: events, quantization: quantization)
         models.rescan()
     }
 
