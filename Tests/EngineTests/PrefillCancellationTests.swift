@@ -49,4 +49,35 @@ import Testing
         #expect(try m.encode(ids, cancel: CancellationFlag()).toArray() == full)
         #expect(try m.encode(ids, cancel: cancelled).toArray() != full)
     }
+
+    /// Inside a layer, long kernels stop between their blocks once this thread's inference is
+    /// cancelled (a 16-bit GEMM of many rows leaves its output unwritten), and a flag of another
+    /// thread's inference never stops them.
+    @Test func longKernelsStopBetweenBlocksOnlyForTheirOwnThread() throws {
+        var rng = TestRandom(seed: 7)
+        let rows = 32, inF = 64, outF = 96
+        let w = Tensor(shape: [outF, inF], values: rng.floats(outF * inF)).converted(to: .f16)
+        let x = rng.floats(rows * inF)
+        func run(_ flag: CancellationFlag?) -> [Float] {
+            var y = [Float](repeating: 0, count: rows * outF)
+            KernelCancellation.with(flag) { Linear.forward(x, rows: rows, weight: w, into: &y) }
+            return y
+        }
+        let cancelled = CancellationFlag()
+        cancelled.cancel()
+        #expect(run(nil).contains { $0 != 0 })
+        #expect(run(cancelled).allSatisfy { $0 == 0 })
+        #expect(run(CancellationFlag()) == run(nil))
+        // Another thread's cancelled inference: this one runs to the end.
+        let other = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            KernelCancellation.with(cancelled) {
+                other.signal()
+                release.wait()
+            }
+        }
+        other.wait()
+        #expect(run(nil) == run(CancellationFlag()) && run(nil).contains { $0 != 0 })
+        release.signal()
+    }
 }

@@ -66,14 +66,16 @@ extension GemmaStack {
         for i in 0..<count { cache.positions[i] = Int32(cache.length + i) }
         let context = SequenceContext(batch: 1, length: count, positions: cache.positions, keyValid: nil,
                                       segments: nil, encoderValid: encoderValid)
-        for (i, spec) in specs.enumerated() {
-            if cancel?.isCancelled == true { break }
-            let selfSource = KeyValueSource.cache(keys: cache.keys[i], values: cache.values[i], past: cache.length)
-            let crossSource: KeyValueSource? = spec.cross == nil ? nil
-                : .external(keys: cache.crossKeys[i], values: cache.crossValues[i], length: cache.crossLength)
-            // The block output may overwrite its input buffer: the input is last read before the final add.
-            GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
-                               selfSource: selfSource, crossSource: crossSource, act: act, output: act.input)
+        KernelCancellation.with(cancel) {
+            for (i, spec) in specs.enumerated() {
+                if cancel?.isCancelled == true { break }
+                let selfSource = KeyValueSource.cache(keys: cache.keys[i], values: cache.values[i], past: cache.length)
+                let crossSource: KeyValueSource? = spec.cross == nil ? nil
+                    : .external(keys: cache.crossKeys[i], values: cache.crossValues[i], length: cache.crossLength)
+                // The block output may overwrite its input buffer: the input is last read before the final add.
+                GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
+                                   selfSource: selfSource, crossSource: crossSource, act: act, output: act.input)
+            }
         }
         RMSNorm.forward(act.input, weight: weights[names.finalNorm].f32, rows: count, dim: d, eps: config.rmsNormEps,
                         into: cache.output, rstd: cache.finalRstd)

@@ -57,12 +57,14 @@ struct GemmaStack {
                                   into: acts.blocks[0].input)
         }
         acts.withContext(encoder: encoder) { context in
-            for (i, spec) in specs.enumerated() {
-                if cancel?.isCancelled == true { break }
-                let crossSource: KeyValueSource? = encoder.map { .projected(encoder: $0.output, length: acts.crossLength) }
-                GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
-                                   selfSource: .ownRows, crossSource: crossSource, act: acts.block(i),
-                                   output: acts.blockOutput(i))
+            KernelCancellation.with(cancel) {
+                for (i, spec) in specs.enumerated() {
+                    if cancel?.isCancelled == true { break }
+                    let crossSource: KeyValueSource? = encoder.map { .projected(encoder: $0.output, length: acts.crossLength) }
+                    GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
+                                       selfSource: .ownRows, crossSource: crossSource, act: acts.block(i),
+                                       output: acts.blockOutput(i))
+                }
             }
         }
         RMSNorm.forward(acts.finalInput, weight: weights[names.finalNorm].f32, rows: n, dim: d,

@@ -127,6 +127,7 @@ public enum Linear {
         defer { block.deallocate() }
         var r0 = 0
         while r0 < outF {
+            if KernelCancellation.isCancelled { return }  // a cancelled inference discards the output
             let n = min(blockRows, outF - r0)
             EngineThreads.parallelFor(n, minimumPerChunk: 8) { range in
                 widenRows(r0 + range.lowerBound, range.count, block + range.lowerBound * inF)

@@ -7,6 +7,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchKernelsCommand.self,
             BenchGenerateCommand.self,
+            BenchStopCommand.self,
             BenchTokenizerCommand.self,
             BenchDataCommand.self,
             BenchTrainCommand.self,
