@@ -28,11 +28,12 @@ final class StackCache {
         let arena = BufferArena()
         self.arena = arena
         let c = stack.config
-        keys = stack.specs.map { _ in arena.floats(capacity * c.kvDim) }
-        values = stack.specs.map { _ in arena.floats(capacity * c.kvDim) }
+        // Written before they are read (rows past..<past+T by each call; cross K/V once per request).
+        keys = stack.specs.map { _ in arena.uninitializedFloats(capacity * c.kvDim) }
+        values = stack.specs.map { _ in arena.uninitializedFloats(capacity * c.kvDim) }
         if crossLength > 0 {
-            crossKeys = stack.specs.map { _ in arena.floats(crossLength * c.kvDim) }
-            crossValues = stack.specs.map { _ in arena.floats(crossLength * c.kvDim) }
+            crossKeys = stack.specs.map { _ in arena.uninitializedFloats(crossLength * c.kvDim) }
+            crossValues = stack.specs.map { _ in arena.uninitializedFloats(crossLength * c.kvDim) }
             self.crossLength = crossLength
         }
         activations = BlockActivations(arena: arena, spec: stack.specs[0], batch: 1, length: maxChunk,

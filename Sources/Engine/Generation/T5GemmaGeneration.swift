@@ -15,6 +15,11 @@ extension T5GemmaModel: LanguageModel {
         stats.promptTokens = 1
 
         let encoded = try encode(prompt, cancel: cancel)
+        if cancel?.isCancelled == true {
+            stats.stopReason = .cancelled
+            stats.encodeMilliseconds = nowMilliseconds() - start
+            return GenerationResult(tokens: [], stats: stats)
+        }
         let capacity = 1 + max(sampling.maxTokens, 1)
         let cache = StackCache(stack: decoder, capacity: capacity, maxChunk: 1, crossLength: prompt.count)
         for (i, block) in decoder.names.blocks.enumerated() where cancel?.isCancelled != true {

@@ -15,5 +15,16 @@ final class BufferArena {
         return p.assumingMemoryBound(to: Float.self)
     }
 
+    /// A buffer of `count` floats left uninitialised, for memory every reader writes first (KV caches:
+    /// attention reads only rows already written). Not touching it keeps a long prompt's request from
+    /// spending its first second writing zeros into gigabytes of cache, which Esc would have to wait for.
+    func uninitializedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let bytes = max(count, 1) * 4
+        let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        blocks.append(p)
+        allocatedBytes += bytes
+        return p.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
     deinit { blocks.forEach { $0.deallocate() } }
 }

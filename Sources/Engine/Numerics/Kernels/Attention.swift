@@ -118,8 +118,8 @@ public enum Attention {
         let qStride = L.H * L.hd
         for b in 0..<B {
             for h in 0..<L.H {
-                if KernelCancellation.isCancelled { return }  // a cancelled inference discards the output
                 for t0 in stride(from: 0, to: L.T, by: blockRows) {
+                    if KernelCancellation.isCancelled { return }  // a cancelled inference discards the output
                     let rows = min(blockRows, L.T - t0)
                     let p = probs.map { $0 + L.probRow(b, h, t0) } ?? scratch!
                     // Never empty: a query that sees no key widens the range to all S keys.
