@@ -37,7 +37,7 @@ final class StackCache {
             self.crossLength = crossLength
         }
         activations = BlockActivations(arena: arena, spec: stack.specs[0], batch: 1, length: maxChunk,
-                                       crossLength: max(crossLength, 1), saveProbabilities: false)
+                                       crossLength: max(crossLength, 1), saveProbabilities: false, zeroed: false)
         output = arena.floats(maxChunk * c.hiddenSize)
         finalRstd = arena.floats(maxChunk)
         positions = UnsafeMutableRawPointer.allocate(byteCount: maxChunk * 4, alignment: 64).bindMemory(to: Int32.self, capacity: maxChunk)

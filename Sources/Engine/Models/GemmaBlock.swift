@@ -25,37 +25,39 @@ struct BlockActivations {
     var postNormed: UnsafeMutablePointer<Float>        // [N, d] scratch for post-norm outputs
 
     /// Allocates buffers for `rows` query rows; `keyRows` cross-attention key rows (batch * S);
-    /// attention probabilities only when `saveProbabilities` (training).
+    /// attention probabilities only when `saveProbabilities` (training); unzeroed when not `zeroed`.
     init(arena: BufferArena, spec: BlockSpec, batch: Int, length: Int, crossLength: Int, saveProbabilities: Bool,
-         input: UnsafeMutablePointer<Float>? = nil) {
+         input: UnsafeMutablePointer<Float>? = nil, zeroed: Bool = true) {
         let n = batch * length, d = spec.hidden, a = spec.attention
-        self.input = input ?? arena.floats(n * d)
-        attentionNormed = arena.floats(n * d)
-        attentionRstd = arena.floats(n)
-        attentionPostRstd = arena.floats(n)
+        // Every buffer is written by the forward before it is read; a decode cache skips the zeroing.
+        let floats: (Int) -> UnsafeMutablePointer<Float> = zeroed ? arena.floats : arena.uninitializedFloats
+        self.input = input ?? floats(n * d)
+        attentionNormed = floats(n * d)
+        attentionRstd = floats(n)
+        attentionPostRstd = floats(n)
         attention = AttentionActivations(
-            q: arena.floats(n * a.qDim), k: arena.floats(n * a.kvDim), v: arena.floats(n * a.kvDim),
-            probs: saveProbabilities ? arena.floats(batch * a.heads * length * length) : nil,
-            context: arena.floats(n * a.qDim), output: arena.floats(n * d))
-        afterAttention = arena.floats(n * d)
+            q: floats(n * a.qDim), k: floats(n * a.kvDim), v: floats(n * a.kvDim),
+            probs: saveProbabilities ? floats(batch * a.heads * length * length) : nil,
+            context: floats(n * a.qDim), output: floats(n * d))
+        afterAttention = floats(n * d)
         if let c = spec.cross {
             let kvRows = batch * crossLength
-            crossNormed = arena.floats(n * d)
-            crossRstd = arena.floats(n)
-            crossPostRstd = arena.floats(n)
+            crossNormed = floats(n * d)
+            crossRstd = floats(n)
+            crossPostRstd = floats(n)
             cross = AttentionActivations(
-                q: arena.floats(n * c.qDim), k: arena.floats(kvRows * c.kvDim), v: arena.floats(kvRows * c.kvDim),
-                probs: saveProbabilities ? arena.floats(batch * c.heads * length * crossLength) : nil,
-                context: arena.floats(n * c.qDim), output: arena.floats(n * d))
-            afterCross = arena.floats(n * d)
+                q: floats(n * c.qDim), k: floats(kvRows * c.kvDim), v: floats(kvRows * c.kvDim),
+                probs: saveProbabilities ? floats(batch * c.heads * length * crossLength) : nil,
+                context: floats(n * c.qDim), output: floats(n * d))
+            afterCross = floats(n * d)
         }
-        feedForwardNormed = arena.floats(n * d)
-        feedForwardRstd = arena.floats(n)
-        feedForwardPostRstd = arena.floats(n)
+        feedForwardNormed = floats(n * d)
+        feedForwardRstd = floats(n)
+        feedForwardPostRstd = floats(n)
         feedForward = FeedForwardActivations(
-            gate: arena.floats(n * spec.intermediate), up: arena.floats(n * spec.intermediate),
-            hidden: arena.floats(n * spec.intermediate), output: arena.floats(n * d))
-        postNormed = arena.floats(n * d)
+            gate: floats(n * spec.intermediate), up: floats(n * spec.intermediate),
+            hidden: floats(n * spec.intermediate), output: floats(n * d))
+        postNormed = floats(n * d)
     }
 }
 
