@@ -127,6 +127,9 @@ import Glibc
         #expect(single.config["ranks"] == .int(1))
         #expect(try store.metricSeries(runId: runs[0].id, name: "loss").count == steps)
         #expect(try !store.metricSeries(runId: runs[0].id, name: "allreduce_seconds").isEmpty)
+        let shown = try runDuet(["runs", "show", String(runs[0].id), "--db", dir.file("duet.sqlite")])
+        #expect(shown.stdout.contains("ranks:      2 (data parallel) · "), "\(shown.stdout)")
+        #expect(shown.stdout.contains(" tokens/s in all, "))
     }
 
     /// The pid of rank `rank` among the children of `mpirun` (read from their environment).
