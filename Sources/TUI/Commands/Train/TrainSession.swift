@@ -1,3 +1,4 @@
+import DuetMPI
 import Foundation
 import Engine
 import Sessions
@@ -66,6 +67,7 @@ struct TrainSession {
             signals.install()
             let follower = TrainFollower(signals: signals)
             loop.observer = follower
+            (group as? MPIProcessGroup)?.armTimeout()
             _ = try loop.run()
             return
         }
@@ -94,6 +96,7 @@ struct TrainSession {
                                resumed: checkpoint != nil, runDirectory: runDirectory.path, ranks: group.size))
             monitor.startHeartbeat()
             defer { monitor.stopHeartbeat() }
+            (group as? MPIProcessGroup)?.armTimeout { message in _ = try? store.failRun(id: runId, error: message) }
             let outcome = try loop.run()
             monitor.stopHeartbeat()
             try metrics.close()
