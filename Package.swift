@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Duet: one executable (`duet`), an engine library, a persistence library, and their C shims.
-// Dependencies point one way: TUI -> Sessions, Engine. Engine knows nothing of SQLite or ncurses.
+// Dependencies point one way: TUI -> Sessions, DuetMPI -> Engine. Engine knows nothing of SQLite or ncurses.
 let package = Package(
     name: "Duet",
     platforms: [.macOS(.v14)],
@@ -19,6 +19,8 @@ let package = Package(
         // System libraries. No pkgConfig for ncursesw: its .pc carries flags SwiftPM prohibits.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // Open MPI for data-parallel training across processes and machines (`mpirun -np N duet train`).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         // Hot SIMD kernels that need per-function ISA targets (AVX2/FMA/F16C) with runtime dispatch.
         .target(
             name: "CKernels",
@@ -26,11 +28,13 @@ let package = Package(
         // Engine and TUI use Swift 5 language mode: kernels pass raw pointers into parallel loops and the
         // UI drives C globals (ncurses); Swift 6's Sendable checking adds noise there, not safety.
         .target(name: "Engine", dependencies: ["CBLAS", "CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // Engine's `ProcessGroup` over MPI; only the executable links it, so Engine stays free of MPI.
+        .target(name: "DuetMPI", dependencies: ["CMPI", "Engine"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "Sessions", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "TUI",
             dependencies: [
-                "Engine", "Sessions", "CNcurses",
+                "Engine", "Sessions", "CNcurses", "DuetMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]),

@@ -2,7 +2,7 @@
 # Installs the system packages Duet builds against, if any is missing.
 # Uses apt-get as root, sudo apt-get otherwise, and says what to do when neither works.
 set -euo pipefail
-packages=(libncursesw5-dev libopenblas-dev libsqlite3-dev tmux)
+packages=(libncursesw5-dev libopenblas-dev libsqlite3-dev tmux pkg-config libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -61,6 +61,22 @@ import Testing
         #expect(text.contains("duet train --db \(f.context.paths.database)"))
     }
 
+    @Test func dataParallelRunShowsItsRanksAndTokensPerSecond() throws {
+        let f = try Fixture()
+        let config: JSONValue = ["modelDirectory": "/models/tiny-gemma", "data": ["objective": "clm"],
+                                 "training": ["steps": 100], "ranks": 4]
+        let run = try f.store.startRun(id: try f.store.createRun(kind: .pretrain, name: "ddp", config: config, outputDirectory: nil).id)
+        try f.log(run.id, steps: 1...10)
+        f.screen.pollNow(context: f.context)
+        // tokens_per_second is the sum over the ranks (5000 logged): a quarter per rank.
+        #expect(f.draw().plainText.contains("4 ranks 5000 tok/s total, 1250 per rank"))
+        let alone = try Fixture()
+        let single = try alone.makeRun(name: "alone")
+        try alone.log(single.id, steps: 1...10)
+        alone.screen.pollNow(context: alone.context)
+        #expect(!alone.draw().plainText.contains(" ranks "), "one process: no ranks shown")
+    }
+
     @Test func runsAppearAndSeriesGrowIncrementally() throws {
         let f = try Fixture()
         let run = try f.makeRun(name: "live")

@@ -4,11 +4,13 @@ import Engine
 
 /// `duet bench train`: training speed of a model (a preset, randomly initialised in memory, or a
 /// directory): tokens/s and model FLOP/s as a fraction of a large sgemm measured in the same run.
+/// Under `mpirun -np N` every rank trains its own batch of `--batch` rows and the gradients are summed
+/// over the ranks each step; rank 0 reports each rank's tokens/s, their sum and the time in all-reduce.
 struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Measure training tokens/s and MFU (model FLOP/s ÷ measured sgemm peak).",
-        discussion: "Random token batches, full forward/backward and AdamW steps; the median step is reported.")
+        discussion: "Random token batches, full forward/backward and AdamW steps; the median step is reported. Under mpirun: per-rank and aggregate tokens/s and the time spent summing gradients over the ranks.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "gemma2 or t5gemma (with --preset).") var arch: InitCommand.Architecture = .gemma2
@@ -21,7 +23,10 @@ struct BenchTrainCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        global.apply()
+        try TrainRanks.run(command: "bench train", global: global) { try bench(group: $0) }
+    }
+
+    private func bench(group: ProcessGroup) throws {
         let config: ModelConfig
         let trainable: TrainableModel
         if let model {
@@ -36,36 +41,57 @@ struct BenchTrainCommand: ParsableCommand {
             case let .t5gemma(c): trainable = try TrainableModel(T5GemmaModel(config: c, parameters: parameters))
             }
         }
-        let trainer = try Trainer(model: trainable, config: TrainingConfig(steps: steps + 1, learningRate: 1e-4))
+        let trainer = try Trainer(model: trainable, config: TrainingConfig(steps: steps + 1, learningRate: 1e-4), group: group)
         let batchData = randomBatch(encoderDecoder: trainable.isEncoderDecoder, vocab: trainable.vocabularySize)
         let encoderLength = batchData.encoderInput?.length ?? 0
         let flops = TrainingThroughput.flops(config, batch: batch, encoderLength: encoderLength, decoderLength: batchData.decoderInput.length)
+        // Ranks on one machine measure the peak together: each gets its share of the cores.
         let peak = TrainingThroughput.measurePeakGFLOPs(size: 1024, seconds: 1)
         _ = try trainer.trainStep([batchData])
-        var seconds: [Double] = []
+        var seconds: [Double] = [], reduceSeconds: [Double] = []
         for _ in 0..<max(1, steps) {
             let start = Date()
-            _ = try trainer.trainStep([batchData])
+            let report = try trainer.trainStep([batchData])
             seconds.append(Date().timeIntervalSince(start))
+            reduceSeconds.append(report.allReduceSeconds)
         }
         let median = seconds.sorted()[seconds.count / 2]
+        let reduceMedian = reduceSeconds.sorted()[reduceSeconds.count / 2]
         let tokens = batch * (seqLen + (trainable.isEncoderDecoder ? (targetLen ?? seqLen) : 0))
         let achieved = flops / median / 1e9
-        let result: [String: Any] = [
+        // Each rank's tokens/s, gathered by a sum over one slot per rank.
+        var slots = [Double](repeating: 0, count: group.size)
+        slots[group.rank] = Double(tokens) / median
+        let perRank = try group.sum(slots)
+        guard group.isRoot else { return }
+        var result: [String: Any] = [
             "architecture": trainable.isEncoderDecoder ? "encoder-decoder" : "decoder-only",
             "parameters": trainable.parameters.parameterCount, "batch": batch, "encoder_length": encoderLength,
             "decoder_length": batchData.decoderInput.length, "threads": EngineThreads.count,
-            "step_seconds": median, "tokens_per_second": Double(tokens) / median, "model_gflops_per_step": flops / 1e9,
-            "achieved_gflops": achieved, "peak_sgemm_gflops": peak, "mfu": achieved / peak,
+            "step_seconds": median, "tokens_per_second": perRank.reduce(0, +), "model_gflops_per_step": flops / 1e9,
+            "achieved_gflops": achieved, "peak_sgemm_gflops": peak, "mfu": achieved / peak, "ranks": group.size,
         ]
+        if group.size > 1 {
+            result["tokens_per_second_per_rank"] = perRank
+            result["allreduce_seconds"] = reduceMedian
+            result["allreduce_bytes"] = trainer.gradients.flat.count * 4
+        }
         if json { return try printJSON(result) }
         print("model:        \(model ?? "\(arch.rawValue) \(preset)") (\(result["architecture"]!), \(trainable.parameters.parameterCount.formatted()) parameters)")
         print("batch:        \(batch) × \(trainable.isEncoderDecoder ? "\(encoderLength) encoder + \(batchData.decoderInput.length) decoder" : "\(seqLen)") tokens, \(EngineThreads.count) threads")
         print(String(format: "step:         %.3f s (median of %d)", median, seconds.count))
-        print(String(format: "tokens/s:     %.0f", Double(tokens) / median))
+        if group.size > 1 {
+            print("ranks:        \(group.size) (batch per rank; gradients summed over the ranks every step)")
+            print("tokens/s:     " + perRank.map { String(format: "%.0f", $0) }.joined(separator: " + ")
+                  + String(format: " = %.0f in all", perRank.reduce(0, +)))
+            print(String(format: "all-reduce:   %.3f s of the step (%.0f%%; median, rank 0, includes waiting for the slowest rank), %.1f MB",
+                         reduceMedian, reduceMedian / median * 100, Double(trainer.gradients.flat.count * 4) / 1e6))
+        } else {
+            print(String(format: "tokens/s:     %.0f", Double(tokens) / median))
+        }
         print(String(format: "model FLOPs:  %.2f GFLOP/step -> %.1f GFLOP/s", flops / 1e9, achieved))
         print(String(format: "sgemm peak:   %.1f GFLOP/s (1024³, same run)", peak))
-        print(String(format: "MFU:          %.1f%%", achieved / peak * 100))
+        print(String(format: "MFU:          %.1f%%%@", achieved / peak * 100, group.size > 1 ? " (rank 0)" : ""))
     }
 
     private func presetConfig() throws -> ModelConfig {

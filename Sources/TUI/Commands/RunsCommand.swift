@@ -54,6 +54,8 @@ struct RunsCommand: ParsableCommand {
 
         struct Document: Encodable {
             var run: Run
+            /// Processes that trained the run together (`mpirun -np N`; 1 alone).
+            var ranks: Int
             var latestMetrics: [Metric]
             var checkpoints: [CheckpointRecord]
             var controlRequests: [ControlRequest]
@@ -62,7 +64,9 @@ struct RunsCommand: ParsableCommand {
         func run() throws {
             let store = try global.openStore()
             guard let record = try store.run(id: runId) else { throw SessionsError.notFound(kind: "run", id: runId) }
-            let document = Document(run: record, latestMetrics: try store.latestMetrics(runId: runId),
+            var ranks = 1
+            if case .int(let n) = record.config["ranks"], n > 0 { ranks = Int(n) }
+            let document = Document(run: record, ranks: ranks, latestMetrics: try store.latestMetrics(runId: runId),
                                     checkpoints: try store.checkpoints(runId: runId),
                                     controlRequests: try store.controlRequests(runId: runId))
             if json { print(try CLIOutput.json(document)); return }
@@ -75,6 +79,10 @@ struct RunsCommand: ParsableCommand {
             if let output = record.outputDirectory { print("output:     \(output)") }
             if let error = record.error { print("error:      \(error)") }
             if let peak = record.mfuReference { print("mfu peak:   \(RunsCommand.peakText(peak))") }
+            let tokens = document.latestMetrics.first { $0.name == "tokens_per_second" }?.value
+            print("ranks:      \(ranks)" + (ranks > 1 ? " (data parallel)" : "") + (tokens.map {
+                " · " + CLIOutput.number($0) + " tokens/s" + (ranks > 1 ? " in all, " + CLIOutput.number($0 / Double(ranks)) + " per rank" : "")
+            } ?? ""))
             print("config:\n\(record.config.jsonText(pretty: true))")
             if !document.latestMetrics.isEmpty {
                 print("\nlast metrics:")

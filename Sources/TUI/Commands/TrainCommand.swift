@@ -18,7 +18,7 @@ struct TrainCommand: ParsableCommand {
         `--resume` continues a run from its latest checkpoint with the settings it was started with. The run, \
         its metrics and checkpoints are recorded in the database; `duet runs` shows them. Pause, resume, stop \
         and checkpoint requests posted there are honoured at the next step; SIGINT/SIGTERM save a checkpoint \
-        and stop.
+        and stop. Under `mpirun -np N` the ranks train one run by data parallelism: --batch is rows per rank         (the global batch is N times it, the same rows in the same order as one process with --batch B·N),         and rank 0 alone writes the database, checkpoints and output.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Optimizer steps (default: 1000). With --resume: a new total for the run.",
                                discussion: "The cosine schedule is recomputed for the new total from the resumed step on."))
     var steps: Int?
-    @Option(help: "Rows per batch.") var batch = 8
+    @Option(help: "Rows per batch (under mpirun: per rank).") var batch = 8
     @Option(name: .customLong("seq-len"), help: "Tokens per row (encoder-decoder: encoder length).") var seqLen = 512
     @Option(name: .customLong("target-len"), help: "Encoder-decoder: decoder length (default: --seq-len).") var targetLen: Int?
     @Option(help: "Peak learning rate.") var lr = 3e-4
@@ -77,7 +77,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
+        try TrainRanks.run(command: "train", global: global) { try train(group: $0) }
+    }
+
+    private func train(group: ProcessGroup) throws {
         let runDirectory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         var runFile: TrainRunFile
         if resume {
@@ -91,18 +94,21 @@ struct TrainCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: TrainRunFile.url(in: runDirectory).path) {
                 throw ValidationError("\(runDirectory.path) already holds a run; pass --resume to continue it or choose another --out")
             }
-            runFile = try newRunFile()
+            runFile = try newRunFile(ranks: group.size)
         }
+        // Every rank has looked at the run directory before rank 0 writes to it.
+        if group.size > 1 { try group.barrier() }
         try TrainSession(runFile: runFile, runDirectory: runDirectory, resume: resume, global: global, json: json,
-                         keepCheckpoints: keepCheckpoints, measurePeak: measurePeak).run()
+                         keepCheckpoints: keepCheckpoints, measurePeak: measurePeak, group: group).run()
     }
 
-    private func newRunFile() throws -> TrainRunFile {
+    /// The run as given by the flags; `ranks` processes each take `--batch` rows of every global batch.
+    private func newRunFile(ranks: Int) throws -> TrainRunFile {
         let modelPath = URL(fileURLWithPath: (model! as NSString).expandingTildeInPath).standardizedFileURL.path
         let config = try ModelConfigFile.load(directory: URL(fileURLWithPath: modelPath))
         var encoderDecoder = false
         if case .t5gemma = config { encoderDecoder = true }
-        let dataOptions = DataOptions(objective: objective, encoderDecoder: encoderDecoder, batchSize: batch,
+        let dataOptions = DataOptions(objective: objective, encoderDecoder: encoderDecoder, batchSize: batch * ranks,
                                       sequenceLength: seqLen, targetLength: targetLen,
                                       packing: packing && distillFrom == nil, validationFraction: validationFraction, seed: seed)
         let training = TrainingConfig(

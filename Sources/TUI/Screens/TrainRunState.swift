@@ -134,6 +134,13 @@ final class TrainRunState {
         }
     }
 
+    /// Processes that trained the run together (`ranks` of the config `duet train` writes under
+    /// `mpirun`; 1 without it).
+    var ranks: Int {
+        if case .int(let n) = run.config["ranks"], n > 0 { return Int(n) }
+        return 1
+    }
+
     /// The model the run started from (its directory's name).
     var modelName: String {
         if case .string(let path) = run.config["modelDirectory"] { return (path as NSString).lastPathComponent }

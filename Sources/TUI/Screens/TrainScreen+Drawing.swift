@@ -210,6 +210,16 @@ extension TrainScreen {
             add(text, .success)
         }
         if let checkpoint = state.checkpoints.last { add("checkpoint @\(checkpoint.step)", .notice) }
+        if state.ranks > 1 {
+            // tokens_per_second of a data-parallel run is the sum over its ranks.
+            var text = "\(state.ranks) ranks"
+            if let total = state.latestValue("tokens_per_second") {
+                text += " " + ChartNumberFormat.compact(total, resolution: max(1, total / 1000)) + " tok/s total, "
+                    + ChartNumberFormat.compact(total / Double(state.ranks), resolution: max(1, total / Double(state.ranks) / 1000))
+                    + " per rank"
+            }
+            add(text, .accent)
+        }
         if state.isLive, let beat = state.run.heartbeatAt {
             add("heartbeat " + ChartNumberFormat.duration(max(0, clock() - beat.timeIntervalSince1970)) + " ago")
         }

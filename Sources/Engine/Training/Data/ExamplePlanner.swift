@@ -88,9 +88,10 @@ struct ExamplePlanner: Sendable {
         return EpochPlan(specs: specs, rows: rows, batchSize: options.batchSize)
     }
 
-    /// Batch `index` of `plan`.
-    func batch(_ plan: EpochPlan, index: Int) -> TrainingBatch {
-        let rows = plan.batchRows(index).map { row in row.map { example(plan.specs[$0]) } }
+    /// Batch `index` of `plan` (`shard`'s rows of it; a shard with no rows in a short last batch gets
+    /// a batch of zero rows).
+    func batch(_ plan: EpochPlan, index: Int, shard: DataShard = .whole) -> TrainingBatch {
+        let rows = plan.batchRows(index, shard: shard).map { row in row.map { example(plan.specs[$0]) } }
         if options.encoderDecoder {
             return BatchAssembler.encoderDecoder(rows, packed: options.packing, bos: special.bos, pad: special.pad)
         }
@@ -123,9 +124,9 @@ final class EpochPlan: @unchecked Sendable {
     var rowCount: Int { rowStarts.count - 1 }
     var batchCount: Int { (rowCount + batchSize - 1) / batchSize }
 
-    /// Example indices of each row of batch `index`.
-    func batchRows(_ index: Int) -> [[Int]] {
+    /// Example indices of each row of batch `index` (of `shard`'s rows of it).
+    func batchRows(_ index: Int, shard: DataShard = .whole) -> [[Int]] {
         let lo = index * batchSize, hi = min(lo + batchSize, rowCount)
-        return (lo..<hi).map { r in rowItems[rowStarts[r]..<rowStarts[r + 1]].map(Int.init) }
+        return shard.rows(of: lo..<hi, batchSize: batchSize).map { r in rowItems[rowStarts[r]..<rowStarts[r + 1]].map(Int.init) }
     }
 }

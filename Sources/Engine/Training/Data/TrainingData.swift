@@ -87,9 +87,10 @@ public final class TrainingData: @unchecked Sendable {
 
     /// The deterministic, endless stream of training batches from `position`: each epoch visits every
     /// training example once, in an order reshuffled per epoch from `seed` and the epoch. The same
-    /// seed and position always give the same batches.
-    public func batches(from position: DataPosition = .start) -> BatchIterator {
-        BatchIterator(data: self, position: position)
+    /// seed and position always give the same batches. With a `shard`, each batch holds only that
+    /// shard's rows of the batch (see ``DataShard``); the position still counts whole batches.
+    public func batches(from position: DataPosition = .start, shard: DataShard = .whole) -> BatchIterator {
+        BatchIterator(data: self, position: position, shard: shard)
     }
 
     /// The fixed validation batches (at most `maxBatches`), the same on every call and every run with
@@ -151,9 +152,12 @@ public struct BatchIterator {
     let data: TrainingData
     private var plan: EpochPlan?
     public private(set) var position: DataPosition
+    /// The rows of each batch this iterator gives.
+    public let shard: DataShard
 
-    init(data: TrainingData, position: DataPosition) {
+    init(data: TrainingData, position: DataPosition, shard: DataShard) {
         self.data = data
+        self.shard = shard
         self.position = DataPosition(epoch: max(0, position.epoch), index: max(0, position.index))
     }
 
@@ -165,7 +169,7 @@ public struct BatchIterator {
             current = data.plan(epoch: position.epoch)
         }
         plan = current
-        let batch = data.planner.batch(current, index: position.index)
+        let batch = data.planner.batch(current, index: position.index, shard: shard)
         position.index += 1
         if position.index == current.batchCount {
             position = DataPosition(epoch: position.epoch + 1, index: 0)

@@ -2,10 +2,17 @@
 /// gradients, a NaN/inf check, global-norm clipping, one AdamW update with the scheduled learning
 /// rate. fp32 master weights (the model's flat f32 parameters) and no randomness of its own, so the
 /// same batches give bit-identical steps.
+///
+/// Under data parallelism (a `group` of several processes, each given its shard of every batch) the
+/// gradients and loss sums are summed over the group before anything is decided, so every process
+/// clips, skips and steps identically, and the step equals one process's step over the whole batch up
+/// to the order of floating-point sums.
 public final class Trainer: @unchecked Sendable {
     public let model: TrainableModel
     public let config: TrainingConfig
     public let teacher: DistillationTeacher?
+    /// The processes training this model together (`SingleProcess` alone).
+    public let group: ProcessGroup
     /// Optimizer steps done (the index of the next step).
     public private(set) var step = 0
     /// Non-finite steps in a row just before now.
@@ -16,7 +23,8 @@ public final class Trainer: @unchecked Sendable {
 
     /// Checks `config` against the model (cross-attention warm-up needs an encoder-decoder model) and
     /// allocates gradients and optimizer state for the first phase.
-    public init(model: TrainableModel, config: TrainingConfig, teacher: DistillationTeacher? = nil) throws {
+    public init(model: TrainableModel, config: TrainingConfig, teacher: DistillationTeacher? = nil,
+                group: ProcessGroup = SingleProcess()) throws {
         try config.validate()
         if config.crossAttentionWarmupSteps > 0 && !model.isEncoderDecoder {
             throw TrainingError.invalidConfiguration(field: "cross-attention warm-up",
@@ -31,6 +39,7 @@ public final class Trainer: @unchecked Sendable {
         self.model = model
         self.config = config
         self.teacher = teacher
+        self.group = group
         let phase = Self.phase(at: 0, config: config)
         trainedPhase = phase
         gradients = GradientStore(for: model.parameters, isTrainable: Self.trainable(in: phase))
@@ -56,15 +65,23 @@ public final class Trainer: @unchecked Sendable {
     /// add up as those of one batch holding them all: each micro-batch's loss is normalised by the
     /// targets of the whole step. A step whose loss or gradient norm is NaN/inf moves nothing and is
     /// reported `skipped`; `consecutiveNonFinite` counts them.
+    ///
+    /// In a group, `microbatches` are this process's shards and the step is over all shards: the
+    /// normaliser is the group's target count, and gradients and loss sums are summed over the group
+    /// before the norm, the checks and the update. A shard may have zero rows (the short last batch of
+    /// an epoch); it still takes part in the sums.
     public func trainStep(_ microbatches: [TrainingBatch]) throws -> StepReport {
         guard !microbatches.isEmpty else { throw TrainingError.invalidBatch("a step needs at least one batch") }
-        for batch in microbatches { try model.validate(batch) }
+        let batches = microbatches.filter { $0.decoderInput.batch > 0 }
+        for batch in batches { try model.validate(batch) }
         enterPhase(Self.phase(at: step, config: config))
         let lr = learningRate
-        let normalizer = microbatches.reduce(0) { $0 + $1.targetTokenCount }
+        // The whole step's count, so the shards' gradients add up to those of the whole batch (as
+        // micro-batches do); exact in a double below 2^53 targets.
+        let normalizer = Int(try group.sum([Double(batches.reduce(0) { $0 + $1.targetTokenCount })])[0])
         gradients.zero()
         var sums = LossSums()
-        for batch in microbatches {
+        for batch in batches {
             let soft: SoftTargets?
             if let teacher, let distillation = config.distillation, distillation.weight > 0 {
                 soft = try batch.softTargets ?? teacher.softTargets(for: batch, student: model)
@@ -75,13 +92,26 @@ public final class Trainer: @unchecked Sendable {
                                       normalizer: normalizer)
             sums = sums + model.loss(batch, targets: targets, grads: gradients)
         }
+        let flat = gradients.flat
+        var reduceSeconds = 0.0
+        var inputTokens = batches.reduce(0) { $0 + Self.realTokens($1) }
+        if group.size > 1 {
+            let start = nowMilliseconds()
+            try group.allReduceSum(flat.f32, count: flat.count)
+            reduceSeconds = (nowMilliseconds() - start) / 1000
+            // A shard without rows reports soft weight 0; the others report the run's weight.
+            let total = try group.sum([sums.hard, sums.soft, Double(sums.count), Double(inputTokens),
+                                       Double(sums.softWeight)])
+            sums = LossSums(hard: total[0], soft: total[1], count: Int(total[2]),
+                            softWeight: total[4] > 0 ? config.distillation?.weight ?? 0 : 0)
+            inputTokens = Int(total[3])
+        }
         let count = max(1, sums.count)
         var report = StepReport(
             step: step + 1, loss: sums.combined / Double(count), hardLoss: sums.hard / Double(count),
             softLoss: sums.softWeight > 0 ? sums.soft / Double(count) : nil, learningRate: lr, gradientNorm: 0,
             clipped: false, skipped: false, phase: trainedPhase, targetTokens: sums.count,
-            inputTokens: microbatches.reduce(0) { $0 + Self.realTokens($1) })
-        let flat = gradients.flat
+            inputTokens: inputTokens, allReduceSeconds: reduceSeconds)
         report.gradientNorm = GradientClipping.globalNorm(flat.f32, count: flat.count)
         step += 1
         guard report.loss.isFinite && report.gradientNorm.isFinite else {
@@ -104,14 +134,21 @@ public final class Trainer: @unchecked Sendable {
         }
     }
 
-    /// Validation loss (hard targets) and token accuracy over `batches`.
+    /// Validation loss (hard targets) and token accuracy over `batches`. In a group every process
+    /// passes the same batches and evaluates every `size`-th of them (from its rank); the sums are
+    /// added over the group, so each process gets the result over all of them.
     public func evaluate(_ batches: [TrainingBatch]) throws -> EvaluationReport {
         var sums = LossSums(), correct = 0
-        for batch in batches {
+        for (i, batch) in batches.enumerated() where i % group.size == group.rank {
             try model.validate(batch)
             let r = model.evaluate(batch)
             sums = sums + r.sums
             correct += r.correct
+        }
+        if group.size > 1 {
+            let total = try group.sum([sums.hard, Double(sums.count), Double(correct)])
+            sums = LossSums(hard: total[0], count: Int(total[1]))
+            correct = Int(total[2])
         }
         let n = max(1, sums.count)
         return EvaluationReport(step: step, loss: sums.hard / Double(n), accuracy: Double(correct) / Double(n),

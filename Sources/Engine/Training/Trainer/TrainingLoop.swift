@@ -38,6 +38,10 @@ public protocol TrainingLoopObserver: AnyObject {
 /// Runs a `Trainer` to its last step: micro-batches from a `TrainingBatchSource`, validation every
 /// `evalEvery` steps and at the end, checkpoints every `checkpointEvery` steps and at the end,
 /// control polled every step (pause waits for resume; stop saves a checkpoint and returns).
+///
+/// In a process group every process runs its own loop over its shard in lockstep: the controls are
+/// agreed on before each step (rank 0's requests, any process's stop), evaluation is shared, and only
+/// rank 0 writes checkpoints (the others wait for it, so a stop leaves every process after the save).
 public final class TrainingLoop<Source: TrainingBatchSource> {
     public let trainer: Trainer
     public private(set) var source: Source
@@ -92,18 +96,32 @@ public final class TrainingLoop<Source: TrainingBatchSource> {
         return .finished
     }
 
-    /// Saves a checkpoint of the current state.
+    /// Saves a checkpoint of the current state (rank 0 saves, every process returns after the save).
     public func checkpoint() throws {
-        let directory = try TrainingCheckpoint.save(trainer, dataPosition: source.position, assets: assets,
-                                                    runDirectory: runDirectory, extra: extra)
-        observer?.didCheckpoint(step: trainer.step, directory: directory)
+        let group = trainer.group
+        if group.isRoot {
+            let directory = try TrainingCheckpoint.save(trainer, dataPosition: source.position, assets: assets,
+                                                        runDirectory: runDirectory, extra: extra)
+            observer?.didCheckpoint(step: trainer.step, directory: directory)
+        }
+        if group.size > 1 { try group.barrier() }
+    }
+
+    /// The controls every process acts on: each process's polled requests, merged over the group (in
+    /// practice the database's requests arrive at rank 0, signals at every process), in a fixed order.
+    private func agreedControls() throws -> [TrainingControl] {
+        let polled = observer?.pollControl() ?? []
+        let order: [TrainingControl] = [.checkpoint, .pause, .resume, .stop]
+        guard trainer.group.size > 1 else { return polled }
+        let flags = try trainer.group.max(order.map { polled.contains($0) ? 1 : 0 })
+        return zip(order, flags).compactMap { $1 > 0 ? $0 : nil }
     }
 
     /// Acts on pending control requests; while paused, waits for resume or stop.
     private func handleControls() throws -> TrainingOutcome? {
         var paused = false
         repeat {
-            for control in observer?.pollControl() ?? [] {
+            for control in try agreedControls() {
                 switch control {
                 case .checkpoint:
                     try checkpoint()

@@ -26,6 +26,8 @@ public struct StepReport: Sendable, Equatable {
     /// Counted target tokens and input tokens (real, not padding; encoder + decoder) of the step.
     public var targetTokens: Int
     public var inputTokens: Int
+    /// Seconds spent summing the gradients over the process group (0 for one process).
+    public var allReduceSeconds: Double = 0
 }
 
 /// Validation loss and next-token accuracy.

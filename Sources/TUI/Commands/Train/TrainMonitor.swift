@@ -82,6 +82,7 @@ final class TrainMonitor: TrainingLoopObserver {
             "skipped": report.skipped ? 1 : 0,
         ]
         if let mfu = throughput.mfu { values["mfu"] = mfu }
+        if report.allReduceSeconds > 0 { values["allreduce_seconds"] = report.allReduceSeconds }
         if let soft = report.softLoss {
             values["soft_loss"] = soft
             values["hard_loss"] = report.hardLoss

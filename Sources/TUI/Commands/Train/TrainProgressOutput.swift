@@ -38,16 +38,19 @@ final class TrainProgressOutput {
         var peakFile: String
         var resumed: Bool
         var runDirectory: String
+        /// Processes training together (`mpirun -np N`; 1 alone).
+        var ranks: Int
         /// The human statement of the peak (not in the JSON: its fields are).
         var peakStatement: String
 
         private enum CodingKeys: String, CodingKey {
             case event, runId, step, steps, parameters, trainableParameters, peakGflops, peakMethod, peakMeasuredAt,
-                 peakMeasuredNow, peakCpuShare, peakFile, resumed, runDirectory
+                 peakMeasuredNow, peakCpuShare, peakFile, resumed, runDirectory, ranks
         }
 
         init(runId: Int64, step: Int, steps: Int, parameters: Int, trainableParameters: Int, peak: SgemmPeak.Choice,
-             resumed: Bool, runDirectory: String) {
+             resumed: Bool, runDirectory: String, ranks: Int = 1) {
+            self.ranks = ranks
             self.runId = runId
             self.step = step
             self.steps = steps
@@ -79,6 +82,8 @@ final class TrainProgressOutput {
         var tokensPerSecond: Double
         var mfu: Double?
         var seconds: Double
+        /// Seconds of the step spent summing gradients over the ranks (nil for one process).
+        var allReduceSeconds: Double?
     }
 
     struct EvalEvent: Encodable {
@@ -108,6 +113,9 @@ final class TrainProgressOutput {
         line("run \(event.runId) → \(event.runDirectory)\(resumed)")
         line("\(event.parameters.formatted()) parameters (\(event.trainableParameters.formatted()) trainable now)")
         line(event.peakStatement)
+        if event.ranks > 1 {
+            line("\(event.ranks) ranks (data parallel; tokens/s are the sum over ranks, MFU is rank 0's)")
+        }
     }
 
     func step(_ report: StepReport, throughput: StepThroughput) {
@@ -117,7 +125,8 @@ final class TrainProgressOutput {
             return emit(StepEvent(step: report.step, loss: report.loss, hardLoss: report.softLoss == nil ? nil : report.hardLoss,
                                   softLoss: report.softLoss, lr: report.learningRate, gradNorm: report.gradientNorm,
                                   clipped: report.clipped, skipped: report.skipped, phase: report.phase.rawValue,
-                                  tokensPerSecond: throughput.tokensPerSecond, mfu: throughput.mfu, seconds: throughput.seconds))
+                                  tokensPerSecond: throughput.tokensPerSecond, mfu: throughput.mfu, seconds: throughput.seconds,
+                                  allReduceSeconds: report.allReduceSeconds > 0 ? report.allReduceSeconds : nil))
         }
         let text = progressText(report, throughput: throughput)
         if interactive {

@@ -22,6 +22,9 @@ struct TrainRunFile: Codable, Equatable {
     /// The run's row in the database, and that database.
     var runId: Int64?
     var databasePath: String
+    /// Processes of the latest (re)start (`mpirun -np N`; nil in runs from before data parallelism: 1).
+    /// `data.batchSize` is the global batch, split evenly over them.
+    var ranks: Int?
 
     /// `pretrain` for clm, `sft` for sft, `adapt` for prefixlm and ul2 (the objectives of
     /// encoder-decoder adaptation).

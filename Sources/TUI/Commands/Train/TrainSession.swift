@@ -1,9 +1,11 @@
+import DuetMPI
 import Foundation
 import Engine
 import Sessions
 
 /// One invocation of `duet train`: opens model, data, teacher and database, runs the loop, and
-/// records how it ended.
+/// records how it ended. Under `mpirun`, one rank's part: every rank loads the model and data and
+/// trains its shard; rank 0 alone opens the database, writes run.json and checkpoints and prints.
 struct TrainSession {
     let runFile: TrainRunFile
     let runDirectory: URL
@@ -14,9 +16,18 @@ struct TrainSession {
     var keepCheckpoints = 3
     /// Measure the MFU peak again instead of using the one kept for this machine (`--measure-peak`).
     var measurePeak = false
+    /// The ranks training together (`SingleProcess` outside `mpirun`).
+    var group: ProcessGroup = SingleProcess()
 
     func run() throws {
         var runFile = self.runFile
+        runFile.ranks = group.size
+        // The global batch decides the data stream; it must split evenly over this job's ranks.
+        let shard: DataShard
+        do { shard = try DataShard(index: group.rank, of: group.size, batchSize: runFile.data.batchSize) } catch {
+            throw TrainCommandError("the run's global batch of \(runFile.data.batchSize) rows does not split over "
+                                    + "\(group.size) ranks; use a number of ranks that divides it")
+        }
         // The model: the latest checkpoint when resuming, else the starting model.
         let checkpoint = resume ? try TrainingCheckpoint.latest(in: runDirectory) : nil
         let modelDirectory = checkpoint ?? URL(fileURLWithPath: runFile.modelDirectory)
@@ -34,16 +45,32 @@ struct TrainSession {
                 throw TrainCommandError("cannot open teacher \(d.teacherDirectory): \(error)")
             }
         }
-        let trainer = try Trainer(model: try TrainableModel(loaded.model), config: runFile.training, teacher: teacher)
+        let trainer = try Trainer(model: try TrainableModel(loaded.model), config: runFile.training, teacher: teacher,
+                                  group: group)
         var position = DataPosition.start
         if let checkpoint { position = try TrainingCheckpoint.restore(trainer, from: checkpoint).dataPosition }
         if trainer.step >= runFile.training.steps {
+            guard group.isRoot else { return }
             print("\(runDirectory.path): the run is complete (step \(trainer.step) of \(runFile.training.steps)); "
                   + "nothing to resume (--steps N with N > \(trainer.step) trains it longer)")
             return
         }
-        let data = try TrainingData(path: URL(fileURLWithPath: runFile.dataPath), tokenizer: tokenizer, options: runFile.data)
+        let data = try openData(runFile, tokenizer: tokenizer)
         let validation = data.validationBatches(maxBatches: runFile.evalBatches)
+        // Tokenizer and generation config for checkpoints: from the checkpoint being resumed (the
+        // starting model may have moved since), else from the starting model.
+        let assets = checkpoint ?? URL(fileURLWithPath: runFile.modelDirectory)
+        let loop = TrainingLoop(trainer: trainer, source: data.batches(from: position, shard: shard), validation: validation,
+                                runDirectory: runDirectory, assets: assets)
+        guard group.isRoot else {
+            let signals = TrainSignals(quiet: true)
+            signals.install()
+            let follower = TrainFollower(signals: signals)
+            loop.observer = follower
+            (group as? MPIProcessGroup)?.armTimeout()
+            _ = try loop.run()
+            return
+        }
 
         // The database row: a resumed run whose process died continues its row; otherwise a new row.
         let store = try DuetStore.open(path: global.db.map { DuetPaths.resolve(database: $0).database } ?? runFile.databasePath)
@@ -57,11 +84,6 @@ struct TrainSession {
             signals.install()
             let monitor = TrainMonitor(store: store, runId: runId, metrics: metrics, signals: signals, output: output)
             monitor.keepCheckpoints = keepCheckpoints
-            // Tokenizer and generation config for checkpoints: from the checkpoint being resumed (the
-            // starting model may have moved since), else from the starting model.
-            let assets = checkpoint ?? URL(fileURLWithPath: runFile.modelDirectory)
-            let loop = TrainingLoop(trainer: trainer, source: data.batches(from: position), validation: validation,
-                                    runDirectory: runDirectory, assets: assets)
             loop.extra = ["runId": String(runId)]
             loop.observer = monitor
             // One peak per machine and thread count, stated and stored with the run (see SgemmPeak).
@@ -71,9 +93,10 @@ struct TrainSession {
             output.start(.init(runId: runId, step: trainer.step, steps: runFile.training.steps,
                                parameters: trainer.model.parameters.parameterCount,
                                trainableParameters: trainer.gradients.flat.count, peak: peak,
-                               resumed: checkpoint != nil, runDirectory: runDirectory.path))
+                               resumed: checkpoint != nil, runDirectory: runDirectory.path, ranks: group.size))
             monitor.startHeartbeat()
             defer { monitor.stopHeartbeat() }
+            (group as? MPIProcessGroup)?.armTimeout { message in _ = try? store.failRun(id: runId, error: message) }
             let outcome = try loop.run()
             monitor.stopHeartbeat()
             try metrics.close()
@@ -89,6 +112,16 @@ struct TrainSession {
             output.end(status: "failed", step: trainer.step, error: text)
             throw error
         }
+    }
+
+    /// The training data; rank 0 opens it first, so that it alone tokenises and writes the token cache
+    /// and the others (on the same file system) reuse that cache.
+    private func openData(_ runFile: TrainRunFile, tokenizer: any Tokenizer) throws -> TrainingData {
+        let open = { try TrainingData(path: URL(fileURLWithPath: runFile.dataPath), tokenizer: tokenizer, options: runFile.data) }
+        guard group.size > 1 else { return try open() }
+        let data = group.isRoot ? try open() : nil
+        try group.barrier()
+        return try data ?? open()
     }
 
     /// Starts the run's database row: the same row when resuming a run that was stopped, failed, lost its

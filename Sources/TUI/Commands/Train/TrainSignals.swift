@@ -16,6 +16,12 @@ final class TrainSignals: @unchecked Sendable {
 
     /// The name of the signal that asked, for messages.
     private(set) var signalName = ""
+    /// Say nothing (ranks other than 0 of an `mpirun` job, which get the same signals as rank 0).
+    let quiet: Bool
+
+    init(quiet: Bool = false) {
+        self.quiet = quiet
+    }
 
     func install() {
         for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
@@ -28,9 +34,11 @@ final class TrainSignals: @unchecked Sendable {
                     return count
                 }
                 if seen > 1 {
+                    if quiet { exit(130) }
                     FileHandle.standardError.write(Data("duet train: second \(name), exiting without a checkpoint\n".utf8))
                     exit(130)
                 }
+                if quiet { return }
                 FileHandle.standardError.write(Data("duet train: \(name): saving a checkpoint and stopping after this step\n".utf8))
             }
             source.resume()
