@@ -1,5 +1,5 @@
 #include "ckernels.h"
-#include <string.h>
+#include "lanes.h"
 
 /* Short prompts with 16-bit weights: y[i, r] = sum_c W[r, c] * x[i, c] for a few input rows i, reading
    W from memory once. OpenBLAS needs f32 weights, so the sgemm path widens every weight into a
@@ -8,38 +8,17 @@
    weights feeds four input rows (8 accumulators), and the inputs stay in L1/L2 while the weight
    rows stream. */
 
-static inline float bf16f(uint16_t h) {
-    uint32_t u = (uint32_t)h << 16;
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
 static void gemm_rows_bf16_scalar(const uint16_t *w, size_t ldw, const float *x, size_t ldx, float *y,
                                   size_t ldy, size_t rows, size_t cols, size_t m) {
     for (size_t r = 0; r < rows; r++)
         for (size_t i = 0; i < m; i++) {
             float s = 0;
-            for (size_t c = 0; c < cols; c++) s += bf16f(w[r * ldw + c]) * x[i * ldx + c];
+            for (size_t c = 0; c < cols; c++) s += dk_bf16_value(w[r * ldw + c]) * x[i * ldx + c];
             y[i * ldy + r] = s;
         }
 }
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-__attribute__((target("avx2,fma"))) static inline __m256 widen8(const uint16_t *p) {
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p)), 16));
-}
-
-__attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v) {
-    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-    lo = _mm_add_ps(lo, hi);
-    lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
-    lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
-    return _mm_cvtss_f32(lo);
-}
-
 /* Two weight rows against up to four input rows; cols a multiple of 8 handled here, the tail in C. */
 __attribute__((target("avx2,fma"))) static void tile_2x4(const uint16_t *w0, const uint16_t *w1, const float *x,
                                                          size_t ldx, size_t xr, float *y, size_t ldy,
@@ -50,7 +29,7 @@ __attribute__((target("avx2,fma"))) static void tile_2x4(const uint16_t *w0, con
     __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
     size_t cv = cols & ~(size_t)7;
     for (size_t c = 0; c < cv; c += 8) {
-        __m256 u = widen8(w0 + c), v = widen8(w1 + c);
+        __m256 u = dk_load_bf16x8(w0 + c), v = dk_load_bf16x8(w1 + c);
         __m256 p0 = _mm256_loadu_ps(x0 + c), p1 = _mm256_loadu_ps(x1 + c);
         __m256 p2 = _mm256_loadu_ps(x2 + c), p3 = _mm256_loadu_ps(x3 + c);
         a0 = _mm256_fmadd_ps(u, p0, a0);
@@ -62,13 +41,13 @@ __attribute__((target("avx2,fma"))) static void tile_2x4(const uint16_t *w0, con
         b2 = _mm256_fmadd_ps(v, p2, b2);
         b3 = _mm256_fmadd_ps(v, p3, b3);
     }
-    float sa[4] = {hsum8(a0), hsum8(a1), hsum8(a2), hsum8(a3)};
-    float sb[4] = {hsum8(b0), hsum8(b1), hsum8(b2), hsum8(b3)};
+    float sa[4] = {dk_hsum256(a0), dk_hsum256(a1), dk_hsum256(a2), dk_hsum256(a3)};
+    float sb[4] = {dk_hsum256(b0), dk_hsum256(b1), dk_hsum256(b2), dk_hsum256(b3)};
     const float *xs[4] = {x0, x1, x2, x3};
     for (size_t i = 0; i < xr; i++) {
         for (size_t c = cv; c < cols; c++) {
-            sa[i] += bf16f(w0[c]) * xs[i][c];
-            sb[i] += bf16f(w1[c]) * xs[i][c];
+            sa[i] += dk_bf16_value(w0[c]) * xs[i][c];
+            sb[i] += dk_bf16_value(w1[c]) * xs[i][c];
         }
         y[i * ldy] = sa[i];
         if (two) y[i * ldy + 1] = sb[i];

@@ -1,4 +1,5 @@
 #include "ckernels.h"
+#include "lanes.h"
 #include <math.h>
 #include <string.h>
 
@@ -56,14 +57,6 @@ __attribute__((target("avx2,fma"))) static inline __m256 block_dot(__m256i w, __
     return _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
 }
 
-__attribute__((target("avx2,fma"))) static inline float hsum_ps(__m256 v) {
-    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-    lo = _mm_add_ps(lo, hi);
-    lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
-    lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
-    return _mm_cvtss_f32(lo);
-}
-
 /* Four rows at a time share each load of the quantized input block; the next four are prefetched. */
 __attribute__((target("avx2,fma"))) static void gemv_q8_avx2(const int8_t *w, const float *ws, size_t ldw,
                                                              const int8_t *xq, const float *xs, float *y,
@@ -90,10 +83,10 @@ __attribute__((target("avx2,fma"))) static void gemv_q8_avx2(const int8_t *w, co
             a2 = _mm256_fmadd_ps(_mm256_set1_ps(s2[b] * dx), block_dot(_mm256_loadu_si256((const __m256i *)(w2 + o)), x), a2);
             a3 = _mm256_fmadd_ps(_mm256_set1_ps(s3[b] * dx), block_dot(_mm256_loadu_si256((const __m256i *)(w3 + o)), x), a3);
         }
-        y[r] = hsum_ps(a0);
-        y[r + 1] = hsum_ps(a1);
-        y[r + 2] = hsum_ps(a2);
-        y[r + 3] = hsum_ps(a3);
+        y[r] = dk_hsum256(a0);
+        y[r + 1] = dk_hsum256(a1);
+        y[r + 2] = dk_hsum256(a2);
+        y[r + 3] = dk_hsum256(a3);
     }
     for (; r < rows; r++) {
         const int8_t *w0 = w + r * ldw;
@@ -104,7 +97,7 @@ __attribute__((target("avx2,fma"))) static void gemv_q8_avx2(const int8_t *w, co
             __m256i x = _mm256_loadu_si256((const __m256i *)(xq + o));
             a0 = _mm256_fmadd_ps(_mm256_set1_ps(s0[b] * xs[b]), block_dot(_mm256_loadu_si256((const __m256i *)(w0 + o)), x), a0);
         }
-        y[r] = hsum_ps(a0);
+        y[r] = dk_hsum256(a0);
     }
 }
 #endif

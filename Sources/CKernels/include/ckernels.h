@@ -23,6 +23,10 @@ int dk_cpu_features(void);
 void dk_gemv_bf16(const uint16_t *w, size_t ldw, const float *x, float *y, size_t rows, size_t cols);
 /** Same with IEEE half-precision weights. */
 void dk_gemv_f16(const uint16_t *w, size_t ldw, const float *x, float *y, size_t rows, size_t cols);
+/** y[i*ldy + r] = sum_c W[r*ldw + c] * x[i*ldx + c] for r < rows, i < m: bf16 weights read once for a
+    few input rows (short prompts), widened in registers. */
+void dk_gemm_rows_bf16(const uint16_t *w, size_t ldw, const float *x, size_t ldx, float *y, size_t ldy,
+                       size_t rows, size_t cols, size_t m);
 
 /* ---- quant.c: blockwise int8 ("Q8": 32 values per f32 scale, q in [-127, 127], x ~ scale * q) ---- */
 #define DK_Q8_BLOCK 32
@@ -35,10 +39,6 @@ void dk_dequantize_q8(const int8_t *q, const float *scales, size_t n, float *out
 void dk_gemv_q8(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs, float *y,
                 size_t rows, size_t cols);
 /** The portable C loop of dk_gemv_q8, for tests of the dispatched kernel. */
-/** y[i*ldy + r] = sum_c W[r*ldw + c] * x[i*ldx + c] for r < rows, i < m: bf16 weights read once for a
-    few input rows (short prompts), widened in registers. */
-void dk_gemm_rows_bf16(const uint16_t *w, size_t ldw, const float *x, size_t ldx, float *y, size_t ldy,
-                       size_t rows, size_t cols, size_t m);
 void dk_gemv_q8_reference(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs,
                           float *y, size_t rows, size_t cols);
 

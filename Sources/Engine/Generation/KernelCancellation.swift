@@ -13,7 +13,7 @@ import Glibc
 /// (engine code calls kernels from its one orchestrating thread), so concurrent inferences in one
 /// process, such as parallel tests, never stop each other.
 enum KernelCancellation {
-    nonisolated(unsafe) private static let key: pthread_key_t = {
+    private static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key

@@ -1,4 +1,4 @@
-/// One zeroed allocation carved into f32 buffers, freed together (llm.c's activation memory):
+/// Allocations of f32 buffers, freed together (llm.c's activation memory):
 /// activations are allocated once per batch shape and reused every step, never per token.
 final class BufferArena {
     private var blocks: [UnsafeMutableRawPointer] = []
@@ -7,12 +7,9 @@ final class BufferArena {
 
     /// A zeroed buffer of `count` floats (64-byte aligned), alive as long as the arena.
     func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
-        let bytes = max(count, 1) * 4
-        let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        p.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
-        blocks.append(p)
-        allocatedBytes += bytes
-        return p.assumingMemoryBound(to: Float.self)
+        let p = uninitializedFloats(count)
+        p.initialize(repeating: 0, count: max(count, 1))
+        return p
     }
 
     /// A buffer of `count` floats left uninitialised, for memory every reader writes first (KV caches:
