@@ -59,6 +59,15 @@ import Testing
         return lines[header + 1]
     }
 
+    /// Types `question` in a new chat with `model` and returns the first line of the reply.
+    static func ask(_ t: Tmux, _ question: String, model: String = "duet-mini-mini-it") -> String? {
+        t.keys("C-n")
+        t.waitFor("Chatting with \(model)")
+        t.keys(question, literal: true)
+        t.keys("Enter")
+        return reply(t.waitFor(" tok · "))
+    }
+
     /// What the issue asks of `make run`: a fresh launch (no database, no models of the user's) opens the
     /// chat on the bundled encoder-decoder, answers a held-out question, and compares against the decoder-only model.
     @Test func aFreshLaunchChatsWithTheEncoderDecoderAndItAnswers() throws {
@@ -74,15 +83,10 @@ import Testing
         // A held-out passage question (heldout-eval.jsonl; the names never occur in training), pasted as a user would.
         t.paste("Loru lives in Trunon. His job is nurse. His friend is Toshos.\n\nWho is a friend of Loru?")
         t.keys("Enter")
-        var screen = t.waitFor(" tok · ")
+        let screen = t.waitFor(" tok · ")
         #expect(Self.reply(screen) == "▌ Toshos", "\(screen)")
         // And a held-out arithmetic question in a new chat.
-        t.keys("C-n")
-        t.waitFor("Chatting with duet-mini-mini-it")
-        t.keys("What is 7 * 10?", literal: true)
-        t.keys("Enter")
-        screen = t.waitFor(" tok · ")
-        #expect(Self.reply(screen) == "▌ 70", "\(screen)")
+        #expect(Self.ask(t, "What is 7 * 10?") == "▌ 70", "\(t.screen())")
         t.keys("F3")
         let compare = t.waitFor("duet-mini-it")
         #expect(compare.contains("duet-mini-mini-it"), "\(compare)")

@@ -23,19 +23,7 @@ import Glibc
         let runId = try #require(TrainCLITests.field(startLine, "run_id").flatMap(Int64.init))
         #expect(TrainCLITests.field(startLine, "ranks") == "2")
 
-        try store.postControlRequest(.pause, runId: runId)
-        var paused = false
-        for _ in 0..<500 where !paused {
-            paused = try store.run(id: runId)?.status == .paused
-            usleep(20_000)
-        }
-        #expect(paused, "pause request honoured")
-        let stepsWhilePaused = MPITrainTests.losses(job.stdout).count
-        usleep(300_000)
-        #expect(MPITrainTests.losses(job.stdout).count == stepsWhilePaused, "no step while paused")
-        try store.postControlRequest(.checkpoint, runId: runId)
-        try store.postControlRequest(.resume, runId: runId)
-        try store.postControlRequest(.stop, runId: runId)
+        try TrainCLITests.pauseThenStop(store, runId: runId) { MPITrainTests.losses(job.stdout).count }
         #expect(job.wait() == 0, "both ranks end normally: \(job.stderr)")
         let end = try #require(job.lines.last)
         #expect(end.contains("\"event\":\"end\"") && end.contains("\"status\":\"stopped\""))

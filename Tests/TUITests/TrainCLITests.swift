@@ -33,6 +33,24 @@ import Glibc
         return out
     }
 
+    /// Drives a running run through the database as F4 does: pause (and checks that it pauses and
+    /// that no step is printed while paused, counted by `steps`), then checkpoint, resume and stop.
+    static func pauseThenStop(_ store: DuetStore, runId: Int64, steps: () -> Int) throws {
+        try store.postControlRequest(.pause, runId: runId)
+        var paused = false
+        for _ in 0..<500 where !paused {
+            paused = try store.run(id: runId)?.status == .paused
+            usleep(20_000)
+        }
+        #expect(paused, "pause request honoured")
+        let stepsWhilePaused = steps()
+        usleep(300_000)
+        #expect(steps() == stepsWhilePaused, "no step while paused")
+        try store.postControlRequest(.checkpoint, runId: runId)
+        try store.postControlRequest(.resume, runId: runId)
+        try store.postControlRequest(.stop, runId: runId)
+    }
+
     static func field(_ line: String, _ key: String) -> String? {
         guard let range = line.range(of: "\"\(key)\":") else { return nil }
         return String(line[range.upperBound...].prefix { $0 != "," && $0 != "}" })
@@ -115,19 +133,7 @@ import Glibc
         try #require(controlled.waitForLine(timeout: 120) { $0.contains("\"event\":\"start\"") } != nil, "\(controlled.stderr)")
         let startLine = try #require(controlled.lines.first)
         let runId = try #require(Self.field(startLine, "run_id").flatMap(Int64.init))
-        try store.postControlRequest(.pause, runId: runId)
-        var paused = false
-        for _ in 0..<500 where !paused {
-            paused = try store.run(id: runId)?.status == .paused
-            usleep(20_000)
-        }
-        #expect(paused, "pause request honoured")
-        let stepsWhilePaused = Self.losses(controlled.lines).count
-        usleep(300_000)
-        #expect(Self.losses(controlled.lines).count == stepsWhilePaused, "no step while paused")
-        try store.postControlRequest(.checkpoint, runId: runId)
-        try store.postControlRequest(.resume, runId: runId)
-        try store.postControlRequest(.stop, runId: runId)
+        try Self.pauseThenStop(store, runId: runId) { Self.losses(controlled.lines).count }
         #expect(controlled.wait() == 0, "\(controlled.stderr)")
         let final = try #require(try store.run(id: runId))
         #expect(final.status == .stopped)

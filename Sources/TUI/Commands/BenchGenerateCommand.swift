@@ -22,8 +22,7 @@ struct BenchGenerateCommand: ParsableCommand {
         let loaded = try openModel(model, quantization: weights.quantize)
         let loadSeconds = Date().timeIntervalSince(start)
         let m = loaded.model
-        var rng = SeededGenerator(seed: 1)
-        let prompt = (0..<promptTokens).map { _ in TokenID(3 + Int(rng.next() % UInt64(min(m.vocabularySize, 30_000) - 3))) }
+        let prompt = Self.randomPrompt(promptTokens, vocabularySize: m.vocabularySize, seed: 1)
         // The first request faults the memory-mapped weights in from the page cache (or disk):
         // reported as the cold time to first token, then excluded from the medians.
         let cold = try m.generate(prompt: prompt, parameters: SamplingParameters(maxTokens: 2, ignoreEOS: true),
@@ -54,6 +53,15 @@ struct BenchGenerateCommand: ParsableCommand {
         print(String(format: "decode:           %.2f tok/s (%d tokens, median of %d runs)", decode, tokens, results.count))
         print(String(format: "weights per token: %.2f GB; bandwidth %.2f GB/s -> bound %.2f tok/s", bytesPerToken / 1e9, bandwidth, bound))
         print(String(format: "decode / bound:   %.2f", decode / bound))
+    }
+}
+
+extension BenchGenerateCommand {
+    /// `count` random token ids (seeded), avoiding the special ids below 3 and, for big vocabularies,
+    /// the rarely used tail: prompts for benchmarks, whose content does not matter.
+    static func randomPrompt(_ count: Int, vocabularySize: Int, seed: UInt64) -> [TokenID] {
+        var rng = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in TokenID(3 + Int(rng.next() % UInt64(min(vocabularySize, 30_000) - 3))) }
     }
 }
 

@@ -20,8 +20,7 @@ struct BenchStopCommand: ParsableCommand {
         global.apply()
         let loaded = try openModel(model, quantization: weights.quantize)
         let m = loaded.model
-        var rng = SeededGenerator(seed: 3)
-        let prompt = (0..<promptTokens).map { _ in TokenID(3 + Int(rng.next() % UInt64(min(m.vocabularySize, 30_000) - 3))) }
+        let prompt = BenchGenerateCommand.randomPrompt(promptTokens, vocabularySize: m.vocabularySize, seed: 3)
         print("model: \(loaded.directory.lastPathComponent) (\(m.architecture.rawValue)), prompt \(promptTokens) tokens, \(EngineThreads.count) threads")
         var latencies: [Double] = []
         for delay in after {
