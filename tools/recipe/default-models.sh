@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Duet's default models, end to end with Duet's own CLI (issue: bundled data and default models):
-#   synthetic world data -> BPE tokenizer -> decoder-only Gemma 2 pretraining (clm)
-#   -> `duet adapt` to a balanced encoder-decoder -> continued pretraining with PrefixLM
-#   -> SFT of BOTH architectures with the same budget -> held-out task evaluation of both
-#   -> bf16 copies under assets/models (with --install).
+# Duet's default models, end to end with Duet's own CLI (issue 20):
+#   synthetic world data + a robustness set held out from training
+#   -> a character-level tokenizer (every printable ASCII character is one token)
+#   -> decoder-only Gemma 2 pretraining (clm)
+#   -> `duet adapt` to a balanced encoder-decoder -> continued pretraining with PrefixLM (and the same
+#      PrefixLM budget for the decoder-only model)
+#   -> SFT of BOTH architectures with the same data, steps and batch, for each SFT seed
+#   -> held-out and robustness evaluation of every SFT run, paired comparisons, decode cost
+#   -> bf16 copies of the first seed's models under assets/models (with --install).
 #
 # Usage: tools/recipe/default-models.sh OUT_DIR [--install] [--quick]
-#   --quick    tiny budgets to check the plumbing in a minute or two (models will not answer well)
-#   --install  copy the two instruction-tuned models (bf16) and the eval table into assets/models
-# Budgets can be overridden with environment variables (see the defaults below). The full recipe is
-# sized for about 2 hours on 2 cores; run it on an otherwise idle machine.
-# The recipe is resumable: run the same command again after an interruption (Ctrl+C, a reboot) and it
-# skips the stages whose outputs exist and continues an interrupted training run from its latest
-# checkpoint (`duet train --resume`, bit-identical to an uninterrupted run). Use a new OUT_DIR to
-# start over with different budgets.
+#   --quick    tiny budgets to check the plumbing in a few minutes (the models will not answer well)
+#   --install  copy the two instruction-tuned models (bf16), their tables and both evaluation sets into assets/models
+# Budgets can be overridden with environment variables (see the defaults below). The full recipe is sized for
+# about 2.5 hours on 2 otherwise idle cores.
+# The recipe is resumable: run the same command again after an interruption (Ctrl+C, a reboot) and it skips
+# the stages whose outputs exist and continues an interrupted training run from its latest checkpoint
+# (`duet train --resume`, bit-identical to an uninterrupted run). Keep OUT_DIR outside the work tree; use a new
+# OUT_DIR to start over with other budgets.
 set -euo pipefail
 
 out=${1:?usage: default-models.sh OUT_DIR [--install] [--quick]}
@@ -32,40 +36,59 @@ duet=${DUET:-$here/.build/release/duet}
 [ -x "$duet" ] || { echo "build duet first: swift build -c release --product duet" >&2; exit 1; }
 
 if [ "$quick" = 1 ]; then
-  : "${SIZE_MB:=1}" "${VOCAB:=1024}" "${PRESET:=tiny}" "${SEQ:=128}" "${BATCH:=4}"
+  : "${SIZE_MB:=2}" "${VOCAB:=1024}" "${PRESET:=tiny}" "${SEQ:=128}" "${SFT_TARGET_LEN:=64}" "${BATCH:=4}" "${SFT_SEEDS:=1 2}"
   : "${PRETRAIN_STEPS:=20}" "${PREFIX_STEPS:=10}" "${SFT_STEPS:=10}" "${EVAL_PER_TASK:=5}"
 else
-  : "${SIZE_MB:=20}" "${VOCAB:=4096}" "${PRESET:=mini}" "${SEQ:=256}" "${BATCH:=8}"
-  : "${PRETRAIN_STEPS:=2500}" "${PREFIX_STEPS:=600}" "${SFT_STEPS:=1000}" "${EVAL_PER_TASK:=50}"
+  : "${SIZE_MB:=24}" "${VOCAB:=4096}" "${PRESET:=mini}" "${SEQ:=256}" "${SFT_TARGET_LEN:=64}" "${BATCH:=8}" "${SFT_SEEDS:=1 2}"
+  : "${PRETRAIN_STEPS:=4000}" "${PREFIX_STEPS:=800}" "${SFT_STEPS:=1500}" "${EVAL_PER_TASK:=50}"
 fi
-: "${SEED:=1}" "${LR:=1e-3}" "${SFT_LR:=3e-4}" "${DB:=$out/recipe.sqlite}"
+: "${SEED:=1}" "${TOKENIZER:=bpe}" "${LR:=1e-3}" "${PREFIX_LR:=1e-3}" "${SFT_LR:=5e-4}" "${DB:=$out/recipe.sqlite}"
+export DUET_HOME=${DUET_HOME:-$out/home}
 
 mkdir -p "$out"
 log() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
 latest() { echo "$1/$(cat "$1/latest")"; }
-# train RUN_DIR ARGS...: a new run, or the continuation of an interrupted one (a complete run is a no-op).
+# train RUN_DIR SEED ARGS...: a new run, or the continuation of an interrupted one (a complete run is a no-op).
 train() {
-  local dir=$1; shift
+  local dir=$1 seed=$2; shift 2
   if [ -f "$dir/run.json" ]; then
     "$duet" train --db "$DB" --out "$dir" --resume
   else
-    "$duet" train --db "$DB" --seed "$SEED" --batch "$BATCH" --seq-len "$SEQ" --out "$dir" "$@"
+    "$duet" train --db "$DB" --seed "$seed" --batch "$BATCH" --seq-len "$SEQ" --out "$dir" "$@"
   fi
 }
-# done FILE: true when a stage's output exists (the stage is skipped).
+# done_ FILE: true when a stage's output exists (the stage is skipped).
 done_() { [ -e "$1" ] && echo "   (already done: $1)"; }
+# evaluate MODEL NAME: held-out and robustness reports (JSON for `duet eval diff`, a table to read).
+evaluate() {
+  local model=$1 name=$2 set
+  done_ "$out/robustness.jsonl" || "$duet" data robustness --out "$out/robustness.jsonl" --per-task "$EVAL_PER_TASK" --seed "$SEED"
+  for set in heldout robustness; do
+    local file=$out/data/eval.jsonl
+    [ "$set" = robustness ] && file=$out/robustness.jsonl
+    done_ "$out/eval/$name-$set.json" ||
+      "$duet" eval tasks --model "$model" --eval "$file" --max-tokens 200 --show-failures 8 --report "$out/eval/$name-$set.json" \
+        > "$out/eval/$name-$set.txt"
+    echo "-- $name, $set"; head -12 "$out/eval/$name-$set.txt"
+  done
+}
 
 log "data: synthetic world, ${SIZE_MB} MB, seed $SEED"
 done_ "$out/data/stats.json" || "$duet" data synth --out "$out/data" --size-mb "$SIZE_MB" --seed "$SEED" --eval-per-task "$EVAL_PER_TASK"
 
-log "tokenizer: BPE, vocab $VOCAB"
-done_ "$out/tokenizer/tokenizer.json" || "$duet" tokenizer train --data "$out/data/pretrain.txt" --vocab-size "$VOCAB" --out "$out/tokenizer"
+# BPE whose alphabet holds every printable ASCII character, so that a name no training file has ("Ysolde")
+# is spelled with letters, not bytes. TOKENIZER=char gives one token per character instead (see
+# assets/models/README.md: at this budget it had not learned to copy).
+log "tokenizer: $TOKENIZER, vocabulary $VOCAB"
+if [ "$TOKENIZER" = char ]; then shape=(--max-token-length 1); else shape=(); fi
+done_ "$out/tokenizer/tokenizer.json" || "$duet" tokenizer train --data "$out/data/pretrain.txt" --vocab-size "$VOCAB" \
+  "${shape[@]}" --alphabet ascii --character-coverage 1.0 --out "$out/tokenizer"
 
 log "decoder-only Gemma 2 ($PRESET), random init"
 done_ "$out/init/model.safetensors" || "$duet" init --preset "$PRESET" --tokenizer "$out/tokenizer" --dtype f32 --seed "$SEED" --out "$out/init"
 
 log "pretraining (clm), $PRETRAIN_STEPS steps"
-train "$out/runs/pretrain" --model "$out/init" --objective clm --data "$out/data/pretrain.txt" \
+train "$out/runs/pretrain" "$SEED" --model "$out/init" --objective clm --data "$out/data/pretrain.txt" \
   --steps "$PRETRAIN_STEPS" --lr "$LR" --warmup $((PRETRAIN_STEPS / 20 + 1)) --eval-every $((PRETRAIN_STEPS / 10 + 1)) \
   --checkpoint-every $((PRETRAIN_STEPS / 4 + 1)) --name pretrain
 pretrained=$(latest "$out/runs/pretrain")
@@ -74,33 +97,52 @@ log "adaptation: balanced encoder-decoder from $pretrained"
 done_ "$out/adapted/model.safetensors" || "$duet" adapt --from "$pretrained" --out "$out/adapted"
 
 log "continued pretraining of the encoder-decoder (prefixlm), $PREFIX_STEPS steps"
-train "$out/runs/prefixlm" --model "$out/adapted" --objective prefixlm --data "$out/data/pretrain.txt" \
-  --steps "$PREFIX_STEPS" --lr "$LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
+train "$out/runs/prefixlm" "$SEED" --model "$out/adapted" --objective prefixlm --data "$out/data/pretrain.txt" \
+  --steps "$PREFIX_STEPS" --lr "$PREFIX_LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
   --name prefixlm
 adapted=$(latest "$out/runs/prefixlm")
 
 # The decoder-only model gets the same extra pretraining budget, so the SFT comparison is fair.
 log "continued pretraining of the decoder-only model (prefixlm baseline), $PREFIX_STEPS steps"
-train "$out/runs/prefixlm-dec" --model "$pretrained" --objective prefixlm --data "$out/data/pretrain.txt" \
-  --steps "$PREFIX_STEPS" --lr "$LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
+train "$out/runs/prefixlm-dec" "$SEED" --model "$pretrained" --objective prefixlm --data "$out/data/pretrain.txt" \
+  --steps "$PREFIX_STEPS" --lr "$PREFIX_LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
   --name prefixlm-decoder-only
 decoder=$(latest "$out/runs/prefixlm-dec")
 
+mkdir -p "$out/eval"
+for seed in $SFT_SEEDS; do
+  for arch in dec encdec; do
+    base=$([ "$arch" = dec ] && echo "$decoder" || echo "$adapted")
+    log "SFT ($arch, seed $seed), $SFT_STEPS steps"
+    # Encoder-decoder rows: the prompt in the encoder (--seq-len), the reply in a shorter decoder row.
+    targets=$([ "$arch" = dec ] && echo "" || echo "--target-len $SFT_TARGET_LEN")
+    # shellcheck disable=SC2086
+    train "$out/runs/sft-$arch-$seed" "$seed" --model "$base" --objective sft --data "$out/data/sft.jsonl" $targets \
+      --steps "$SFT_STEPS" --lr "$SFT_LR" --warmup $((SFT_STEPS / 20 + 1)) --checkpoint-every $((SFT_STEPS / 2 + 1)) \
+      --name "sft-$arch-$seed"
+    log "evaluation ($arch, seed $seed)"
+    evaluate "$(latest "$out/runs/sft-$arch-$seed")" "$arch-$seed"
+  done
+done
+
+log "encoder-decoder against decoder-only, every SFT seed pooled (paired bootstrap over items)"
+for set in heldout robustness; do
+  a=() b=()
+  for seed in $SFT_SEEDS; do a+=(--a "$out/eval/encdec-$seed-$set.json"); b+=(--b "$out/eval/dec-$seed-$set.json"); done
+  "$duet" eval diff "${a[@]}" "${b[@]}" --name-a encoder-decoder --name-b decoder-only | tee "$out/eval/diff-$set.txt"
+done
+
+first=${SFT_SEEDS%% *}
+log "decode cost (1 thread, 128-token prompt)"
 for arch in dec encdec; do
-  base=$([ "$arch" = dec ] && echo "$decoder" || echo "$adapted")
-  log "SFT ($arch), $SFT_STEPS steps"
-  train "$out/runs/sft-$arch" --model "$base" --objective sft --data "$out/data/sft.jsonl" \
-    --steps "$SFT_STEPS" --lr "$SFT_LR" --warmup $((SFT_STEPS / 20 + 1)) --checkpoint-every $((SFT_STEPS / 2 + 1)) \
-    --name "sft-$arch"
-  log "evaluation ($arch) on held-out tasks"
-  done_ "$out/eval-$arch.txt" ||
-    { "$duet" eval tasks --model "$(latest "$out/runs/sft-$arch")" --eval "$out/data/eval.jsonl" --show-failures 5 \
-        > "$out/eval-$arch.txt.tmp" && mv "$out/eval-$arch.txt.tmp" "$out/eval-$arch.txt"; }
-  cat "$out/eval-$arch.txt"
+  done_ "$out/eval/bench-$arch.txt" ||
+    { "$duet" bench generate --model "$(latest "$out/runs/sft-$arch-$first")" --prompt-tokens 128 --tokens 32 --runs 5 --threads 1 \
+        > "$out/eval/bench-$arch.txt.tmp" && mv "$out/eval/bench-$arch.txt.tmp" "$out/eval/bench-$arch.txt"; }
+  cat "$out/eval/bench-$arch.txt"
 done
 
 if [ "$install" = 1 ]; then
-  log "installing bf16 models into assets/models"
+  log "installing bf16 models (SFT seed $first) into assets/models"
   dest=$here/assets/models
   mkdir -p "$dest"
   # duet_model.json: where the weights came from (the Models screen shows it).
@@ -108,18 +150,21 @@ if [ "$install" = 1 ]; then
   for arch in dec encdec; do
     if [ "$arch" = dec ]; then
       name=duet-$PRESET-it
-      made="Gemma 2 $PRESET, clm $PRETRAIN_STEPS + prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps"
+      made="Gemma 2 $PRESET, clm $PRETRAIN_STEPS + prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps (seed $first)"
     else
       name=duet-$PRESET-$PRESET-it
-      made="T5Gemma $PRESET-$PRESET adapted from Gemma 2 $PRESET (clm $PRETRAIN_STEPS), prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps"
+      made="T5Gemma $PRESET-$PRESET adapted from Gemma 2 $PRESET (clm $PRETRAIN_STEPS), prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps (seed $first)"
     fi
-    "$duet" convert "$(latest "$out/runs/sft-$arch")" "$dest/$name" --dtype bf16
+    rm -rf "$dest/$name"
+    "$duet" convert "$(latest "$out/runs/sft-$arch-$first")" "$dest/$name" --dtype bf16
     provenance "$dest/$name" "tools/recipe/default-models.sh: $made"
-    # The bundled bf16 model's own table; short held-out prompts it answers become an empty chat's suggestions.
+    # The bundled bf16 model's own tables; short held-out prompts it answers become an empty chat's suggestions.
     log "evaluation of the bundled $name"
-    "$duet" eval tasks --model "$dest/$name" --eval "$out/data/eval.jsonl" --record-examples 4 > "$dest/eval-$name.txt"
-    cat "$dest/eval-$name.txt"
+    "$duet" eval tasks --model "$dest/$name" --eval "$out/data/eval.jsonl" --max-tokens 200 --record-examples 4 > "$dest/eval-$name.txt"
+    "$duet" eval tasks --model "$dest/$name" --eval "$out/robustness.jsonl" --max-tokens 200 > "$dest/robustness-$name.txt"
+    cat "$dest/eval-$name.txt" "$dest/robustness-$name.txt"
   done
   cp "$out/data/eval.jsonl" "$dest/heldout-eval.jsonl"
+  cp "$out/robustness.jsonl" "$dest/robustness-eval.jsonl"
 fi
-log "done: $out (eval-dec.txt, eval-encdec.txt)"
+log "done: $out (eval/*.txt, eval/diff-*.txt, eval/bench-*.txt)"

@@ -101,7 +101,16 @@ public struct TaskEvaluationReport: Sendable {
         return Array(scores.compactMap { best[$0.task] }.prefix(limit))
     }
 
-    /// A plain-text table: task, n, correct, accuracy; then overall and the macro average.
+    /// Whether each item of `task` (all items for "overall") was answered right, in file order.
+    public func correctness(of task: String) -> [Bool] {
+        outcomes.filter { task == "overall" || $0.item.task == task }.map(\.correct)
+    }
+
+    /// The 95% bootstrap interval of a task's accuracy over its items ("overall": all items).
+    public func interval(of task: String) -> Bootstrap.Interval { Bootstrap.accuracy(correctness(of: task)) }
+
+    /// A plain-text table: task, n, correct, accuracy with its 95% bootstrap interval over items; then
+    /// overall and the macro average.
     public var table: String {
         let width = max(13, (scores.map(\.task.count).max() ?? 0) + 2)
         func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
@@ -109,25 +118,33 @@ public struct TaskEvaluationReport: Sendable {
             return right ? fill + s : s + fill
         }
         func row(_ s: TaskScore) -> String {
-            pad(s.task, width) + pad(String(s.n), 6, right: true) + pad(String(s.correct), 9, right: true)
+            let ci = interval(of: s.task)
+            return pad(s.task, width) + pad(String(s.n), 6, right: true) + pad(String(s.correct), 9, right: true)
                 + pad(String(format: "%.1f%%", s.accuracy * 100), 10, right: true)
+                + pad(String(format: "%.1f-%.1f%%", ci.low * 100, ci.high * 100), 15, right: true)
         }
         var lines = [pad("task", width) + pad("n", 6, right: true) + pad("correct", 9, right: true)
-                     + pad("accuracy", 10, right: true)]
+                     + pad("accuracy", 10, right: true) + pad("95% CI", 15, right: true)]
         lines += scores.map(row)
-        lines.append(String(repeating: "-", count: width + 25))
+        lines.append(String(repeating: "-", count: width + 40))
         lines.append(row(overall))
         lines.append(pad("macro average", width) + pad("", 15) + pad(String(format: "%.1f%%", macroAccuracy * 100), 10, right: true))
         return lines.joined(separator: "\n")
     }
 
-    /// `{"tasks": [{"task", "n", "correct", "accuracy"}...], "overall": {...}, "macro_accuracy": x}`.
+    /// `{"tasks": [{"task", "n", "correct", "accuracy", "ci": [low, high]}...], "overall": {...},
+    /// "macro_accuracy": x, "items": [{"task", "correct", "reply"}...]}` (items in file order, so two
+    /// reports on one file can be compared item by item: `duet eval diff`).
     public var json: JSONValue {
         func score(_ s: TaskScore) -> JSONValue {
-            .object([("task", .string(s.task)), ("n", .int(s.n)), ("correct", .int(s.correct)),
-                     ("accuracy", .double(s.accuracy))])
+            let ci = interval(of: s.task)
+            return .object([("task", .string(s.task)), ("n", .int(s.n)), ("correct", .int(s.correct)),
+                            ("accuracy", .double(s.accuracy)), ("ci", .array([.double(ci.low), .double(ci.high)]))])
+        }
+        let items = outcomes.map { o in
+            JSONValue.object([("task", .string(o.item.task)), ("correct", .bool(o.correct)), ("reply", .string(o.reply))])
         }
         return .object([("tasks", .array(scores.map(score))), ("overall", score(overall)),
-                        ("macro_accuracy", .double(macroAccuracy))])
+                        ("macro_accuracy", .double(macroAccuracy)), ("items", .array(items))])
     }
 }

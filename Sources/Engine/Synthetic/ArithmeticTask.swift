@@ -52,13 +52,18 @@ enum ArithmeticTask {
         switch op {
         case .add:
             rng.pick(["What is \(a) + \(b)?", "What is \(a) plus \(b)?", "Add \(a) and \(b).", "Calculate \(a) + \(b).",
-                      "\(a) + \(b) = ?", "What is the sum of \(a) and \(b)?"])
+                      "\(a) + \(b) = ?", "What is the sum of \(a) and \(b)?", "How much is \(a) + \(b)?", "\(a) + \(b)",
+                      "Find \(a) plus \(b).", "What's \(a) + \(b)?", "Add up \(a) and \(b)."])
         case .subtract:
             rng.pick(["What is \(a) - \(b)?", "What is \(a) minus \(b)?", "Subtract \(b) from \(a).",
-                      "Calculate \(a) - \(b).", "\(a) - \(b) = ?", "Take \(b) away from \(a). What is left?"])
+                      "Calculate \(a) - \(b).", "\(a) - \(b) = ?", "Take \(b) away from \(a). What is left?",
+                      "How much is \(a) - \(b)?", "\(a) - \(b)", "Find \(a) minus \(b).", "What's \(a) - \(b)?",
+                      "What is the difference between \(a) and \(b)?"])
         case .multiply:
             rng.pick(["What is \(a) * \(b)?", "What is \(a) times \(b)?", "Multiply \(a) by \(b).",
-                      "Calculate \(a) * \(b).", "\(a) * \(b) = ?", "What is the product of \(a) and \(b)?"])
+                      "Calculate \(a) * \(b).", "\(a) * \(b) = ?", "What is the product of \(a) and \(b)?",
+                      "How much is \(a) times \(b)?", "\(a) * \(b)", "\(a) x \(b) = ?", "What's \(a) * \(b)?",
+                      "Find \(a) times \(b)."])
         }
     }
 

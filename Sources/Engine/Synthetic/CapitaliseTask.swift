@@ -4,21 +4,24 @@ enum CapitaliseTask {
 
     static func make(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
         let mode = rng.pick(Mode.allCases)
-        let base = rng.chance(50) ? Phrases.lowercaseWords(max: 5, &rng) : Phrases.lowercaseSentence(&rng)
+        let base = rng.chance(50) ? Phrases.lowercaseWords(max: 5, names: &names, &rng) : Phrases.lowercaseSentence(&rng)
         let user: String, answer: String
         switch mode {
         case .title:
             answer = TextTransforms.titleCase(base)
             user = rng.pick(["Capitalise each word: \(base)", "Make the first letter of every word a capital: \(base)",
-                             "Write this with a capital at the start of each word: \(base)"])
+                             "Write this with a capital at the start of each word: \(base)", "Title case: \(base)",
+                             "Capitalize every word: \(base)"])
         case .upper:
             answer = base.uppercased()
             user = rng.pick(["Write this in capital letters: \(base)", "Write this in upper case: \(base)",
-                             "Make every letter a capital: \(base)"])
+                             "Make every letter a capital: \(base)", "Capital letters: \(base)", "All caps: \(base)",
+                             "Write in uppercase: \(base)"])
         case .lower:
             let input = rng.chance(50) ? base.uppercased() : TextTransforms.titleCase(base)
             answer = base
-            user = rng.pick(["Write this in small letters: \(input)", "Write this in lower case: \(input)"])
+            user = rng.pick(["Write this in small letters: \(input)", "Write this in lower case: \(input)",
+                             "Lower case: \(input)", "Write in lowercase: \(input)", "No capitals, please: \(input)"])
         }
         var turns = [TaskTurn(user: user, answer: answer, check: .exact)]
         if twoTurn {

@@ -5,29 +5,32 @@ enum CipherTask {
 
     static func make(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
         let mode = rng.pick(Mode.allCases)
-        let plain = Phrases.lowercaseWords(max: 4, &rng)
+        let plain = Phrases.lowercaseWords(max: 4, names: &names, &rng)
         let user: String, answer: String, undo: String, undoAnswer: String
         switch mode {
         case .pigLatin:
             answer = TextTransforms.pigLatin(plain)
-            user = rng.pick(["Turn this into pig latin: \(plain)", "Say this in pig latin: \(plain)",
+            user = rng.pick(["Turn this into pig latin: \(plain)", "Say this in pig latin: \(plain)", "Pig latin: \(plain)",
                              "Move the first letter of each word to the end and add ay: \(plain)"])
             (undo, undoAnswer) = ("Now turn it back.", plain)
         case .fromPigLatin:
             let coded = TextTransforms.pigLatin(plain)
             answer = plain
-            user = rng.pick(["Turn this pig latin back into words: \(coded)", "Decode this pig latin: \(coded)"])
+            user = rng.pick(["Turn this pig latin back into words: \(coded)", "Decode this pig latin: \(coded)",
+                             "Undo the pig latin: \(coded)"])
             (undo, undoAnswer) = ("Now turn it into pig latin again.", coded)
         case .shift:
             answer = TextTransforms.shift(plain, by: 1)
             user = rng.pick(["Shift each letter one place forward in the alphabet: \(plain)",
-                             "Encode this by moving every letter one step forward: \(plain)"])
+                             "Encode this by moving every letter one step forward: \(plain)",
+                             "Shift every letter forward by one: \(plain)", "Apply a shift of +1 to each letter: \(plain)"])
             (undo, undoAnswer) = ("Now shift it back.", plain)
         case .unshift:
             let coded = TextTransforms.shift(plain, by: 1)
             answer = plain
             user = rng.pick(["Shift each letter one place back in the alphabet: \(coded)",
-                             "Decode this by moving every letter one step back: \(coded)"])
+                             "Decode this by moving every letter one step back: \(coded)",
+                             "Shift every letter back by one: \(coded)", "Apply a shift of -1 to each letter: \(coded)"])
             (undo, undoAnswer) = ("Now shift it forward again.", coded)
         }
         var turns = [TaskTurn(user: user, answer: answer, check: .exact)]

@@ -12,19 +12,22 @@ enum CountingTask {
     }
 
     static func word(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
-        let w = rng.chance(25) ? names.next(&rng) : rng.pick(Lexicon.listWords + Lexicon.foods + Lexicon.jobs)
+        let w = rng.chance(25) ? names.next(&rng)
+            : rng.chance(50) ? rng.pick(Lexicon.listWords + Lexicon.foods + Lexicon.jobs) : names.pseudoWord(&rng)
         var turns: [TaskTurn] = []
         let key: String
         if rng.chance(30) {
             key = "length \(w)"
             turns.append(TaskTurn(user: rng.pick(["How many letters are in the word \(w)?", "How long is the word \(w)?",
-                                                  "Count the letters in \(w)."]),
+                                                  "Count the letters in \(w).", "How many letters does \(w) have?",
+                                                  "Number of letters in \(w)?"]),
                                   answer: String(w.count), check: .number))
         } else {
             let l = letter(in: w, &rng)
             key = "letter \(l) \(w)"
             turns.append(TaskTurn(user: rng.pick(["How many times does the letter \(l) appear in the word \(w)?",
-                                                  "Count the letter \(l) in \(w).", "How many \(l)'s are in \(w)?"]),
+                                                  "Count the letter \(l) in \(w).", "How many \(l)'s are in \(w)?",
+                                                  "How often does \(l) occur in \(w)?", "Count the \(l)s in \(w)."]),
                                   answer: String(TextTransforms.count(letter: l, in: w)), check: .number))
         }
         if twoTurn {
@@ -39,14 +42,15 @@ enum CountingTask {
 
     static func list(twoTurn: Bool, _ rng: inout SynthRandom) -> TaskInstance {
         let pool = rng.sample(Lexicon.listWords, count: rng.int(in: 2...4))
-        let items = (0..<rng.int(in: 3...8)).map { _ in rng.pick(pool) }
+        let items = (0..<rng.int(in: 2...8)).map { _ in rng.pick(pool) }
         let text = TextTransforms.joinList(items)
         var turns: [TaskTurn] = []
         let key: String
         if rng.chance(50) {
             key = "items \(text)"
             turns.append(TaskTurn(user: rng.pick(["How many items are in this list: \(text)?", "Count the items: \(text).",
-                                                  "How many words are in this list: \(text)?"]),
+                                                  "How many words are in this list: \(text)?", "How long is this list: \(text)?",
+                                                  "Count these: \(text)."]),
                                   answer: String(items.count), check: .number))
         } else {
             let x = rng.pick(pool)

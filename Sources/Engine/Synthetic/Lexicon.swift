@@ -115,5 +115,7 @@ enum TemplateWords {
         "list", "word", "words", "letter", "letters", "text", "read", "sort", "reverse", "copy", "now", "so",
         "but", "not", "no", "yes", "all", "each", "every", "some", "left", "total", "now", "again", "also",
         "ago", "am", "be", "been", "do", "does", "did", "get", "gets", "got", "go", "goes", "see", "sees",
+        // Phrases.verbs: title case writes them with a capital, where a made-up word must not look the same.
+        "sat", "ran", "looked", "walked", "slept", "jumped", "over",
     ])
 }

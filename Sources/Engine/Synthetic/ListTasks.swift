@@ -3,11 +3,18 @@ enum ListTasks {
     /// What a list holds; sorting means alphabetical order for words and names, numeric for numbers.
     enum Kind { case words, names, numbers }
 
-    /// 3 to 6 distinct items of one kind.
+    /// 2 to 8 distinct items of one kind (every length a user's list is likely to have).
     static func distinctItems(_ kind: Kind, names: inout NameGenerator, _ rng: inout SynthRandom) -> [String] {
-        let n = rng.int(in: 3...6)
+        let n = rng.int(in: 2...8)
         switch kind {
-        case .words: return rng.sample(Lexicon.listWords, count: n)
+        case .words:
+            var seen = Set<String>()
+            var words: [String] = []
+            while words.count < n {
+                let w = names.word(&rng)
+                if seen.insert(w).inserted { words.append(w) }
+            }
+            return words
         case .names: return names.next(n, &rng)
         case .numbers: return rng.sample(Array(0...99), count: n).map(String.init)
         }
@@ -41,14 +48,17 @@ enum ListTasks {
                 mode = "descending"
                 sorted.reverse()
                 user = rng.pick(["Sort these numbers from largest to smallest: \(text)",
-                                 "Put these numbers in order, largest first: \(text)"])
+                                 "Put these numbers in order, largest first: \(text)",
+                                 "Sort in descending order: \(text)", "Biggest first, please sort: \(text)"])
             } else {
                 user = rng.pick(["Sort these numbers from smallest to largest: \(text)",
-                                 "Put these numbers in order, smallest first: \(text)", "Sort: \(text)"])
+                                 "Put these numbers in order, smallest first: \(text)", "Sort: \(text)",
+                                 "Sort in ascending order: \(text)", "Sort these numbers: \(text)"])
             }
         } else {
             user = rng.pick(["Sort these words in alphabetical order: \(text)", "Put these in alphabetical order: \(text)",
-                             "Sort alphabetically: \(text)", "Sort: \(text)"])
+                             "Sort alphabetically: \(text)", "Sort: \(text)", "Sort these words: \(text)",
+                             "Alphabetise this list: \(text)", "Sort these from A to Z: \(text)"])
         }
         var turns = [TaskTurn(user: user, answer: TextTransforms.joinList(sorted), check: .list)]
         if twoTurn {
@@ -60,9 +70,10 @@ enum ListTasks {
 
     static func reverse(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
         if rng.chance(30) {
-            let w = rng.chance(30) ? names.next(&rng) : rng.pick(Lexicon.listWords)
+            let w = rng.chance(30) ? names.next(&rng) : names.word(&rng)
             var turns = [TaskTurn(user: rng.pick(["Spell \(w) backwards.", "Reverse the letters of \(w).",
-                                                  "Write the word \(w) backwards."]),
+                                                  "Write the word \(w) backwards.", "Reverse the word \(w).",
+                                                  "What is \(w) spelled backwards?"]),
                                   answer: TextTransforms.reversedLetters(w), check: .exact)]
             if twoTurn {
                 turns.append(TaskTurn(user: rng.pick(["Now spell it forwards again.", "Now turn it back."]),
@@ -75,7 +86,8 @@ enum ListTasks {
         let text = TextTransforms.joinList(items)
         let reversed = Array(items.reversed())
         var turns = [TaskTurn(user: rng.pick(["Reverse this list: \(text)", "Write these in reverse order: \(text)",
-                                              "Reverse the order: \(text)"]),
+                                              "Reverse the order: \(text)", "Reverse: \(text)", "Reverse the order of: \(text)",
+                                              "List these from last to first: \(text)"]),
                               answer: TextTransforms.joinList(reversed), check: .list)]
         if twoTurn { turns.append(sortFollowUp(reversed, kind, &rng)) }
         return TaskInstance(task: .reverse, turns: turns, key: "reverse \(text)")
@@ -84,15 +96,16 @@ enum ListTasks {
     static func dedupe(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
         let kind = randomKind(&rng)
         var pool = distinctItems(kind, names: &names, &rng)
-        pool = Array(pool.prefix(rng.int(in: 2...min(5, pool.count))))
-        // At least one repeat: every pool item once, plus 1 to 4 more, shuffled.
-        var items = pool + (0..<rng.int(in: 1...4)).map { _ in rng.pick(pool) }
+        pool = Array(pool.prefix(rng.int(in: 1...min(5, pool.count))))
+        // At least one repeat: every pool item once, plus 1 to 4 more (8 items at most), shuffled.
+        var items = pool + (0..<rng.int(in: 1...min(4, 8 - pool.count))).map { _ in rng.pick(pool) }
         items = rng.shuffled(items)
         let text = TextTransforms.joinList(items)
         let unique = TextTransforms.dedupe(items)
         var turns = [TaskTurn(user: rng.pick(["Remove the repeated items from this list: \(text)",
                                               "Remove duplicates, keeping the first of each: \(text)",
-                                              "List each item once, in order: \(text)"]),
+                                              "List each item once, in order: \(text)", "Remove duplicates: \(text)",
+                                              "Drop the repeats from this list: \(text)", "Deduplicate: \(text)"]),
                               answer: TextTransforms.joinList(unique), check: .list)]
         if twoTurn {
             turns.append(TaskTurn(user: rng.pick(["How many items are left?", "How many items does that list have?"]),

@@ -31,6 +31,35 @@ public struct NameGenerator {
         }
     }
 
+    static let wordConsonants = Array("bcdfghjklmnpqrstvwxyz")
+    static let wordVowels = Array("aeiouy")
+
+    /// A made-up lowercase word of 2 to 8 letters from the whole alphabet, consonants and vowels
+    /// alternating. The string tasks (case, ciphers, spelling backwards, counting letters, sorting) use
+    /// them beside lexicon words so that a model learns the operation on letters rather than the answers
+    /// for a few hundred words: users type words no training file has. Like names, made-up words keep to
+    /// this generator's split (their capitalised form decides it, as title case writes them), so a
+    /// held-out word never appears in training; they are recorded with the names, capitalised.
+    public mutating func pseudoWord(_ rng: inout SynthRandom) -> String {
+        while true {
+            let length = rng.int(in: 2...8)
+            var vowel = rng.chance(30)
+            let word = String((0..<length).map { _ in
+                defer { vowel.toggle() }
+                return vowel ? rng.pick(Self.wordVowels) : rng.pick(Self.wordConsonants)
+            })
+            let capitalised = word.prefix(1).uppercased() + word.dropFirst()
+            guard DataSplit.of(name: capitalised) == split, !Lexicon.allWords.contains(word) else { continue }
+            if recordsIssued && issuedSet.insert(capitalised).inserted { issued.append(capitalised) }
+            return word
+        }
+    }
+
+    /// A lexicon word a little more often than a made-up one.
+    public mutating func word(_ rng: inout SynthRandom) -> String {
+        rng.chance(55) ? rng.pick(Lexicon.listWords) : pseudoWord(&rng)
+    }
+
     /// `count` fresh names.
     public mutating func next(_ count: Int, _ rng: inout SynthRandom) -> [String] {
         (0..<count).map { _ in next(&rng) }

@@ -57,10 +57,12 @@ enum PassageQATask {
 
     /// The passage and the question in one of a few prompt layouts.
     static func frame(_ text: String, _ question: String, _ rng: inout SynthRandom) -> String {
-        switch rng.below(4) {
+        switch rng.below(6) {
         case 0: "Read the text and answer the question.\n\n\(text)\n\nQuestion: \(question)"
         case 1: "\(text)\n\n\(question)"
         case 2: "Text: \(text)\nQuestion: \(question)"
+        case 3: "\(question)\n\n\(text)"
+        case 4: "\(text)\n\(question)"
         default: "Answer the question using the text below.\n\n\(text)\n\n\(question)"
         }
     }

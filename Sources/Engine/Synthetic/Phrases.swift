@@ -2,9 +2,9 @@
 enum Phrases {
     static let verbs = ["sat by", "ran to", "looked at", "walked to", "slept near", "jumped over"]
 
-    /// 2 to `maxWords` lowercase words of the lexicon ("red lamp moon").
-    static func lowercaseWords(max maxWords: Int, _ rng: inout SynthRandom) -> String {
-        (0..<rng.int(in: 2...maxWords)).map { _ in rng.pick(Lexicon.listWords) }.joined(separator: " ")
+    /// 2 to `maxWords` lowercase words, of the lexicon or made up ("red lamp quvex").
+    static func lowercaseWords(max maxWords: Int, names: inout NameGenerator, _ rng: inout SynthRandom) -> String {
+        (0..<rng.int(in: 2...maxWords)).map { _ in names.word(&rng) }.joined(separator: " ")
     }
 
     /// A short lowercase sentence without a period ("the brown fox sat by the lake").
@@ -26,7 +26,7 @@ enum Phrases {
     /// Any of the above, or a few names, or a short code of letters and digits.
     static func any(names: inout NameGenerator, _ rng: inout SynthRandom) -> String {
         switch rng.below(5) {
-        case 0: return lowercaseWords(max: 6, &rng)
+        case 0: return lowercaseWords(max: 6, names: &names, &rng)
         case 1: return lowercaseSentence(&rng)
         case 2: return namedSentence(names.next(&rng), &rng)
         case 3: return names.next(rng.int(in: 2...3), &rng).joined(separator: " ")

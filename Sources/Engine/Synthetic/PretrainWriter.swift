@@ -4,16 +4,17 @@ public enum PretrainDocumentKind: String, Sendable, CaseIterable {
     case workedExample = "worked_example"
     case repetition
 
-    /// Share of documents of each kind.
+    /// Share of documents of each kind. Half are worked task examples: at the default models' size the
+    /// tasks are what users ask, and pretraining is where most of the compute goes.
     var weight: Int {
         switch self {
-        case .story: 25
-        case .description: 15
-        case .facts: 10
-        case .card: 5
-        case .town: 5
-        case .workedExample: 25
-        case .repetition: 25
+        case .story: 12
+        case .description: 10
+        case .facts: 6
+        case .card: 4
+        case .town: 3
+        case .workedExample: 50
+        case .repetition: 15
         }
     }
 }

@@ -14,8 +14,12 @@ public struct TaskGenerator {
         while true {
             // Names only need to differ within one instance.
             names.reset()
-            let instance = Self.draw(task, twoTurn: twoTurn, names: &names, &rng)
-            if DataSplit.of(taskKey: instance.key) == split { return instance }
+            var instance = Self.draw(task, twoTurn: twoTurn, names: &names, &rng)
+            if DataSplit.of(taskKey: instance.key) == split {
+                // Some users greet or announce the request first; the model must find the task anyway.
+                if rng.chance(20) { instance.turns[0].user = rng.pick(Self.openers) + instance.turns[0].user }
+                return instance
+            }
         }
     }
 
@@ -36,6 +40,9 @@ public struct TaskGenerator {
 
     /// Starts recording handed-out names in `issuedNames` (the data set writer records the held-out ones).
     public mutating func recordNames() { names.recordsIssued = true }
+
+    /// Sentences a first request sometimes starts with.
+    static let openers = ["Hi! ", "Hello. ", "Quick question. ", "One more task. ", "Help me with this. ", "Next one. "]
 
     static func draw(_ task: TaskType, twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
         switch task {

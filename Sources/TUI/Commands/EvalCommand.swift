@@ -7,7 +7,7 @@ import Sessions
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Evaluate a model on held-out tasks.",
-        subcommands: [EvalTasksCommand.self])
+        subcommands: [EvalTasksCommand.self, EvalDiffCommand.self])
 }
 
 /// `duet eval tasks`: per-task accuracy on an eval.jsonl set (greedy decoding with the chat template).
@@ -29,6 +29,8 @@ struct EvalTasksCommand: ParsableCommand {
     @Option(help: "Maximum tokens per reply.") var maxTokens = 64
     @Option(help: "Print up to N wrong replies after the table.") var showFailures = 0
     @Flag(help: "Print one JSON object instead of the table.") var json = false
+    @Option(help: "Also write the JSON report (per-item results included, for `duet eval diff`) to this file.")
+    var report: String?
     @Option(name: .customLong("record-examples"),
             help: ArgumentHelp("Store up to N prompts the model answered correctly in its duet_model.json.",
                                discussion: "Short single-turn prompts, one per task; an empty chat with the model suggests them."))
@@ -69,6 +71,14 @@ struct EvalTasksCommand: ParsableCommand {
             throw CommandFailure("eval tasks failed: \(error)")
         }
         if recordExamples > 0 { try record(report.answeredPrompts(limit: recordExamples)) }
+        if let path = self.report {
+            let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+            do {
+                try AtomicFile.write(Data(JSONWriter.string(report.json, indent: nil).utf8), to: url)
+            } catch {
+                throw CommandFailure("cannot write the report \(url.path): \(error)")
+            }
+        }
         if json {
             print(JSONWriter.string(report.json, indent: nil))
             return

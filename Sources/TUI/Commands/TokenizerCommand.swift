@@ -36,6 +36,9 @@ struct TokenizerTrainCommand: ParsableCommand {
     @Option(name: .long, help: "Longest token, in characters.")
     var maxTokenLength = 16
 
+    @Option(name: .long, help: "Characters that always get a token: none, or ascii (every printable ASCII character).")
+    var alphabet: RequiredAlphabet = .none
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -50,7 +53,8 @@ struct TokenizerTrainCommand: ParsableCommand {
             texts += fileTexts
         }
         let trainer = BPETrainer(options: .init(vocabularySize: vocabSize, unusedTokens: unusedTokens, minimumPairFrequency: minFrequency,
-                                                characterCoverage: characterCoverage, maximumTokenLength: maxTokenLength))
+                                                characterCoverage: characterCoverage, maximumTokenLength: maxTokenLength,
+                                                requiredCharacters: alphabet.characters))
         let trained = try trainer.train(texts: texts)
         let directory = URL(fileURLWithPath: out)
         try trained.write(to: directory)
@@ -58,5 +62,17 @@ struct TokenizerTrainCommand: ParsableCommand {
         print("trained on \(files.count) file(s), \(String(format: "%.2f", Double(bytes) / 1e6)) MB in \(String(format: "%.1f", seconds)) s")
         print("vocabulary \(trained.tokens.count) tokens (\(trained.specialTokenCount) special, 256 bytes), \(trained.merges.count) merges")
         print("wrote \(directory.path)/tokenizer.json, tokenizer_config.json, special_tokens_map.json")
+    }
+}
+
+/// `--alphabet`: characters a trained vocabulary must hold whatever the corpus has.
+enum RequiredAlphabet: String, ExpressibleByArgument, CaseIterable {
+    case none, ascii
+
+    var characters: String {
+        switch self {
+        case .none: ""
+        case .ascii: BPETrainer.Options.printableASCII
+        }
     }
 }

@@ -109,8 +109,9 @@ import Testing
             let expected: Int
             if user.contains("Subtract") { expected = b - a }
             else if user.contains("Take") { expected = b - a }
-            else if user.contains("-") || user.contains("minus") { expected = a - b }
-            else if user.contains("*") || user.contains("times") || user.contains("product") || user.contains("Multiply") { expected = a * b }
+            else if user.contains("-") || user.contains("minus") || user.contains("difference") { expected = a - b }
+            else if user.contains("*") || user.contains(" x ") || user.contains("times") || user.contains("product")
+                        || user.contains("Multiply") { expected = a * b }
             else { expected = a + b }
             #expect(instance.turns[0].answer == String(expected), "\(user)")
             #expect(expected >= 0)

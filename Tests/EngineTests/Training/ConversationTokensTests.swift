@@ -30,7 +30,7 @@ import Testing
             #expect(runs[0] == tokenizer.encode("Quiet and old.", addBOS: false) + [endOfTurn])
             #expect(runs[1] == tokenizer.encode("It watches from the hills.", addBOS: false) + [endOfTurn])
             // Everything before the last reply is exactly the inference-time prompt.
-            let replyStart = c.learn.withUnsafeBufferPointer { SFTObjective.lastReply($0).start }
+            let replyStart = c.learn.withUnsafeBufferPointer { SFTObjective.replies($0).last!.start }
             #expect(Array(c.ids[..<replyStart])
                     == (try ChatTemplate.encode(Array(Self.messages.dropLast()), tokenizer: tokenizer, addGenerationPrompt: true)))
         }
@@ -74,7 +74,7 @@ import Testing
         }
     }
 
-    @Test func encoderDecoderExampleReadsThePromptAndLearnsTheLastReply() throws {
+    @Test func encoderDecoderLearnsEveryModelTurnWithItsHistoryInTheEncoder() throws {
         let tokenizer = DataTestSupport.tokenizer
         let c = try ConversationTokens(Self.messages, tokenizer: tokenizer)
         let doc = DocumentInfo(index: 0, count: c.ids.count, startsDocument: true, endsDocument: true)
@@ -82,14 +82,21 @@ import Testing
         let endOfTurn = try #require(tokenizer.id(forPiece: ChatTemplate.endOfTurn))
         let prompt = try ChatTemplate.encode(Array(Self.messages.dropLast()), tokenizer: tokenizer, addGenerationPrompt: true)
         let reply = tokenizer.encode("It watches from the hills.", addBOS: false) + [endOfTurn, tokenizer.eosID]
+        let firstPrompt = try ChatTemplate.encode(Array(Self.messages.prefix(2)), tokenizer: tokenizer, addGenerationPrompt: true)
+        let firstReply = tokenizer.encode("Quiet and old.", addBOS: false) + [endOfTurn, tokenizer.eosID]
         try c.ids.withUnsafeBufferPointer { ids in
             try c.learn.withUnsafeBufferPointer { learn in
-                let spec = try #require(SFTObjective.plan(doc, learn: learn, encoderLength: 512, decoderLength: 512).first)
-                let e = SFTObjective.example(spec, document: ids, learn: learn, special: special, encoderDecoder: true)
+                // One example per model turn: the same targets the decoder-only model learns from.
+                let specs = SFTObjective.plan(doc, learn: learn, encoderLength: 512, decoderLength: 512)
+                #expect(specs.count == 2)
+                let first = SFTObjective.example(specs[0], document: ids, learn: learn, special: special, encoderDecoder: true)
+                #expect(first.encoder == firstPrompt)
+                #expect(first.tokens == firstReply && first.learn.allSatisfy { $0 })
+                let e = SFTObjective.example(specs[1], document: ids, learn: learn, special: special, encoderDecoder: true)
                 #expect(e.encoder == prompt)
                 #expect(e.tokens == reply && e.learn.allSatisfy { $0 })
                 // Long prompts keep <bos> and their newest tokens; long replies are cut.
-                let small = try #require(SFTObjective.plan(doc, learn: learn, encoderLength: 6, decoderLength: 4).first)
+                let small = try #require(SFTObjective.plan(doc, learn: learn, encoderLength: 6, decoderLength: 4).last)
                 let cut = SFTObjective.example(small, document: ids, learn: learn, special: special, encoderDecoder: true)
                 #expect(cut.encoder == [prompt[0]] + prompt.suffix(5))
                 #expect(cut.tokens == Array(reply.prefix(4)))

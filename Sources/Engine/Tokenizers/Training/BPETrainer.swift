@@ -18,16 +18,25 @@ public struct BPETrainer {
         public var maximumTokenLength: Int
         /// tokenizer_config.json model_max_length.
         public var modelMaxLength: Int
+        /// Characters that get a token of their own whether or not the text has them (a space stands for
+        /// `▁`): a model trained on a corpus without `Q` must still see a user's `Q` as one token, not as bytes.
+        public var requiredCharacters: String
 
         public init(vocabularySize: Int = 8192, unusedTokens: Int = 100, minimumPairFrequency: Int = 2,
-                    characterCoverage: Double = 0.9995, maximumTokenLength: Int = 16, modelMaxLength: Int = 8192) {
+                    characterCoverage: Double = 0.9995, maximumTokenLength: Int = 16, modelMaxLength: Int = 8192,
+                    requiredCharacters: String = "") {
             self.vocabularySize = vocabularySize
             self.unusedTokens = unusedTokens
             self.minimumPairFrequency = minimumPairFrequency
             self.characterCoverage = characterCoverage
             self.maximumTokenLength = maximumTokenLength
             self.modelMaxLength = modelMaxLength
+            self.requiredCharacters = requiredCharacters
         }
+
+        /// Every printable ASCII character, space included: with `maximumTokenLength` 1 a character-level
+        /// vocabulary in which any English text a user types is one token per character.
+        public static let printableASCII = String((0x20...0x7E).map { Character(Unicode.Scalar(UInt8($0))) })
     }
 
     public let options: Options
@@ -70,15 +79,22 @@ public struct BPETrainer {
         for (i, t) in tokens.enumerated() { tokenIDs[t] = Int32(i) }
         let reservedCount = tokens.count
         var alphabet: [UInt32: Int32] = [:]
+        func addToAlphabet(_ scalar: UInt32) {
+            let token = String(Unicode.Scalar(scalar)!)
+            guard tokenIDs[token] == nil else { return }
+            alphabet[scalar] = Int32(tokens.count)
+            tokenIDs[token] = Int32(tokens.count)
+            tokens.append(token)
+        }
+        let required = Set(options.requiredCharacters.replacingOccurrences(of: " ", with: "\u{2581}").unicodeScalars.map(\.value))
+        guard required.count <= budget else {
+            throw TokenizerError.training(reason: "\(required.count) required characters do not fit in \(budget) free tokens")
+        }
+        for scalar in required.sorted() { addToAlphabet(scalar) }
         var covered = 0
         for (scalar, count) in ranked {
             if Double(covered) >= options.characterCoverage * Double(total) || alphabet.count >= budget { break }
-            let token = String(Unicode.Scalar(scalar)!)
-            if tokenIDs[token] == nil {
-                alphabet[scalar] = Int32(tokens.count)
-                tokenIDs[token] = Int32(tokens.count)
-                tokens.append(token)
-            }
+            addToAlphabet(scalar)
             covered += count
         }
 
