@@ -78,6 +78,36 @@ import Testing
         #expect(provenance["weights"] == .string("random"), "the rest of the record is kept")
     }
 
+    /// `--report` writes the JSON with per-item results next to the table; `duet eval diff` pairs two such
+    /// reports item by item.
+    @Test func reportThenDiffComparesTwoModelsItemByItem() throws {
+        let (root, cleanup) = temporaryPath()
+        defer { cleanup() }
+        let model = root + "/model", eval = root + "/eval.jsonl", report = root + "/a.json", other = root + "/b.json"
+        try #require(try runDuet(["init", "--preset", "tiny", "--tokenizer", gemmaLikeTokenizer, "--dtype", "f32", "--out", model]).status == 0)
+        let items = (0..<4).map { EvalItem(task: $0 < 2 ? "copy" : "sort", messages: [ChatMessage(role: .user, content: "Say \($0).")],
+                                           answer: "zzz", check: .exact).jsonLine }
+        try items.joined(separator: "\n").write(toFile: eval, atomically: true, encoding: .utf8)
+        let run = try runDuet(["eval", "tasks", "--model", model, "--eval", eval, "--max-tokens", "2", "--report", report])
+        #expect(run.status == 0 && run.stdout.contains("95% CI"), "\(run.stderr)")
+        let outcomes = try PairedComparison.outcomes(ofReport: try Data(contentsOf: URL(fileURLWithPath: report)), file: report)
+        #expect(outcomes.map(\.task) == ["copy", "copy", "sort", "sort"] && outcomes.allSatisfy { !$0.correct })
+        // Model B: right on both copy items.
+        let b = #"{"items": [{"task": "copy", "correct": true}, {"task": "copy", "correct": true}, "#
+            + #"{"task": "sort", "correct": false}, {"task": "sort", "correct": false}]}"#
+        try b.write(toFile: other, atomically: true, encoding: .utf8)
+        let diff = try runDuet(["eval", "diff", "--a", other, "--b", report, "--name-a", "better", "--name-b", "random"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let copyLine = try #require(diff.stdout.split(separator: "\n").first { $0.hasPrefix("copy") })
+        #expect(copyLine.contains("100.0%") && copyLine.contains("+100.0"), "\(diff.stdout)")
+        let overall = try #require(diff.stdout.split(separator: "\n").first { $0.hasPrefix("overall") })
+        #expect(overall.contains("+50.0"), "\(diff.stdout)")
+        // Reports of other items are refused with the reason.
+        try #"{"items": [{"task": "copy", "correct": true}]}"#.write(toFile: other, atomically: true, encoding: .utf8)
+        let refused = try runDuet(["eval", "diff", "--a", other, "--b", report])
+        #expect(refused.status != 0 && refused.stderr.contains("not on the same items"), "\(refused.stderr)")
+    }
+
     @Test func badOptionsAreReported() throws {
         let (root, cleanup) = temporaryPath()
         defer { cleanup() }

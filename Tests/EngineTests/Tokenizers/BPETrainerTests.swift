@@ -61,6 +61,28 @@ import Testing
         #expect(tokenizer.pieces(for: tokenizer.encode("∮", addBOS: false)) == ["<0xE2>", "<0x88>", "<0xAE>"])
     }
 
+    @Test func requiredCharactersAreTokensEvenWhenTheCorpusLacksThem() throws {
+        // A corpus without capitals: "Ysolde" would be bytes for its Y without the printable-ASCII alphabet.
+        let corpus = "ysolde and the fox went to the river. the river was wide."
+        let plain = try BPETrainer(options: .init(vocabularySize: 600, unusedTokens: 0)).train(texts: [corpus]).makeTokenizer()
+        #expect(plain.pieces(for: plain.encode("Ysolde", addBOS: false)).first == "<0x59>")
+        let options = BPETrainer.Options(vocabularySize: 600, unusedTokens: 0, maximumTokenLength: 1,
+                                         requiredCharacters: BPETrainer.Options.printableASCII)
+        let trained = try BPETrainer(options: options).train(texts: [corpus])
+        #expect(trained.merges.isEmpty)  // one token per character
+        let tokenizer = try trained.makeTokenizer()
+        let text = "Ysolde QUIZ: {x} ~ 42!"
+        let pieces = tokenizer.pieces(for: tokenizer.encode(text, addBOS: false))
+        #expect(pieces.count == text.count && !pieces.contains { $0.hasPrefix("<0x") }, "\(pieces)")
+        #expect(tokenizer.decode(tokenizer.encode(text, addBOS: false)) == text)
+        // 95 printable characters (space as U+2581); what the corpus adds (here nothing) comes after.
+        #expect(trained.tokens.count == 6 + 256 + 95)
+        #expect(throws: TokenizerError.training(reason: "95 required characters do not fit in 38 free tokens")) {
+            try BPETrainer(options: .init(vocabularySize: 300, unusedTokens: 0, requiredCharacters: BPETrainer.Options.printableASCII))
+                .train(texts: [corpus])
+        }
+    }
+
     @Test func mergesAreLearnedInFrequencyOrder() throws {
         let options = BPETrainer.Options(vocabularySize: 256 + 6 + 6, unusedTokens: 0, minimumPairFrequency: 1)
         // Words "aab", "▁aab", "▁aab", "▁aa". Alphabet by frequency, ties by code point: a(8) b(3) ▁(3).
