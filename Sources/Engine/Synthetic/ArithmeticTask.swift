@@ -10,10 +10,7 @@ enum ArithmeticTask {
         let user = rng.chance(30) ? wordProblem(op, a, b, name: names.next(&rng), &rng) : bare(op, a, b, &rng)
         var turns = [TaskTurn(user: user, answer: String(result), check: .number)]
         if twoTurn {
-            var next = rng.pick(Operation.allCases)
-            if next == .subtract && result < 1 { next = .add }  // keep every answer non-negative
-            if next == .multiply && result > 25 { next = .add }  // and small
-            let k = next == .multiply ? rng.int(in: 2...5) : rng.int(in: 1...(next == .subtract ? min(result, 20) : 20))
+            let (next, k) = followUpStep(after: result, &rng)
             let followUp: String
             switch next {
             case .add: followUp = rng.pick(["Now add \(k) to that.", "What is that plus \(k)?", "And if you add \(k)?"])
@@ -25,6 +22,15 @@ enum ArithmeticTask {
             turns.append(TaskTurn(user: followUp, answer: String(apply(next, result, k)), check: .number))
         }
         return TaskInstance(task: .arithmetic, turns: turns, key: "\(op.rawValue) \(a) \(b)")
+    }
+
+    /// The operation and operand of a follow-up on `result`.
+    static func followUpStep(after result: Int, _ rng: inout SynthRandom) -> (Operation, Int) {
+        var next = rng.pick(Operation.allCases)
+        if next == .subtract && result < 1 { next = .add }  // keep every answer non-negative
+        if next == .multiply && result > 25 { next = .add }  // and small
+        let k = next == .multiply ? rng.int(in: 2...5) : rng.int(in: 1...(next == .subtract ? min(result, 20) : 20))
+        return (next, k)
     }
 
     /// Small operands: both one-digit often, two-digit otherwise; no negative differences.

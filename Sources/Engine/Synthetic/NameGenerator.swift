@@ -2,7 +2,7 @@
 ///
 /// Names are drawn for one `DataSplit` only (rejecting the other side's), never equal a word of the
 /// lexicon or the templates, and a `NameGenerator` never hands out the same name twice.
-public struct NameGenerator {
+public struct NameGenerator: NameSource {
     static let onsets = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
                          "br", "dr", "kr", "tr", "st", "sh", "pl"]
     static let vowels = ["a", "e", "i", "o", "u"]
@@ -60,24 +60,27 @@ public struct NameGenerator {
         rng.chance(55) ? rng.pick(Lexicon.listWords) : pseudoWord(&rng)
     }
 
-    /// `count` fresh names.
-    public mutating func next(_ count: Int, _ rng: inout SynthRandom) -> [String] {
-        (0..<count).map { _ in next(&rng) }
-    }
-
     /// Forgets the names handed out (for generators of short-lived entities, where only the names within
     /// one passage must differ).
     public mutating func reset() { used.removeAll(keepingCapacity: true) }
 
     /// Two syllables mostly, sometimes three; the first may be a bare vowel ("Ola").
     static func candidate(_ rng: inout SynthRandom) -> String {
+        syllableName(onset: { $0.pick(onsets) }, vowels: vowels, codas: codas, &rng)
+    }
+
+    /// A capitalised name of two syllables mostly, sometimes three, each an onset from `onset` and a
+    /// vowel, the first maybe without its onset; then a coda. (Training and robustness names differ in
+    /// their letters only.)
+    static func syllableName(onset: (inout SynthRandom) -> String, vowels: [String], codas: [String],
+                             _ rng: inout SynthRandom) -> String {
         let syllables = rng.chance(70) ? 2 : 3
         var name = ""
         for s in 0..<syllables {
-            if !(s == 0 && rng.chance(12)) { name += rng.pick(onsets) }
+            if !(s == 0 && rng.chance(12)) { name += onset(&rng) }
             name += rng.pick(vowels)
         }
         name += rng.pick(codas)
-        return name.prefix(1).uppercased() + name.dropFirst()
+        return name.capitalizedFirst
     }
 }

@@ -12,7 +12,7 @@ enum PassageQATask {
         return TaskInstance(task: .passageQA, turns: turns, key: "qa \(passage.text) | \(asked[0].subject)")
     }
 
-    static func makePassage(names: inout NameGenerator, _ rng: inout SynthRandom) -> Passage {
+    static func makePassage(names: inout some NameSource, _ rng: inout SynthRandom) -> Passage {
         var passage = Passage()
         switch rng.below(10) {
         case 0..<5:
@@ -37,7 +37,7 @@ enum PassageQATask {
 
     /// People invented for one passage, each with a fresh friend (and maybe a sibling) not in it, so
     /// that "Who is X's friend?" has one answer.
-    static func people(_ count: Int, names: inout NameGenerator, _ rng: inout SynthRandom) -> [Person] {
+    static func people(_ count: Int, names: inout some NameSource, _ rng: inout SynthRandom) -> [Person] {
         let town = names.next(&rng)
         return (0..<count).map { _ in
             let name = names.next(&rng)
