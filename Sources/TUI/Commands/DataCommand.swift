@@ -6,7 +6,7 @@ import Engine
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data", abstract: "Generate training and evaluation data.",
-        subcommands: [DataSynthCommand.self])
+        subcommands: [DataSynthCommand.self, DataRobustnessCommand.self])
 }
 
 /// `duet data synth`: the synthetic world and instruction tasks.
