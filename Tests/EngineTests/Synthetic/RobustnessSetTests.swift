@@ -14,12 +14,26 @@ import Testing
 
     static var allGenerated: [RobustnessSet.Generated] { TaskType.allCases.flatMap { generated[$0]! } }
 
-    /// The user messages of 50,000 training chats, half of them two-turn.
-    static let trainingUserMessages: [String] = {
+    /// 50,000 training chats, half of them two-turn.
+    static let trainingChats: [TaskInstance] = {
         var generator = TaskGenerator(split: .train)
         var rng = SynthRandom(seed: 20)
-        return (0..<50_000).flatMap { _ in generator.makeAny(twoTurnPercent: 50, &rng).turns.map(\.user) }
+        return (0..<50_000).map { _ in generator.makeAny(twoTurnPercent: 50, &rng) }
     }()
+
+    static let trainingUserMessages = trainingChats.flatMap { $0.turns.map(\.user) }
+
+    /// Every word of the training user messages, lowercased; without the cipher chats' if `ciphers` is
+    /// false (their encoded words are any letters: "umay" is pig latin for "mu").
+    static func trainingWords(ciphers: Bool) -> Set<String> {
+        var words = Set<String>()
+        for chat in trainingChats where ciphers || chat.task != .cipher {
+            for turn in chat.turns {
+                words.formUnion(turn.user.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init))
+            }
+        }
+        return words
+    }
 
     /// The training user messages lowercased, as one C string (messages separated by U+0001).
     static let trainingCorpus: [CChar] = trainingUserMessages.joined(separator: "\u{1}").lowercased().utf8CString.map { $0 }
@@ -91,7 +105,11 @@ import Testing
             #expect(name.lowercased().contains(where: RobustNameGenerator.markerLetters.contains), "\(name)")
             #expect(name.first!.isUppercase && name.dropFirst().allSatisfy(\.isLowercase) && name.count >= 3, "\(name)")
             #expect(!Lexicon.allWords.contains(name.lowercased()) && !RobustWords.all.contains(name.lowercased()))
+            // Held out, so not a made-up training word either (those are of the training split).
+            #expect(DataSplit.of(name: name) == .heldOut, "\(name)")
         }
+        let lowercased = Set(names.map { $0.lowercased() }), trainingWords = Self.trainingWords(ciphers: false)
+        #expect(lowercased.isDisjoint(with: trainingWords), "\(lowercased.intersection(trainingWords).sorted())")
         // No repeats within an item.
         var generator = RobustNameGenerator()
         var r = SynthRandom(seed: 9)
@@ -108,10 +126,11 @@ import Testing
         let codas = NameGenerator.codas.filter { !$0.isEmpty }.joined(separator: "|")
         let nameShape = try Regex("^(\(onsets))?[\(vowels)]((\(onsets))[\(vowels)]){1,2}(\(codas))?$")
         for word in RobustWords.list { #expect(word.wholeMatch(of: nameShape) == nil, "\(word) has a training name's shape") }
-        var trainingWords = Set<String>()
-        for message in Self.trainingUserMessages {
-            trainingWords.formUnion(message.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init))
-        }
+        // Nor a made-up training word: consonants and vowels alternating.
+        let consonants = String(NameGenerator.wordConsonants), wordVowels = String(NameGenerator.wordVowels)
+        let madeUpShape = try Regex("^[\(wordVowels)]?([\(consonants)][\(wordVowels)])*[\(consonants)]?$")
+        for word in RobustWords.list { #expect(word.wholeMatch(of: madeUpShape) == nil, "\(word) could be made up") }
+        let trainingWords = Self.trainingWords(ciphers: true)
         #expect(RobustWords.all.isDisjoint(with: trainingWords), "\(RobustWords.all.intersection(trainingWords).sorted())")
     }
 

@@ -3,8 +3,11 @@
 /// Training names (`NameGenerator`) are spelled with b d f g h k l m n p r s t v z and the vowels
 /// a e i o u only. Every name here has at least one of the letters c, j, w, y, q, x, so the two name
 /// spaces are disjoint by construction, whatever the seed: a model that answers questions about these
-/// names reads them from the prompt rather than recalling them. Names are capitalised, never equal a
-/// lexicon word or a robustness word, and a generator never hands out the same name twice until `reset()`.
+/// names reads them from the prompt rather than recalling them. The training tasks' made-up words use
+/// the whole alphabet, but only those of the training split (`DataSplit.of(name:)` of the capitalised
+/// word), so every name here is of the held-out split: none is a training word, capitalised or not.
+/// Names are capitalised, never equal a lexicon word or a robustness word, and a generator never hands
+/// out the same name twice until `reset()`.
 public struct RobustNameGenerator: NameSource {
     /// The letters training names never use; every robustness name has at least one of them.
     public static let markerLetters: Set<Character> = ["c", "j", "w", "y", "q", "x"]
@@ -29,8 +32,9 @@ public struct RobustNameGenerator: NameSource {
         while true {
             let name = Self.candidate(&rng)
             let lower = name.lowercased()
-            guard lower.contains(where: Self.markerLetters.contains), !Lexicon.allWords.contains(lower),
-                  !RobustWords.all.contains(lower), handedOut.insert(name).inserted else { continue }
+            guard lower.contains(where: Self.markerLetters.contains), DataSplit.of(name: name) == .heldOut,
+                  !Lexicon.allWords.contains(lower), !RobustWords.all.contains(lower),
+                  handedOut.insert(name).inserted else { continue }
             return name
         }
     }

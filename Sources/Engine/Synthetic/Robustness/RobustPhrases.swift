@@ -23,7 +23,7 @@ enum RobustPhrases {
         return rng.pick([
             "\(name) \(rng.pick(deeds)) \(Lexicon.article(for: adjective)) \(adjective) \(rng.pick(RobustWords.nouns)).",
             "The \(rng.pick(RobustWords.nouns)) \(rng.pick(places)) the \(rng.pick(RobustWords.nouns)) belongs to \(name).",
-            "\(name) keeps \(rng.int(in: 2...9)) \(rng.pick(RobustWords.countables).plural) in \(Lexicon.article(for: adjective)) \(adjective) jar.",
+            "\(name) keeps \(rng.int(in: 2...9)) \(rng.pick(RobustWords.countables).plural) in \(Lexicon.article(for: adjective)) \(adjective) flask.",
         ])
     }
 

@@ -2,26 +2,27 @@
 /// copy, case or encode, and words to count letters in.
 ///
 /// None is a lexicon word (`Lexicon.allWords`) or a word of the training templates, and none has the
-/// shape of a training name (a test checks all three), so a model that handles them handles words it
-/// has not seen rather than recalling answers.
+/// shape of a training name or of a made-up training word (`NameGenerator.pseudoWord`: consonants and
+/// vowels alternating); a test checks all four. So a model that handles them handles words it has not
+/// seen rather than recalling answers.
 public enum RobustWords {
     public static let nouns = [
         "pepper", "ladder", "violin", "jacket", "puzzle", "pillow", "window", "blanket", "carpet", "mirror",
-        "pencil", "rocket", "tunnel", "wagon", "hammer", "kettle", "bottle", "button", "castle", "cactus", "pocket",
-        "ribbon", "saddle", "camel", "monkey", "parrot", "turtle", "spider", "lizard", "walrus", "beetle", "dolphin",
+        "pencil", "rocket", "tunnel", "trolley", "hammer", "kettle", "bottle", "button", "castle", "cactus", "pocket",
+        "ribbon", "saddle", "giraffe", "monkey", "parrot", "turtle", "spider", "lizard", "walrus", "beetle", "dolphin",
         "penguin", "carrot", "onion", "garlic", "cookie", "muffin", "waffle", "pickle", "noodle", "yogurt", "juice",
         "coffee", "pizza", "quilt", "whistle", "trumpet", "guitar", "piano", "banjo", "cello", "flute", "helmet",
         "glove", "scarf", "sweater", "sock", "wallet", "ticket", "stamp", "envelope", "parcel", "magnet", "compass",
-        "anchor", "lantern", "needle", "cushion", "curtain", "fence", "shelf", "desk", "teapot", "jar", "kitchen",
-        "bucket", "wheel", "engine", "tractor", "bicycle", "scooter", "canoe", "comet", "planet", "volcano",
+        "anchor", "lantern", "needle", "cushion", "curtain", "fence", "shelf", "desk", "teapot", "flask", "kitchen",
+        "bucket", "wheel", "engine", "tractor", "bicycle", "scooter", "canoe", "rainbow", "planet", "volcano",
         "island", "desert", "meadow", "orchard", "pebble", "crystal", "marble", "pearl", "copper", "velvet",
         "cotton", "crayon", "chalk",
     ]
 
     public static let adjectives = [
-        "lazy", "shiny", "fuzzy", "crispy", "sticky", "dusty", "muddy", "noisy", "cozy", "icy", "juicy", "sweet",
+        "clumsy", "shiny", "fuzzy", "crispy", "sticky", "dusty", "muddy", "noisy", "snug", "chilly", "juicy", "sweet",
         "sour", "bitter", "salty", "spicy", "fresh", "clever", "gentle", "fancy", "smooth", "rough", "narrow",
-        "wide", "heavy", "empty", "hollow", "bright", "soft", "loud", "wild", "wet", "dry", "dirty", "clean", "rich",
+        "shallow", "heavy", "empty", "hollow", "bright", "soft", "loud", "wild", "damp", "dry", "dirty", "clean", "rich",
         "young", "ancient", "modern", "strange", "famous", "lucky", "jolly", "grumpy", "cheerful", "curious",
         "frozen", "golden", "wooden", "plastic", "crunchy",
     ]
