@@ -51,6 +51,9 @@ struct BenchGenerateCommand: ParsableCommand {
         print(String(format: "time to first:    %.1f ms (cold, first request: %.1f ms)",
                      median(\.timeToFirstTokenMilliseconds), cold.timeToFirstTokenMilliseconds))
         print(String(format: "decode:           %.2f tok/s (%d tokens, median of %d runs)", decode, tokens, results.count))
+        // The figure Compare shows: the prompt's encode or prefill spread over the generated tokens, plus decoding.
+        let flops = m.flopsPerGeneratedToken(promptTokens: promptTokens, generatedTokens: tokens)
+        print("FLOPs per token:  \(StatsText.flops(flops)) (\(promptTokens)-token prompt, \(tokens) generated)")
         print(String(format: "weights per token: %.2f GB; bandwidth %.2f GB/s -> bound %.2f tok/s", bytesPerToken / 1e9, bandwidth, bound))
         print(String(format: "decode / bound:   %.2f", decode / bound))
     }
