@@ -4,16 +4,18 @@ import Testing
 
 /// The models Duet ships in assets/models (made by tools/recipe/default-models.sh): what a fresh
 /// `make run` opens. They must load, answer held-out questions (`duet eval tasks` on the held-out set
-/// the recipe evaluated), and a fresh launch must chat with the encoder-decoder and answer.
+/// the recipe evaluated) and questions of the robustness set (phrasings, names and words training never
+/// uses), and a fresh launch must chat with the encoder-decoder and answer both kinds.
 @Suite struct BundledModelsTests {
     static let assets = repositoryRoot.appendingPathComponent("assets").path
     static let encoderDecoder = assets + "/models/duet-mini-mini-it"
     static let decoderOnly = assets + "/models/duet-mini-it"
     static let heldOut = assets + "/models/heldout-eval.jsonl"
+    static let robustness = assets + "/models/robustness-eval.jsonl"
 
-    /// Accuracy per task and overall of `model` on the first `perTask` held-out items of every task.
-    func accuracies(_ model: String, perTask: Int) throws -> [String: Double] {
-        let r = try runDuet(["eval", "tasks", "--model", model, "--eval", Self.heldOut, "--limit-per-task", "\(perTask)",
+    /// Accuracy per task and overall of `model` on the first `perTask` items of every task of `set`.
+    func accuracies(_ model: String, on set: String = heldOut, perTask: Int) throws -> [String: Double] {
+        let r = try runDuet(["eval", "tasks", "--model", model, "--eval", set, "--limit-per-task", "\(perTask)",
                              "--json", "--threads", "2"])
         try #require(r.status == 0, "\(r.stderr)")
         let report = try JSONParser.parse(Array(r.stdout.utf8))
@@ -46,15 +48,28 @@ import Testing
     @Test func bothModelsAnswerHeldOutQuestions() throws {
         let encoderDecoder = try accuracies(Self.encoderDecoder, perTask: 20)
         let decoderOnly = try accuracies(Self.decoderOnly, perTask: 20)
-        #expect(encoderDecoder["overall", default: 0] >= 0.18, "\(encoderDecoder)")  // measured 27.8%
-        #expect(decoderOnly["overall", default: 0] >= 0.30, "\(decoderOnly)")  // 42.2%
-        #expect(encoderDecoder["copy", default: 0] >= 0.35, "\(encoderDecoder)")  // 55%
-        #expect(decoderOnly["copy", default: 0] >= 0.5, "\(decoderOnly)")  // 75%
+        #expect(encoderDecoder["overall", default: 0] >= 0.36, "\(encoderDecoder)")  // measured 46.7%
+        #expect(decoderOnly["overall", default: 0] >= 0.44, "\(decoderOnly)")  // 54.4%
+        #expect(encoderDecoder["copy", default: 0] >= 0.75, "\(encoderDecoder)")  // 90%
+        #expect(decoderOnly["copy", default: 0] >= 0.75, "\(decoderOnly)")  // 90%
     }
 
-    /// The first line of the reply on screen: the line under the reply's header (the model's name).
+    /// The robustness set is far harder for these small models (measured 13.9% and 14.4% on these items);
+    /// passage questions with unseen names and phrasings are what they answer best (55%).
+    @Test func bothModelsAnswerSomeRobustnessQuestions() throws {
+        for model in [Self.encoderDecoder, Self.decoderOnly] {
+            let accuracy = try accuracies(model, on: Self.robustness, perTask: 20)
+            #expect(accuracy["overall", default: 0] >= 0.08, "\(model): \(accuracy)")
+            #expect(accuracy["passage_qa", default: 0] >= 0.35, "\(model): \(accuracy)")
+        }
+    }
+
+    /// The first line of the reply on screen: the line under the reply's header (the model's name), in
+    /// the transcript right of the chat list's border.
     static func reply(_ screen: String) -> String? {
-        let lines = screen.split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " │")) }
+        let lines = screen.split(separator: "\n").map { line in
+            (line.firstIndex(of: "│").map { line[line.index(after: $0)...] } ?? line[...]).trimmingCharacters(in: .whitespaces)
+        }
         guard let header = lines.firstIndex(of: "duet-mini-mini-it"), header + 1 < lines.count else { return nil }
         return lines[header + 1]
     }
@@ -65,7 +80,13 @@ import Testing
         t.waitFor("Chatting with \(model)")
         t.keys(question, literal: true)
         t.keys("Enter")
-        return reply(t.waitFor(" tok · "))
+        return reply(waitForReply(t))
+    }
+
+    /// The screen once a reply has ended: its stats line shows why it stopped (the line may wrap, so the
+    /// stop reason, not the token count, marks the end).
+    static func waitForReply(_ t: Tmux) -> String {
+        t.waitFor { s in ["end of turn", "max tokens", "stop sequence", "context full"].contains { s.contains($0) } }
     }
 
     /// What the issue asks of `make run`: a fresh launch (no database, no models of the user's) opens the
@@ -83,12 +104,33 @@ import Testing
         // A held-out passage question (heldout-eval.jsonl; the names never occur in training), pasted as a user would.
         t.paste("Loru lives in Trunon. His job is nurse. His friend is Toshos.\n\nWho is a friend of Loru?")
         t.keys("Enter")
-        let screen = t.waitFor(" tok · ")
+        let screen = Self.waitForReply(t)
         #expect(Self.reply(screen) == "▌ Toshos", "\(screen)")
         // And a held-out arithmetic question in a new chat.
         #expect(Self.ask(t, "What is 7 * 10?") == "▌ 70", "\(t.screen())")
         t.keys("F3")
         let compare = t.waitFor("duet-mini-it")
         #expect(compare.contains("duet-mini-mini-it"), "\(compare)")
+    }
+
+    /// Questions of the robustness set (assets/models/robustness-eval.jsonl: phrasings the training data
+    /// never uses, names it never samples), typed into a fresh launch as a user would.
+    @Test func aFreshLaunchAnswersRobustnessQuestions() throws {
+        let home = temporaryDuetHome()
+        let t = Tmux()
+        t.start(duetCommand(home: home, environment: "DUET_ASSETS='\(Self.assets)'"), cols: 120, rows: 32)
+        defer { t.stop() }
+        t.waitFor("Chatting with duet-mini-mini-it")
+        #expect(Self.ask(t, "Duplicate this text exactly: Phajo Kwucey") == "▌ Phajo Kwucey", "\(t.screen())")
+        #expect(Self.ask(t, "Read these out starting with the last one: carpet, dry") == "▌ dry, carpet", "\(t.screen())")
+        #expect(Self.ask(t, "Give every word an initial capital: flask carrot flute dry") == "▌ Flask Carrot Flute Dry",
+                "\(t.screen())")
+        t.keys("C-n")
+        t.waitFor("Chatting with duet-mini-mini-it")
+        t.paste("Passage:\nMuchel likes the color pink best. Muchel likes to eat cheese. Muchel's friend is Feswol. "
+                + "Muchel's age is 79.\n\nMy question is: Name a friend of Muchel.")
+        t.keys("Enter")
+        let screen = Self.waitForReply(t)
+        #expect(Self.reply(screen) == "▌ Feswol", "\(screen)")
     }
 }

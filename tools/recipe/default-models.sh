@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Duet's default models, end to end with Duet's own CLI (issue 20):
 #   synthetic world data + a robustness set held out from training
-#   -> a character-level tokenizer (every printable ASCII character is one token)
+#   -> a tokenizer: byte-level BPE whose alphabet holds every printable ASCII character (TOKENIZER=bpe, the
+#      default), or one token per printable ASCII character (TOKENIZER=char)
 #   -> decoder-only Gemma 2 pretraining (clm)
 #   -> `duet adapt` to a balanced encoder-decoder -> continued pretraining with PrefixLM (and the same
 #      PrefixLM budget for the decoder-only model)
