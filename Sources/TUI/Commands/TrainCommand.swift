@@ -110,7 +110,7 @@ struct TrainCommand: ParsableCommand {
         if case .t5gemma = config { encoderDecoder = true }
         let dataOptions = DataOptions(objective: objective, encoderDecoder: encoderDecoder, batchSize: batch * ranks,
                                       sequenceLength: seqLen, targetLength: targetLen,
-                                      packing: packing && distillFrom == nil, validationFraction: validationFraction, seed: seed)
+                                      packing: packing, validationFraction: validationFraction, seed: seed)
         let training = TrainingConfig(
             steps: steps ?? 1000, learningRate: lr, warmupSteps: warmup, decay: schedule, minimumLearningRateFraction: minLRFraction,
             optimizer: AdamWConfig(beta1: beta1, beta2: beta2, weightDecay: weightDecay,

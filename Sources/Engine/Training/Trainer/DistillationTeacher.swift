@@ -5,17 +5,21 @@ import Darwin
 #endif
 
 /// A frozen teacher for distillation: runs on the full sequence (prefix and continuation) of each
-/// student prefix-LM row and keeps, for every continuation token, the teacher's top-k next-token
+/// student prefix-LM example and keeps, for every continuation token, the teacher's top-k next-token
 /// probabilities renormalised over those k (a softmax of the k largest final logits).
 ///
-/// Any pairing of architectures works, as each student row is first reduced to what it means:
+/// Any pairing of architectures works, as each student example is first reduced to what it means:
 /// a prefix and its continuation.
-/// - encoder-decoder student: prefix = the encoder tokens, continuation = the decoder targets;
-/// - decoder-only student: the continuation starts at the first counted target, the prefix is every
-///   token up to and including the position that predicts it.
+/// - encoder-decoder student: prefix = the example's encoder tokens, continuation = its decoder targets;
+/// - decoder-only student: the continuation starts at the example's first counted target, the prefix is
+///   every token of the example up to and including the position that predicts it.
 /// The teacher then sees the prefix and continuation its own way: decoder-only, as one sequence
 /// (the logits at the prefix's last token predict the first continuation token); encoder-decoder,
 /// prefix to the encoder and `<bos>` + continuation to the decoder.
+///
+/// Packed student rows (several examples each, told apart by `segments`) give packed teacher rows
+/// with the same examples: the teacher computes exactly what it would on each example alone (its
+/// attention stays inside the example and positions restart), and no row is wasted on padding.
 public final class DistillationTeacher: @unchecked Sendable {
     public let model: any LanguageModel
     public let topK: Int
@@ -41,9 +45,10 @@ public final class DistillationTeacher: @unchecked Sendable {
 
     public var vocabularySize: Int { model.vocabularySize }
 
-    /// One student row seen as a prefix and a continuation; `rows[j]` is the student logits row
-    /// that must predict `continuation[j]`.
+    /// One student example seen as a prefix and a continuation; it sits in student row `studentRow`,
+    /// and `rows[j]` is the student logits row that must predict `continuation[j]`.
     struct PrefixRow {
+        var studentRow: Int
         var prefix: [TokenID]
         var continuation: [TokenID]
         var rows: [Int]
@@ -55,11 +60,13 @@ public final class DistillationTeacher: @unchecked Sendable {
         let studentRows = batch.decoderInput.batch * batch.decoderInput.length
         var ids = [Int32](repeating: 0, count: studentRows * topK)
         var probabilities = [Float](repeating: 0, count: studentRows * topK)
-        let (logits, teacherRow) = try run(split)
+        guard !split.isEmpty else { return SoftTargets(k: topK, ids: ids, probabilities: probabilities) }
+        let packed = batch.decoderInput.segments != nil
+        let (logits, teacherRow) = try run(split, studentRows: batch.decoderInput.batch, packed: packed)
         // (student row, teacher logits row) pairs.
         var pairs: [(Int, Int)] = []
-        for (b, row) in split.enumerated() {
-            for j in row.continuation.indices { pairs.append((row.rows[j], teacherRow(b, j))) }
+        for (i, example) in split.enumerated() {
+            for j in example.continuation.indices { pairs.append((example.rows[j], teacherRow(i, j))) }
         }
         let vocab = vocabularySize, k = topK
         ids.withUnsafeMutableBufferPointer { idp in
@@ -76,56 +83,96 @@ public final class DistillationTeacher: @unchecked Sendable {
         return SoftTargets(k: topK, ids: ids, probabilities: probabilities)
     }
 
-    /// Splits each row of a prefix-LM batch into prefix and continuation (see the type's doc).
-    static func prefixRows(_ batch: TrainingBatch, encoderDecoder: Bool) throws -> [PrefixRow] {
-        let dec = batch.decoderInput
-        guard dec.segments == nil, batch.encoderInput?.segments == nil else {
-            throw TrainingError.distillation("packed rows (several documents per row) are not supported; disable packing")
-        }
-        return try (0..<dec.batch).map { b in
-            let base = b * dec.length
-            let counted = (0..<dec.length).filter { batch.targets[base + $0] != -100 }
-            guard let first = counted.first else { return PrefixRow(prefix: [], continuation: [], rows: []) }
-            guard counted.last! - first + 1 == counted.count else {
-                throw TrainingError.distillation("row \(b) has targets in several spans; distillation needs prefix-LM rows (one continuation after one prefix)")
-            }
-            let continuation = counted.map { batch.targets[base + $0] }
-            let prefix: [TokenID]
-            if encoderDecoder {
-                let enc = batch.encoderInput!
-                prefix = (0..<enc.length).filter { enc.valid[b * enc.length + $0] }.map { enc.ids[b * enc.length + $0] }
+    /// The examples of a decoder row: ranges of its cells, one per segment (the whole row when unpacked).
+    /// Padding belongs to the last segment and is left out.
+    static func exampleSpans(_ input: TokenBatch, row b: Int) -> [(segment: Int32, cells: Range<Int>)] {
+        let base = b * input.length
+        guard let segments = input.segments else { return [(0, base..<(base + input.length))] }
+        var spans: [(segment: Int32, cells: Range<Int>)] = []
+        for t in base..<(base + input.length) where input.valid[t] {
+            if let last = spans.last, last.segment == segments[t], last.cells.upperBound == t {
+                spans[spans.count - 1].cells = last.cells.lowerBound..<(t + 1)
             } else {
-                prefix = Array(dec.ids[base...(base + first)])
+                spans.append((segments[t], t..<(t + 1)))
             }
-            guard !prefix.isEmpty else { throw TrainingError.distillation("row \(b) has an empty prefix") }
-            return PrefixRow(prefix: prefix, continuation: continuation, rows: counted.map { base + $0 })
         }
+        return spans
     }
 
-    /// Runs the teacher over `split`; returns its logits and where continuation token `j` of row `b`
-    /// is predicted.
-    private func run(_ split: [PrefixRow]) throws -> (UnsafePointer<Float>, (Int, Int) -> Int) {
+    /// Splits each example of a prefix-LM batch into prefix and continuation (see the type's doc).
+    static func prefixRows(_ batch: TrainingBatch, encoderDecoder: Bool) throws -> [PrefixRow] {
+        let dec = batch.decoderInput
+        var result: [PrefixRow] = []
+        for b in 0..<dec.batch {
+            for span in exampleSpans(dec, row: b) {
+                let counted = span.cells.filter { batch.targets[$0] != -100 }
+                guard let first = counted.first else { continue }
+                guard counted.last! - first + 1 == counted.count else {
+                    throw TrainingError.distillation("row \(b) has targets in several spans within one example; distillation needs prefix-LM examples (one continuation after one prefix)")
+                }
+                let prefix: [TokenID]
+                if encoderDecoder {
+                    let enc = batch.encoderInput!
+                    prefix = (b * enc.length..<(b + 1) * enc.length)
+                        .filter { enc.valid[$0] && (enc.segments == nil || enc.segments![$0] == span.segment) }
+                        .map { enc.ids[$0] }
+                } else {
+                    prefix = Array(dec.ids[span.cells.lowerBound...first])
+                }
+                guard !prefix.isEmpty else { throw TrainingError.distillation("row \(b) has an example with an empty prefix") }
+                result.append(PrefixRow(studentRow: b, prefix: prefix, continuation: counted.map { batch.targets[$0] }, rows: counted))
+            }
+        }
+        return result
+    }
+
+    /// Teacher rows for `split`: one per example, or (packed) one per student row holding that row's
+    /// examples. Returns, for each example, its teacher row and the offset of its first token there.
+    static func teacherLayout(_ split: [PrefixRow], studentRows: Int, packed: Bool,
+                              tokens: (PrefixRow) -> [TokenID]) -> (rows: [[[TokenID]]], place: [(row: Int, offset: Int)]) {
+        guard packed else { return (split.map { [tokens($0)] }, split.indices.map { ($0, 0) }) }
+        var rows = [[[TokenID]]](repeating: [], count: studentRows)
+        var used = [Int](repeating: 0, count: studentRows)
+        var place: [(row: Int, offset: Int)] = []
+        for example in split {
+            let t = tokens(example)
+            place.append((example.studentRow, used[example.studentRow]))
+            rows[example.studentRow].append(t)
+            used[example.studentRow] += t.count
+        }
+        return (rows, place)
+    }
+
+    /// Runs the teacher over `split`; returns its logits and where continuation token `j` of example
+    /// `i` is predicted.
+    private func run(_ split: [PrefixRow], studentRows: Int, packed: Bool) throws -> (UnsafePointer<Float>, (Int, Int) -> Int) {
         switch model {
         case let m as Gemma2Model:
-            let sequences = split.map { $0.prefix + $0.continuation }
-            let input = TokenBatch(sequences: sequences, padID: pad)
+            let layout = Self.teacherLayout(split, studentRows: studentRows, packed: packed) { $0.prefix + $0.continuation }
+            let input = BatchAssembler.layOut(layout.rows, packed: packed, pad: pad)
             let key = [input.batch, input.length]
             let acts = decoderOnlyActivations.value(for: key) {
                 m.makeActivations(batch: input.batch, length: input.length, training: false)
             }
             m.forward(input, acts)
-            let length = input.length
-            return (UnsafePointer(acts.logits.f32), { b, j in b * length + split[b].prefix.count - 1 + j })
+            let length = input.length, place = layout.place
+            return (UnsafePointer(acts.logits.f32), { i, j in
+                place[i].row * length + place[i].offset + split[i].prefix.count - 1 + j
+            })
         case let m as T5GemmaModel:
-            let encoder = TokenBatch(sequences: split.map { $0.prefix.isEmpty ? [pad] : $0.prefix }, padID: pad)
-            let decoder = TokenBatch(sequences: split.map { [bos] + $0.continuation.dropLast() }, padID: pad)
+            let encoderLayout = Self.teacherLayout(split, studentRows: studentRows, packed: packed) { $0.prefix }
+            let decoderLayout = Self.teacherLayout(split, studentRows: studentRows, packed: packed) {
+                [self.bos] + $0.continuation.dropLast()
+            }
+            let encoder = BatchAssembler.layOut(encoderLayout.rows, packed: packed, pad: pad)
+            let decoder = BatchAssembler.layOut(decoderLayout.rows, packed: packed, pad: pad)
             let key = [encoder.batch, encoder.length, decoder.length]
             let acts = encoderDecoderActivations.value(for: key) {
                 m.makeActivations(batch: encoder.batch, encoderLength: encoder.length, decoderLength: decoder.length, training: false)
             }
             m.forward(encoderInput: encoder, decoderInput: decoder, acts)
-            let length = decoder.length
-            return (UnsafePointer(acts.logits.f32), { b, j in b * length + j })
+            let length = decoder.length, place = decoderLayout.place
+            return (UnsafePointer(acts.logits.f32), { i, j in place[i].row * length + place[i].offset + j })
         default:
             throw TrainingError.distillation("unsupported teacher")
         }
