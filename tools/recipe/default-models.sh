@@ -44,6 +44,9 @@ else
   : "${PRETRAIN_STEPS:=4000}" "${PREFIX_STEPS:=800}" "${SFT_STEPS:=1500}" "${EVAL_PER_TASK:=50}"
 fi
 : "${SEED:=1}" "${TOKENIZER:=bpe}" "${LR:=1e-3}" "${PREFIX_LR:=1e-3}" "${SFT_LR:=5e-4}" "${DB:=$out/recipe.sqlite}"
+# DISTILL_WEIGHT > 0: the encoder-decoder's PrefixLM also learns the pretrained decoder-only model's top-32
+# next-token probabilities with this weight (the paper's distillation; see assets/models/README.md for what it did).
+: "${DISTILL_WEIGHT:=0}"
 export DUET_HOME=${DUET_HOME:-$out/home}
 
 mkdir -p "$out"
@@ -97,10 +100,12 @@ pretrained=$(latest "$out/runs/pretrain")
 log "adaptation: balanced encoder-decoder from $pretrained"
 done_ "$out/adapted/model.safetensors" || "$duet" adapt --from "$pretrained" --out "$out/adapted"
 
-log "continued pretraining of the encoder-decoder (prefixlm), $PREFIX_STEPS steps"
+distill=()
+[ "$DISTILL_WEIGHT" != 0 ] && distill=(--distill-from "$pretrained" --distill-weight "$DISTILL_WEIGHT" --distill-topk 32)
+log "continued pretraining of the encoder-decoder (prefixlm${distill:+, distillation weight $DISTILL_WEIGHT}), $PREFIX_STEPS steps"
 train "$out/runs/prefixlm" "$SEED" --model "$out/adapted" --objective prefixlm --data "$out/data/pretrain.txt" \
   --steps "$PREFIX_STEPS" --lr "$PREFIX_LR" --warmup $((PREFIX_STEPS / 20 + 1)) --checkpoint-every $((PREFIX_STEPS / 2 + 1)) \
-  --name prefixlm
+  "${distill[@]}" --name prefixlm
 adapted=$(latest "$out/runs/prefixlm")
 
 # The decoder-only model gets the same extra pretraining budget, so the SFT comparison is fair.
