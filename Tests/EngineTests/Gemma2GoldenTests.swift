@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import Engine
 
-/// Gemma 2 against Hugging Face transformers (fp32, eager) on tiny random models.
+/// Gemma 2 and Gemma 3 (text) against Hugging Face transformers (fp32, eager) on tiny random models.
 @Suite struct Gemma2GoldenTests {
-    static let cases = ["gemma2-gqa", "gemma2-mha"]
+    static let cases = ["gemma2-gqa", "gemma2-mha", "gemma3-qknorm"]
 
     func load(_ name: String) throws -> (ModelGolden, Gemma2Model) {
         let golden = try ModelGolden(name)

@@ -50,7 +50,7 @@ import Testing
         #expect(worst < 2e-4, "max |logit difference| \(worst)")
     }
 
-    @Test(arguments: [("gemma2-mha", "prompt"), ("t5gemma-unbalanced", "input_ids")])
+    @Test(arguments: [("gemma2-mha", "prompt"), ("gemma3-qknorm", "prompt"), ("t5gemma-unbalanced", "input_ids")])
     func generateJSONGivesTheGreedyTokensTransformersGives(_ name: String, _ promptKey: String) throws {
         let golden = try Golden(name)
         let prompt = golden.greedy(promptKey), expected = golden.greedy("tokens")

@@ -113,7 +113,8 @@ def softcap_stats(records, raw_logits: torch.Tensor, final_cap, logits: torch.Te
     def changed(x, cap):
         return (torch.tanh(x / cap) * cap - x).abs() > 0.01 * x.abs()
 
-    attn = torch.cat([changed(r["raw"][r["allowed"]], r["softcap"]) for r in records if r["softcap"]])
+    capped = [changed(r["raw"][r["allowed"]], r["softcap"]) for r in records if r["softcap"]]
+    attn = torch.cat(capped) if capped else torch.zeros(0, dtype=torch.bool)
     scores = torch.cat([r["raw"][r["allowed"]] for r in records])
     return dict(max_abs_logit=logits.abs().max().item(), max_abs_logit_before_cap=raw_logits.abs().max().item(),
                 final_capped_fraction=changed(raw_logits, final_cap).float().mean().item() if final_cap else 0.0,

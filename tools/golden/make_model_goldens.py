@@ -26,6 +26,11 @@ Cases (all tiny; together well under 2.5 MB):
                      attention caps per stack (encoder 4.0, decoder 6.0; cross-attention uses the
                      decoder's), decoder final cap 3.0 while the encoder's (unused) final cap is 30,
                      padding in both the encoder and decoder batch.
+  gemma3-qknorm      Gemma3ForCausalLM (made with transformers 5.25): per-head q/k RMSNorm with random
+                     weights, 6 layers with layer_types REMOVED from config.json (derived with Gemma 3's
+                     pattern of 6: five sliding layers, then one full), sliding window 4, RoPE base 10,000
+                     on sliding layers and 1,000,000 with linear scaling x8 on the full layer, no soft-caps
+                     (Gemma 3's attention never applies one), GQA 4q/2kv, head_dim 16 != hidden/heads.
   t5gemma-unbalanced encoder 32 wide / 3 layers / window 5, decoder 16 wide / 2 layers / window 3,
                      GQA, cross_attention_hidden_size 32, default soft-caps 50/30.
 
@@ -53,9 +58,11 @@ import torch.nn.functional as F
 import transformers
 from safetensors import safe_open
 from safetensors.torch import save_file
-from transformers import Gemma2Config, Gemma2ForCausalLM, T5GemmaConfig, T5GemmaForConditionalGeneration
+from transformers import (Gemma2Config, Gemma2ForCausalLM, Gemma3ForCausalLM, Gemma3TextConfig, T5GemmaConfig,
+                          T5GemmaForConditionalGeneration)
 from transformers.utils import logging as hf_logging
 from transformers.models.gemma2 import modeling_gemma2
+from transformers.models.gemma3 import modeling_gemma3
 from transformers.models.t5gemma import modeling_t5gemma
 
 from hf_probes import (AttentionProbe, HeadProbe, check_strict_window_is_live, fully_masked_rows, softcap_stats,
@@ -96,6 +103,15 @@ CASES = {
         config=dict(vocab_size=64, hidden_size=32, intermediate_size=48, num_hidden_layers=2,
                     num_attention_heads=4, num_key_value_heads=4, head_dim=8, query_pre_attn_scalar=8,
                     sliding_window=64, initializer_range=INIT["linear"])),
+    "gemma3-qknorm": dict(
+        arch="gemma3", seed=3001, lengths=[14, 9], prompt_len=11, drop_layer_types=True,
+        init=INIT,
+        config=dict(vocab_size=96, hidden_size=32, intermediate_size=64, num_hidden_layers=6,
+                    num_attention_heads=4, num_key_value_heads=2, head_dim=16, query_pre_attn_scalar=24,
+                    sliding_window=4,
+                    rope_parameters={"full_attention": {"rope_type": "linear", "factor": 8.0, "rope_theta": 1_000_000.0},
+                                     "sliding_attention": {"rope_type": "default", "rope_theta": 10_000.0}},
+                    initializer_range=INIT["linear"])),
     "t5gemma-balanced": dict(
         arch="t5gemma", seed=2001, enc_lengths=[12, 7], dec_lengths=[10, 6], prompt_len=12,
         init=INIT,
@@ -123,6 +139,9 @@ def build_model(case: dict):
     if case["arch"] == "gemma2":
         cfg = Gemma2Config(**case["config"])
         model = Gemma2ForCausalLM._from_config(cfg, attn_implementation="eager", dtype=torch.float32)
+    elif case["arch"] == "gemma3":
+        cfg = Gemma3TextConfig(**case["config"])
+        model = Gemma3ForCausalLM._from_config(cfg, attn_implementation="eager", dtype=torch.float32)
     else:
         vocab = case["decoder"]["vocab_size"]
         cfg = T5GemmaConfig(encoder=dict(case["encoder"]), decoder=dict(case["decoder"]), vocab_size=vocab,
@@ -221,7 +240,7 @@ def forward_and_grads(model, batch: dict, arch: str):
     logits = out.logits.detach()
     # The loss is HF's; re-derive it from the logits to pin down the semantics stated in the README.
     v = logits.shape[-1]
-    if arch == "gemma2":
+    if arch != "t5gemma":
         manual = F.cross_entropy(logits[:, :-1].reshape(-1, v), tensors["labels"][:, 1:].reshape(-1))
     else:
         manual = F.cross_entropy(logits.reshape(-1, v), tensors["labels"].reshape(-1))
@@ -290,6 +309,9 @@ NOTE_COMMON = (
     "which affect no loss and no real position: compare logits/encoder_hidden only where the mask is 1 "
     "(or reproduce HF's rule). Rows here: {rows}. ")
 NOTE_GEMMA2 = "Loss = HF causal LM loss: mean CE of logits[:, t] vs labels[:, t+1] over labels != -100. "
+NOTE_GEMMA3 = (
+    "Gemma3ForCausalLM: q_norm/k_norm (RMSNorm, 1+w, per head, before RoPE); RoPE per layer type "
+    "(config.rope_parameters); layer_types removed from config.json, derived with pattern 6. ")
 NOTE_T5 = (
     "Loss = HF ForMaskedLM loss: mean CE of logits[:, t] vs labels[:, t] (no extra shift) over labels != "
     "-100; decoder_input_ids == T5Gemma._shift_right(labels) (asserted). Forward gets attention_mask AND "
@@ -307,7 +329,7 @@ def make_case(name: str, case: dict) -> dict:
     vocab = model.config.decoder.vocab_size if is_t5 else model.config.vocab_size
     gen = torch.Generator().manual_seed(case["seed"] + 7)
     batch = t5gemma_batch(model, case, gen, vocab) if is_t5 else gemma2_batch(case, gen, vocab)
-    probe_module = modeling_t5gemma if is_t5 else modeling_gemma2
+    probe_module = modeling_t5gemma if is_t5 else modeling_gemma3 if case["arch"] == "gemma3" else modeling_gemma2
     head = HeadProbe(model.lm_head.out_proj if is_t5 else model.lm_head)
     with AttentionProbe(probe_module) as probe, head:
         loss, logits, enc_hidden, grads = forward_and_grads(model, batch, case["arch"])
@@ -330,7 +352,7 @@ def make_case(name: str, case: dict) -> dict:
     golden["greedy"] = {("input_ids" if is_t5 else "prompt"): prompt, "tokens": tokens}
     golden["notes"] = NOTE_COMMON.format(tv=transformers.__version__, pv=torch.__version__, sentinel=sentinel,
                                          margin=margin, rows="; ".join(rows) or "none") + (
-        NOTE_T5 if is_t5 else NOTE_GEMMA2)
+        NOTE_T5 if is_t5 else NOTE_GEMMA2 + (NOTE_GEMMA3 if case["arch"] == "gemma3" else ""))
     golden["meta"] = dict(transformers=transformers.__version__, torch=torch.__version__, seed=case["seed"],
                           greedy_eos_sentinel=sentinel, greedy_min_margin=margin,
                           greedy_prompt_attempt=attempt, fully_masked_rows=rows,
@@ -346,7 +368,7 @@ def make_case(name: str, case: dict) -> dict:
 def verify_fixture(out: Path, case: dict) -> None:
     """Reload what was written and check it is self-consistent."""
     is_t5 = case["arch"] == "t5gemma"
-    cls = T5GemmaForConditionalGeneration if is_t5 else Gemma2ForCausalLM
+    cls = {"t5gemma": T5GemmaForConditionalGeneration, "gemma2": Gemma2ForCausalLM, "gemma3": Gemma3ForCausalLM}[case["arch"]]
     model, info = cls.from_pretrained(out, attn_implementation="eager", dtype=torch.float32,
                                       output_loading_info=True)
     model.eval()
@@ -363,7 +385,8 @@ def verify_fixture(out: Path, case: dict) -> None:
     if case.get("drop_layer_types"):
         assert "layer_types" not in json.loads((out / "config.json").read_text())
         n = model.config.num_hidden_layers
-        assert model.config.layer_types == ["sliding_attention" if i % 2 == 0 else "full_attention"
+        period = 6 if case["arch"] == "gemma3" else 2
+        assert model.config.layer_types == ["full_attention" if (i + 1) % period == 0 else "sliding_attention"
                                             for i in range(n)]
     keys = ["input_ids", "attention_mask", "decoder_input_ids", "decoder_attention_mask"] if is_t5 else \
         ["input_ids", "attention_mask"]

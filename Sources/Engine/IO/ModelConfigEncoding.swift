@@ -15,7 +15,7 @@ extension ModelConfigFile {
             try check(c, field: "")
             members = stackMembers(c) + [
                 ("architectures", .array([.string(config.architecture)])),
-                ("model_type", .string("gemma2")),
+                ("model_type", .string(config.modelType)),
                 ("use_bidirectional_attention", .null),
             ]
         case let .t5gemma(c):
@@ -77,12 +77,30 @@ extension ModelConfigFile {
             ("pad_token_id", .int(Int(c.padTokenID))),
             ("query_pre_attn_scalar", number(c.queryPreAttnScalar, integral: true)),
             ("rms_norm_eps", number(c.rmsNormEps)),
-            ("rope_parameters", .object([("rope_theta", number(c.ropeTheta)), ("rope_type", .string("default"))])),
-            ("rope_theta", number(c.ropeTheta)),
+        ] + ropeMembers(c) + [
             ("sliding_window", c.slidingWindow.map { .int($0) } ?? .null),
             ("tie_word_embeddings", .bool(c.tieWordEmbeddings)),
             ("use_cache", .bool(true)),
             ("vocab_size", .int(c.vocabSize)),
+        ]
+    }
+
+    /// RoPE as both generations of transformers read it: Gemma 2 one base; Gemma 3 one per layer type
+    /// (transformers 5's `rope_parameters`) and the Hub's `rope_theta` / `rope_local_base_freq` / `rope_scaling`.
+    private static func ropeMembers(_ c: Gemma2Config) -> [(String, JSONValue)] {
+        func entry(_ theta: Float, _ factor: Float?) -> JSONValue {
+            guard let factor else { return .object([("rope_theta", number(theta)), ("rope_type", .string("default"))]) }
+            return .object([("factor", number(factor)), ("rope_theta", number(theta)), ("rope_type", .string("linear"))])
+        }
+        guard let g = c.gemma3 else {
+            return [("rope_parameters", entry(c.ropeTheta, nil)), ("rope_theta", number(c.ropeTheta))]
+        }
+        return [
+            ("rope_local_base_freq", number(g.slidingRopeTheta)),
+            ("rope_parameters", .object([("full_attention", entry(c.ropeTheta, g.fullRopeFactor)),
+                                         ("sliding_attention", entry(g.slidingRopeTheta, g.slidingRopeFactor))])),
+            ("rope_scaling", g.fullRopeFactor.map { .object([("factor", number($0)), ("rope_type", .string("linear"))]) } ?? .null),
+            ("rope_theta", number(c.ropeTheta)),
         ]
     }
 

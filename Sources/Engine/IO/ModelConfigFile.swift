@@ -35,10 +35,16 @@ public enum ModelConfigFile {
         switch modelType {
         case "gemma2":
             return .gemma2(try parseStack(root, inheritedVocab: nil))
+        case "gemma3_text":
+            return .gemma2(try parseStack(root, inheritedVocab: nil, gemma3: true))
+        case "gemma3":
+            throw root.error("model_type", "\"gemma3\" (Gemma 3 with its vision tower, Gemma3ForConditionalGeneration) is not "
+                             + "supported yet; text-only Gemma 3 checkpoints (model_type \"gemma3_text\", e.g. gemma-3-270m and "
+                             + "gemma-3-1b) load")
         case "t5gemma":
             return .t5gemma(try parseT5Gemma(root))
         default:
-            throw root.error("model_type", "\"\(modelType)\" is not supported (expected \"gemma2\" or \"t5gemma\")")
+            throw root.error("model_type", "\"\(modelType)\" is not supported (expected \"gemma2\", \"gemma3_text\" or \"t5gemma\")")
         }
     }
 
@@ -69,9 +75,10 @@ public enum ModelConfigFile {
                              padTokenID: pad, bosTokenID: bos, eosTokenIDs: eos, torchDtype: dtype)
     }
 
-    /// One Gemma 2 stack: a whole gemma2 config, or a T5Gemma `encoder`/`decoder` sub-config.
-    static func parseStack(_ f: ConfigFields, inheritedVocab: Int?) throws -> Gemma2Config {
-        let vocab = try f.positiveInt("vocab_size", default: inheritedVocab ?? 256_000)
+    /// One Gemma 2 stack: a whole gemma2 config, or a T5Gemma `encoder`/`decoder` sub-config; with
+    /// `gemma3`, a whole gemma3_text config (its defaults are transformers' `Gemma3TextConfig`'s).
+    static func parseStack(_ f: ConfigFields, inheritedVocab: Int?, gemma3: Bool = false) throws -> Gemma2Config {
+        let vocab = try f.positiveInt("vocab_size", default: inheritedVocab ?? (gemma3 ? 262_208 : 256_000))
         let hidden = try f.positiveInt("hidden_size", default: 2304)
         let intermediate = try f.positiveInt("intermediate_size", default: 9216)
         let layers = try f.positiveInt("num_hidden_layers", default: 26)
@@ -86,7 +93,7 @@ public enum ModelConfigFile {
         let headDim = try f.positiveInt("head_dim", default: 256)
         let scalar = try f.positiveFloat("query_pre_attn_scalar", default: 256)
         let eps = try f.positiveFloat("rms_norm_eps", default: 1e-6)
-        let maxPositions = try f.positiveInt("max_position_embeddings", default: 8192)
+        let maxPositions = try f.positiveInt("max_position_embeddings", default: gemma3 ? 131_072 : 8192)
 
         var window: Int? = 4096
         if f.has("sliding_window") {
@@ -105,11 +112,18 @@ public enum ModelConfigFile {
                 }
                 return t
             }
+        } else if gemma3 {
+            // transformers 5 saves the pattern as `_sliding_window_pattern`; files on the Hub say `sliding_window_pattern`.
+            let key = f.has("sliding_window_pattern") ? "sliding_window_pattern" : "_sliding_window_pattern"
+            let pattern = try f.positiveInt(key, default: 6)
+            layerTypes = Gemma3Text.defaultLayerTypes(layers, pattern: pattern)
         } else {
             layerTypes = Gemma2Config.defaultLayerTypes(layers)
         }
-        let attnCap = try softcap(f, "attn_logit_softcapping", default: 50)
-        let finalCap = try softcap(f, "final_logit_softcapping", default: 30)
+        // transformers' Gemma3Attention keeps attn_logit_softcapping but never passes it to the attention:
+        // Gemma 3 computes uncapped scores whatever the file says.
+        let attnCap = gemma3 ? nil : try softcap(f, "attn_logit_softcapping", default: 50)
+        let finalCap = try softcap(f, "final_logit_softcapping", default: gemma3 ? nil : 30)
         let activationKey = f.has("hidden_activation") ? "hidden_activation" : "hidden_act"
         let activation = try f.string(activationKey) ?? "gelu_pytorch_tanh"
         // The feed-forward computes GeGLU with the tanh-approximated GELU; another activation would load
@@ -120,8 +134,9 @@ public enum ModelConfigFile {
         }
         if try f.bool("attention_bias") == true { throw f.error("attention_bias", "attention biases are not supported") }
         if try f.bool("use_bidirectional_attention") == true {
-            throw f.error("use_bidirectional_attention", "bidirectional Gemma 2 models are not supported")
+            throw f.error("use_bidirectional_attention", "bidirectional \(gemma3 ? "Gemma 3" : "Gemma 2") models are not supported")
         }
+        let rope = gemma3 ? try gemma3Rope(f) : (theta: try ropeTheta(f), text: nil)
         let pad = try f.tokenID("pad_token_id") ?? 0
         let bos = try f.tokenID("bos_token_id") ?? 2
         let eos = try f.has("eos_token_id") ? (f.tokenIDs("eos_token_id") ?? []) : [1]
@@ -129,12 +144,12 @@ public enum ModelConfigFile {
         return Gemma2Config(
             vocabSize: vocab, hiddenSize: hidden, intermediateSize: intermediate, numLayers: layers,
             numHeads: heads, numKVHeads: kvHeads, headDim: headDim, queryPreAttnScalar: scalar,
-            ropeTheta: try ropeTheta(f), rmsNormEps: eps, slidingWindow: window, layerTypes: layerTypes,
+            ropeTheta: rope.theta, rmsNormEps: eps, slidingWindow: window, layerTypes: layerTypes,
             attnLogitSoftcap: attnCap, finalLogitSoftcap: finalCap,
             tieWordEmbeddings: try f.bool("tie_word_embeddings") ?? true,
             padTokenID: pad, bosTokenID: bos, eosTokenIDs: eos, hiddenActivation: activation,
             maxPositionEmbeddings: maxPositions, torchDtype: try parseDType(f),
-            crossAttentionHiddenSize: try f.int("cross_attention_hidden_size"))
+            crossAttentionHiddenSize: try f.int("cross_attention_hidden_size"), gemma3: rope.text)
     }
 
     /// Activation names whose function is the tanh-approximated GELU (transformers' `gelu_pytorch_tanh`
@@ -142,7 +157,7 @@ public enum ModelConfigFile {
     static let supportedActivations: Set<String> = ["gelu_pytorch_tanh", "gelu_new"]
 
     /// A soft-cap: absent takes transformers' default, null disables it, otherwise positive.
-    private static func softcap(_ f: ConfigFields, _ key: String, default fallback: Float) throws -> Float? {
+    private static func softcap(_ f: ConfigFields, _ key: String, default fallback: Float?) throws -> Float? {
         guard f.has(key) else { return fallback }
         guard let x = try f.float(key) else { return nil }
         guard x.isFinite, x > 0 else { throw f.error(key, "must be a positive number or null, found \(x)") }
@@ -167,6 +182,43 @@ public enum ModelConfigFile {
         return try f.positiveFloat("rope_theta", default: 10_000)
     }
 
+    /// Gemma 3's two RoPEs: the full layers' base (the stack's `ropeTheta`) and what the sliding
+    /// layers and linear scaling add. transformers 5 writes `rope_parameters` per layer type; files on
+    /// the Hub carry `rope_theta`, `rope_local_base_freq` and `rope_scaling` instead.
+    private static func gemma3Rope(_ f: ConfigFields) throws -> (theta: Float, text: Gemma3Text?) {
+        var full: (theta: Float, factor: Float?) = (1_000_000, nil)
+        var sliding: (theta: Float, factor: Float?) = (10_000, nil)
+        if let params = try f.nested("rope_parameters") {
+            if params.has("full_attention") || params.has("sliding_attention") {
+                if let p = try params.nested("full_attention") { full = try ropeEntry(p, defaultTheta: full.theta) }
+                if let p = try params.nested("sliding_attention") { sliding = try ropeEntry(p, defaultTheta: sliding.theta) }
+            } else {
+                full = try ropeEntry(params, defaultTheta: full.theta)
+                sliding = (try f.positiveFloat("rope_local_base_freq", default: sliding.theta), nil)
+            }
+        } else {
+            full.theta = try f.positiveFloat("rope_theta", default: full.theta)
+            sliding.theta = try f.positiveFloat("rope_local_base_freq", default: sliding.theta)
+            if let scaling = try f.nested("rope_scaling") { full.factor = try ropeEntry(scaling, defaultTheta: full.theta).factor }
+        }
+        return (full.theta, Gemma3Text(slidingRopeTheta: sliding.theta, slidingRopeFactor: sliding.factor, fullRopeFactor: full.factor))
+    }
+
+    /// One RoPE description: plain ("default") or "linear" (positions divided by `factor`); any other
+    /// kind would silently change every position.
+    private static func ropeEntry(_ p: ConfigFields, defaultTheta: Float) throws -> (theta: Float, factor: Float?) {
+        let key = p.has("rope_type") ? "rope_type" : "type"
+        let type = try p.string(key) ?? "default"
+        let theta = try p.positiveFloat("rope_theta", default: defaultTheta)
+        switch type {
+        case "default": return (theta, nil)
+        case "linear":
+            let factor = try p.positiveFloat("factor", default: 1)
+            return (theta, factor == 1 ? nil : factor)
+        default: throw p.error(key, "\"\(type)\" RoPE is not supported (only \"default\" and \"linear\")")
+        }
+    }
+
     /// `dtype` (transformers 5) or `torch_dtype` (older); unknown spellings (`"auto"`) read as nil.
     private static func parseDType(_ f: ConfigFields) throws -> DType? {
         let name = try f.string("dtype") ?? f.string("torch_dtype")
@@ -184,10 +236,10 @@ public enum ModelConfigFile {
 }
 
 extension ModelConfig {
-    /// `"gemma2"` or `"t5gemma"`, as in config.json.
+    /// `"gemma2"`, `"gemma3_text"` or `"t5gemma"`, as in config.json.
     public var modelType: String {
         switch self {
-        case .gemma2: "gemma2"
+        case let .gemma2(c): c.gemma3 == nil ? "gemma2" : "gemma3_text"
         case .t5gemma: "t5gemma"
         }
     }
@@ -195,7 +247,7 @@ extension ModelConfig {
     /// The transformers class that loads the checkpoint.
     public var architecture: String {
         switch self {
-        case .gemma2: "Gemma2ForCausalLM"
+        case let .gemma2(c): c.gemma3 == nil ? "Gemma2ForCausalLM" : "Gemma3ForCausalLM"
         case .t5gemma: "T5GemmaForConditionalGeneration"
         }
     }

@@ -53,11 +53,13 @@ public enum WeightLayout {
     }
 
     /// q/k/v/o projections; keys and values read `inputWidth` (the encoder's width for cross-attention).
+    /// Gemma 3 adds the per-head query and key norms.
     private static func attention(_ p: String, _ c: Gemma2Config, inputWidth: Int) -> [(name: String, shape: [Int])] {
         [(p + "q_proj.weight", [c.qDim, c.hiddenSize]),
          (p + "k_proj.weight", [c.kvDim, inputWidth]),
          (p + "v_proj.weight", [c.kvDim, inputWidth]),
          (p + "o_proj.weight", [c.hiddenSize, c.qDim])]
+            + (c.gemma3 == nil ? [] : [(p + "q_norm.weight", [c.headDim]), (p + "k_norm.weight", [c.headDim])])
     }
 
     private static func mlp(_ p: String, _ c: Gemma2Config) -> [(name: String, shape: [Int])] {

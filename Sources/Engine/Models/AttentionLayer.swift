@@ -26,6 +26,14 @@ struct AttentionActivations {
     var probs: UnsafeMutablePointer<Float>?      // [B, H, T, S]
     var context: UnsafeMutablePointer<Float>     // [N, qDim], input of o_proj
     var output: UnsafeMutablePointer<Float>      // [N, d], output of o_proj
+    /// Query/key norms when training: the projections before their norm and `1/rms` per head row.
+    var queryKeyNorm: QueryKeyNormActivations? = nil
+}
+
+/// What the backward of Gemma 3's per-head query and key norms needs.
+struct QueryKeyNormActivations {
+    var qRaw, kRaw: UnsafeMutablePointer<Float>      // [N, qDim], [N, kvDim]: q_proj and k_proj outputs
+    var qRstd, kRstd: UnsafeMutablePointer<Float>    // [N * heads], [N * kvHeads]
 }
 
 /// Static description of an attention sub-block (self or cross).
@@ -36,6 +44,9 @@ struct AttentionSpec {
     var rope: RoPE?        // nil for cross-attention (T5Gemma applies no RoPE there)
     var causal: Bool
     var window: Int?
+    /// Gemma 3: queries and keys are RMS-normalised per head (weights `names.qNorm`/`kNorm`) with
+    /// this epsilon, before RoPE. nil: no such norms.
+    var queryKeyNormEps: Float? = nil
     var qDim: Int { heads * headDim }
     var kvDim: Int { kvHeads * headDim }
 }
@@ -51,15 +62,20 @@ enum AttentionLayer {
                         positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?,
                         segments: SegmentPair?, act: AttentionActivations) {
         let n = batch * t
-        Linear.forward(x, rows: n, weight: weights[names.q], into: act.q)
+        let saved = act.queryKeyNorm
+        Linear.forward(x, rows: n, weight: weights[names.q], into: saved?.qRaw ?? act.q)
+        normalizeHeads(saved?.qRaw ?? act.q, rows: n, heads: spec.heads, weights: weights, name: names.qNorm, spec: spec,
+                       into: act.q, rstd: saved?.qRstd)
         if let rope = spec.rope, let positions { rope.forward(act.q, tokens: n, heads: spec.heads, positions: positions) }
 
         let keys: UnsafePointer<Float>, values: UnsafePointer<Float>
         var keyLength = t, queryOffset = 0, kvBatchStride: Int? = nil
         switch source {
         case .ownRows:
-            Linear.forward(x, rows: n, weight: weights[names.k], into: act.k)
+            Linear.forward(x, rows: n, weight: weights[names.k], into: saved?.kRaw ?? act.k)
             Linear.forward(x, rows: n, weight: weights[names.v], into: act.v)
+            normalizeHeads(saved?.kRaw ?? act.k, rows: n, heads: spec.kvHeads, weights: weights, name: names.kNorm, spec: spec,
+                           into: act.k, rstd: saved?.kRstd)
             if let rope = spec.rope, let positions { rope.forward(act.k, tokens: n, heads: spec.kvHeads, positions: positions) }
             keys = UnsafePointer(act.k)
             values = UnsafePointer(act.v)
@@ -68,6 +84,8 @@ enum AttentionLayer {
             let kRows = cacheK + past * spec.kvDim, vRows = cacheV + past * spec.kvDim
             Linear.forward(x, rows: t, weight: weights[names.k], into: kRows)
             Linear.forward(x, rows: t, weight: weights[names.v], into: vRows)
+            normalizeHeads(kRows, rows: t, heads: spec.kvHeads, weights: weights, name: names.kNorm, spec: spec,
+                           into: kRows, rstd: nil)
             if let rope = spec.rope, let positions { rope.forward(kRows, tokens: t, heads: spec.kvHeads, positions: positions) }
             keys = UnsafePointer(cacheK)
             values = UnsafePointer(cacheV)
@@ -91,6 +109,18 @@ enum AttentionLayer {
         Attention.forward(q: act.q, k: keys, v: values, shape: shape, mask: mask, scale: spec.scale,
                           softCap: spec.softCap, kvBatchStride: kvBatchStride, probs: act.probs, into: act.context)
         Linear.forward(act.context, rows: n, weight: weights[names.o], into: act.output)
+    }
+
+    /// Gemma 3's per-head RMSNorm of queries or keys (`x` `[rows, heads * headDim]`, `y` may alias
+    /// it); a copy when the spec has no such norms and `y` is another buffer, nothing when it is `x`.
+    static func normalizeHeads(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, weights: ParameterStore,
+                               name: String?, spec: AttentionSpec, into y: UnsafeMutablePointer<Float>,
+                               rstd: UnsafeMutablePointer<Float>?) {
+        guard let eps = spec.queryKeyNormEps, let name else {
+            if x != y { y.update(from: x, count: rows * heads * spec.headDim) }
+            return
+        }
+        RMSNorm.forward(x, weight: weights[name].f32, rows: rows * heads, dim: spec.headDim, eps: eps, into: y, rstd: rstd)
     }
 
     /// Cross-attention keys and values of encoder rows (no RoPE): `[rows, kvDim]` each.
@@ -123,14 +153,26 @@ enum AttentionLayer {
             rope.backward(scratch.dq, tokens: n, heads: spec.heads, positions: positions)
             rope.backward(scratch.dk, tokens: kvRows, heads: spec.kvHeads, positions: positions)
         }
-        Linear.backward(scratch.dq, x: x, rows: n, weight: weights[names.q], dx: dx, dW: grads.pointer(names.q))
+        var dq = UnsafePointer(scratch.dq), dk = UnsafePointer(scratch.dk)
+        if spec.queryKeyNormEps != nil, let saved = act.queryKeyNorm, let qNorm = names.qNorm, let kNorm = names.kNorm,
+           let dqRaw = scratch.dqRaw, let dkRaw = scratch.dkRaw {
+            RMSNorm.backward(scratch.dq, x: saved.qRaw, weight: weights[qNorm].f32, rstd: saved.qRstd, rows: n * spec.heads,
+                             dim: spec.headDim, dx: dqRaw, accumulate: false, dWeight: grads.pointer(qNorm))
+            RMSNorm.backward(scratch.dk, x: saved.kRaw, weight: weights[kNorm].f32, rstd: saved.kRstd, rows: kvRows * spec.kvHeads,
+                             dim: spec.headDim, dx: dkRaw, accumulate: false, dWeight: grads.pointer(kNorm))
+            dq = UnsafePointer(dqRaw)
+            dk = UnsafePointer(dkRaw)
+        } else {
+            precondition(spec.queryKeyNormEps == nil, "query/key norms need their saved activations and scratch for the backward")
+        }
+        Linear.backward(dq, x: x, rows: n, weight: weights[names.q], dx: dx, dW: grads.pointer(names.q))
         if let cross {
             Linear.backward(scratch.dk, x: cross.encoder, rows: kvRows, weight: weights[names.k], dx: cross.dEncoder,
                             accumulateDx: true, dW: grads.pointer(names.k))
             Linear.backward(scratch.dv, x: cross.encoder, rows: kvRows, weight: weights[names.v], dx: cross.dEncoder,
                             accumulateDx: true, dW: grads.pointer(names.v))
         } else {
-            Linear.backward(scratch.dk, x: x, rows: n, weight: weights[names.k], dx: dx, accumulateDx: true,
+            Linear.backward(dk, x: x, rows: n, weight: weights[names.k], dx: dx, accumulateDx: true,
                             dW: grads.pointer(names.k))
             Linear.backward(scratch.dv, x: x, rows: n, weight: weights[names.v], dx: dx, accumulateDx: true,
                             dW: grads.pointer(names.v))
@@ -141,10 +183,14 @@ enum AttentionLayer {
 /// Gradient scratch shared by every attention sub-block of a stack (sized for the largest).
 struct AttentionScratch {
     var dContext, dq, dk, dv: UnsafeMutablePointer<Float>
-    init(arena: BufferArena, queryRows: Int, keyRows: Int, qDim: Int, kvDim: Int) {
+    /// Gemma 3: gradients of the q/k projections' outputs, before their per-head norms.
+    var dqRaw, dkRaw: UnsafeMutablePointer<Float>?
+    init(arena: BufferArena, queryRows: Int, keyRows: Int, qDim: Int, kvDim: Int, queryKeyNorm: Bool = false) {
         dContext = arena.floats(queryRows * qDim)
         dq = arena.floats(queryRows * qDim)
         dk = arena.floats(keyRows * kvDim)
         dv = arena.floats(keyRows * kvDim)
+        dqRaw = queryKeyNorm ? arena.floats(queryRows * qDim) : nil
+        dkRaw = queryKeyNorm ? arena.floats(keyRows * kvDim) : nil
     }
 }

@@ -1,13 +1,18 @@
 /// Parameter names of one attention sub-block (self- or cross-attention).
 public struct AttentionNames: Sendable {
     public var q, k, v, o: String
-    init(prefix: String) {
+    /// Gemma 3: the per-head RMSNorm weights of queries and keys (`q_norm`, `k_norm`, `[head_dim]`).
+    public var qNorm, kNorm: String?
+    init(prefix: String, queryKeyNorm: Bool = false) {
         q = prefix + ".q_proj.weight"
         k = prefix + ".k_proj.weight"
         v = prefix + ".v_proj.weight"
         o = prefix + ".o_proj.weight"
+        qNorm = queryKeyNorm ? prefix + ".q_norm.weight" : nil
+        kNorm = queryKeyNorm ? prefix + ".k_norm.weight" : nil
     }
-    var all: [String] { [q, k, v, o] }
+    var norms: [String] { [qNorm, kNorm].compactMap { $0 } }
+    var all: [String] { [q, k, v, o] + norms }
 }
 
 /// Parameter names of one Gemma 2 block: self-attention, an optional cross-attention (T5Gemma
@@ -20,12 +25,13 @@ public struct BlockNames: Sendable {
     public var preFeedForwardNorm, postFeedForwardNorm: String
     public var gate, up, down: String
 
-    /// Gemma2ForCausalLM: `model.layers.{i}.input_layernorm`, `post_attention_layernorm`, ...
-    public static func gemma2(layer i: Int) -> BlockNames {
+    /// Gemma2ForCausalLM: `model.layers.{i}.input_layernorm`, `post_attention_layernorm`, ...;
+    /// Gemma3ForCausalLM the same with `self_attn.q_norm` and `self_attn.k_norm` (`queryKeyNorm`).
+    public static func gemma2(layer i: Int, queryKeyNorm: Bool = false) -> BlockNames {
         let p = "model.layers.\(i)."
         return BlockNames(
             preAttentionNorm: p + "input_layernorm.weight", postAttentionNorm: p + "post_attention_layernorm.weight",
-            attention: AttentionNames(prefix: p + "self_attn"),
+            attention: AttentionNames(prefix: p + "self_attn", queryKeyNorm: queryKeyNorm),
             preCrossNorm: nil, postCrossNorm: nil, cross: nil,
             preFeedForwardNorm: p + "pre_feedforward_layernorm.weight",
             postFeedForwardNorm: p + "post_feedforward_layernorm.weight",
@@ -49,12 +55,12 @@ public struct BlockNames: Sendable {
     /// Every norm weight of the block.
     public var norms: [String] {
         [preAttentionNorm, postAttentionNorm, preFeedForwardNorm, postFeedForwardNorm]
-            + [preCrossNorm, postCrossNorm].compactMap { $0 }
+            + [preCrossNorm, postCrossNorm].compactMap { $0 } + attention.norms
     }
 
     /// Every parameter of the block.
     public var all: [String] {
-        norms + attention.all + (cross?.all ?? []) + [gate, up, down]
+        norms + [attention.q, attention.k, attention.v, attention.o] + (cross?.all ?? []) + [gate, up, down]
     }
 }
 
@@ -64,9 +70,9 @@ public struct StackNames: Sendable {
     public var finalNorm: String
     public var blocks: [BlockNames]
 
-    public static func gemma2(layers: Int) -> StackNames {
+    public static func gemma2(layers: Int, queryKeyNorm: Bool = false) -> StackNames {
         StackNames(embedding: "model.embed_tokens.weight", finalNorm: "model.norm.weight",
-                   blocks: (0..<layers).map { BlockNames.gemma2(layer: $0) })
+                   blocks: (0..<layers).map { BlockNames.gemma2(layer: $0, queryKeyNorm: queryKeyNorm) })
     }
 
     public static func t5gemma(stack: String, layers: Int, crossAttention: Bool) -> StackNames {

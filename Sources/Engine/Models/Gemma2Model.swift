@@ -1,5 +1,7 @@
 /// A Gemma 2 decoder-only language model (`Gemma2ForCausalLM`): embedding, blocks with causal
-/// (and on local layers sliding-window) attention, final norm, tied LM head with soft-cap.
+/// (and on local layers sliding-window) attention, final norm, tied LM head with soft-cap. A Gemma 3
+/// text model (`Gemma3ForCausalLM`, `config.gemma3` set) is the same with query/key norms and a RoPE
+/// per layer type.
 public final class Gemma2Model: @unchecked Sendable {
     public let config: Gemma2Config
     public let parameters: ParameterStore
@@ -10,7 +12,7 @@ public final class Gemma2Model: @unchecked Sendable {
     public init(config: Gemma2Config, parameters: ParameterStore) {
         self.config = config
         self.parameters = parameters
-        let names = StackNames.gemma2(layers: config.numLayers)
+        let names = StackNames.gemma2(layers: config.numLayers, queryKeyNorm: config.gemma3 != nil)
         stack = GemmaStack(config: config, names: names, causal: true, crossAttention: false)
         let norms = Set(names.norms)
         parameters.widenToF32 { norms.contains($0) }

@@ -39,6 +39,10 @@ struct BlockActivations {
             q: floats(n * a.qDim), k: floats(n * a.kvDim), v: floats(n * a.kvDim),
             probs: saveProbabilities ? floats(batch * a.heads * length * length) : nil,
             context: floats(n * a.qDim), output: floats(n * d))
+        if a.queryKeyNormEps != nil && saveProbabilities {
+            attention.queryKeyNorm = QueryKeyNormActivations(qRaw: floats(n * a.qDim), kRaw: floats(n * a.kvDim),
+                                                             qRstd: floats(n * a.heads), kRstd: floats(n * a.kvHeads))
+        }
         afterAttention = floats(n * d)
         if let c = spec.cross {
             let kvRows = batch * crossLength
@@ -184,7 +188,7 @@ struct BlockScratch {
         dSub = arena.floats(n * spec.hidden)
         dNormed = arena.floats(n * spec.hidden)
         attention = AttentionScratch(arena: arena, queryRows: n, keyRows: n, qDim: spec.attention.qDim,
-                                     kvDim: spec.attention.kvDim)
+                                     kvDim: spec.attention.kvDim, queryKeyNorm: spec.attention.queryKeyNormEps != nil)
         if let c = spec.cross {
             crossAttention = AttentionScratch(arena: arena, queryRows: n, keyRows: batch * crossLength,
                                               qDim: c.qDim, kvDim: c.kvDim)

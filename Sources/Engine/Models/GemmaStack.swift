@@ -13,12 +13,14 @@ struct GemmaStack {
         self.causal = causal
         let isCausal = causal
         let scale = Float(1 / Double(config.queryPreAttnScalar).squareRoot())
-        let rope = RoPE(headDim: config.headDim, theta: config.ropeTheta)
+        // Gemma 2: one RoPE; Gemma 3: one per layer type (built once each).
+        let ropes = Dictionary(uniqueKeysWithValues: [LayerType.sliding, .full].map { ($0, config.rope(for: $0)) })
         specs = config.layerTypes.map { type in
             let window = type == .sliding ? config.slidingWindow : nil
             let selfSpec = AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,
-                                         scale: scale, softCap: config.attnLogitSoftcap, rope: rope,
-                                         causal: isCausal, window: window)
+                                         scale: scale, softCap: config.attnLogitSoftcap, rope: ropes[type]!,
+                                         causal: isCausal, window: window,
+                                         queryKeyNormEps: config.gemma3 == nil ? nil : config.rmsNormEps)
             // Cross-attention: same heads and scaling, no RoPE, never sliding, never causal.
             let crossSpec = crossAttention
                 ? AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,

@@ -41,6 +41,9 @@ public struct Gemma2Config: Sendable, Equatable, Codable {
     public var torchDtype: DType?
     /// For a T5Gemma decoder: the width of the encoder output its cross-attention reads.
     public var crossAttentionHiddenSize: Int?
+    /// A Gemma 3 text model (`model_type` gemma3_text): what it computes beyond Gemma 2. nil for
+    /// Gemma 2 and T5Gemma stacks.
+    public var gemma3: Gemma3Text?
 
     public init(vocabSize: Int = 256_000, hiddenSize: Int = 2304, intermediateSize: Int = 9216,
                 numLayers: Int = 26, numHeads: Int = 8, numKVHeads: Int = 4, headDim: Int = 256,
@@ -50,7 +53,7 @@ public struct Gemma2Config: Sendable, Equatable, Codable {
                 tieWordEmbeddings: Bool = true, padTokenID: TokenID = 0, bosTokenID: TokenID = 2,
                 eosTokenIDs: [TokenID] = [1], hiddenActivation: String = "gelu_pytorch_tanh",
                 maxPositionEmbeddings: Int = 8192, torchDtype: DType? = nil,
-                crossAttentionHiddenSize: Int? = nil) {
+                crossAttentionHiddenSize: Int? = nil, gemma3: Gemma3Text? = nil) {
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
@@ -73,6 +76,7 @@ public struct Gemma2Config: Sendable, Equatable, Codable {
         self.maxPositionEmbeddings = maxPositionEmbeddings
         self.torchDtype = torchDtype
         self.crossAttentionHiddenSize = crossAttentionHiddenSize
+        self.gemma3 = gemma3
     }
 
     /// HF's derivation when `layer_types` is absent: even layers (0, 2, ...) sliding, odd layers full.
@@ -84,8 +88,45 @@ public struct Gemma2Config: Sendable, Equatable, Codable {
     public var qDim: Int { numHeads * headDim }
     /// Width of all key (or value) heads together.
     public var kvDim: Int { numKVHeads * headDim }
+    /// "Gemma 3" or "Gemma 2": the family a user knows the model by.
+    public var familyName: String { gemma3 == nil ? "Gemma 2" : "Gemma 3" }
+
+    /// The RoPE of a layer of type `type`: Gemma 2 has one; Gemma 3 gives sliding layers their own
+    /// base and may scale the full layers' positions linearly.
+    public func rope(for type: LayerType) -> RoPE {
+        guard let g = gemma3 else { return RoPE(headDim: headDim, theta: ropeTheta) }
+        switch type {
+        case .sliding: return RoPE(headDim: headDim, theta: g.slidingRopeTheta, linearFactor: g.slidingRopeFactor ?? 1)
+        case .full: return RoPE(headDim: headDim, theta: ropeTheta, linearFactor: g.fullRopeFactor ?? 1)
+        }
+    }
+
     /// `sqrt(hidden_size)`, the embedding scale (exact in f32, as HF computes it for f32 models).
     public var embedScale: Float { Float(hiddenSize).squareRoot() }
+}
+
+/// What a Gemma 3 text stack computes beyond Gemma 2 (transformers' `Gemma3TextConfig`): every
+/// layer normalises its queries and keys per head (RMSNorm with `1 + w`, weights `q_norm`/`k_norm`)
+/// before RoPE, and sliding and full layers have RoPEs of their own. Full layers use the stack's
+/// `ropeTheta` (1,000,000 by default); soft-caps are off unless config.json sets them.
+public struct Gemma3Text: Sendable, Equatable, Codable {
+    /// RoPE base of sliding-window layers (`rope_local_base_freq`; 10,000 by default).
+    public var slidingRopeTheta: Float
+    /// Linear position scaling of sliding layers (none in released models).
+    public var slidingRopeFactor: Float?
+    /// Linear position scaling of full-attention layers (8 in Gemma 3 4B and larger).
+    public var fullRopeFactor: Float?
+
+    public init(slidingRopeTheta: Float = 10_000, slidingRopeFactor: Float? = nil, fullRopeFactor: Float? = nil) {
+        self.slidingRopeTheta = slidingRopeTheta
+        self.slidingRopeFactor = slidingRopeFactor
+        self.fullRopeFactor = fullRopeFactor
+    }
+
+    /// transformers' derivation when `layer_types` is absent: every `pattern`-th layer full, the rest sliding.
+    public static func defaultLayerTypes(_ n: Int, pattern: Int = 6) -> [LayerType] {
+        (0..<n).map { ($0 + 1) % pattern == 0 ? .full : .sliding }
+    }
 }
 
 /// An encoder-decoder T5Gemma model: two Gemma 2 stacks (the decoder with cross-attention).

@@ -11,12 +11,16 @@ public enum CrossAttentionInit: String, Sendable, Codable {
 /// Errors that make an adaptation impossible, naming the models and fields involved.
 public enum AdaptationError: Error, CustomStringConvertible {
     case notDecoderOnly(URL)
+    /// Gemma 3 sources become T5Gemma 2 (merged attention, query/key norms), which Duet cannot build yet.
+    case gemma3NotSupported(URL)
     case vocabularyMismatch(encoder: Int, decoder: Int)
     case crossAttentionCopyNeedsEqualWidths(encoderHidden: Int, decoderHidden: Int)
 
     public var description: String {
         switch self {
         case let .notDecoderOnly(url): "\(url.path) is not a decoder-only Gemma 2 model (model_type gemma2)"
+        case let .gemma3NotSupported(url):
+            "\(url.path) is a Gemma 3 model: its encoder-decoder is T5Gemma 2, which duet adapt cannot build yet (only Gemma 2 -> T5Gemma)"
         case let .vocabularyMismatch(e, d):
             "encoder and decoder sources have different vocabularies (\(e) vs \(d)); they must share a tokenizer"
         case let .crossAttentionCopyNeedsEqualWidths(e, d):
@@ -53,6 +57,9 @@ public enum Adaptation {
         }
         guard case let .gemma2(enc) = try ModelConfigFile.load(directory: encoderURL) else {
             throw AdaptationError.notDecoderOnly(encoderURL)
+        }
+        for (config, url) in [(dec, decoderFrom), (enc, encoderURL)] where config.gemma3 != nil {
+            throw AdaptationError.gemma3NotSupported(url)
         }
         guard enc.vocabSize == dec.vocabSize else {
             throw AdaptationError.vocabularyMismatch(encoder: enc.vocabSize, decoder: dec.vocabSize)

@@ -100,6 +100,13 @@ struct ModelSummary {
             add("", "sliding window \(s.slidingWindow.map(String.init) ?? "none"), layers \(Self.pattern(s.layerTypes))")
             add("", "soft-caps: attention \(s.attnLogitSoftcap.map(Self.number) ?? "none"), final \(s.finalLogitSoftcap.map(Self.number) ?? "none")")
             var extra = "rope theta \(Self.number(s.ropeTheta)), rms eps \(Self.number(s.rmsNormEps)), \(s.hiddenActivation)"
+            if let g = s.gemma3 {
+                // Gemma 3: a RoPE per layer type, and per-head query/key norms.
+                func scaled(_ factor: Float?) -> String { factor.map { " x\(Self.number($0)) linear" } ?? "" }
+                extra = "rope theta \(Self.number(s.ropeTheta))\(scaled(g.fullRopeFactor)) (full), "
+                    + "\(Self.number(g.slidingRopeTheta))\(scaled(g.slidingRopeFactor)) (sliding); q/k norms; "
+                    + "rms eps \(Self.number(s.rmsNormEps)), \(s.hiddenActivation)"
+            }
             if let cross = s.crossAttentionHiddenSize { extra += ", cross-attention width \(cross)" }
             add("", extra)
         }

@@ -17,12 +17,16 @@ public struct RoPE: Sendable {
     /// `1 / theta^(2j/headDim)` for `j < headDim/2`, in f32 as HF computes it.
     public let inverseFrequencies: [Float]
 
-    public init(headDim: Int, theta: Float) {
+    /// `linearFactor` > 1 stretches positions (HF's "linear" RoPE: the inverse frequencies divided by it).
+    public init(headDim: Int, theta: Float, linearFactor: Float = 1) {
         precondition(headDim > 0 && headDim % 2 == 0, "RoPE head dimension must be even, got \(headDim)")
         self.headDim = headDim
         self.theta = theta
-        // HF: 1.0 / (base ** (arange(0, dim, 2).float() / dim)), every step in f32.
-        inverseFrequencies = (0..<headDim / 2).map { j in 1 / powf(theta, Float(2 * j) / Float(headDim)) }
+        // HF: 1.0 / (base ** (arange(0, dim, 2).float() / dim)), every step in f32; linear: then / factor.
+        inverseFrequencies = (0..<headDim / 2).map { j in
+            let f = 1 / powf(theta, Float(2 * j) / Float(headDim))
+            return linearFactor == 1 ? f : f / linearFactor
+        }
     }
 
     /// Rotates `x`, laid out `[tokens, heads, headDim]`, in place; token `t` sits at `positions[t]`.
