@@ -13,7 +13,7 @@ struct BenchTrainCommand: ParsableCommand {
         discussion: "Random token batches, full forward/backward and AdamW steps; the median step is reported. Under mpirun: per-rank and aggregate tokens/s and the time spent summing gradients over the ranks.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "gemma2 or t5gemma (with --preset).") var arch: InitCommand.Architecture = .gemma2
+    @Option(help: "gemma2, gemma3 or t5gemma (with --preset).") var arch: InitCommand.Architecture = .gemma2
     @Option(help: "Preset (gemma2: tiny, mini, s, ...; t5gemma: ENC-DEC, e.g. mini-mini).") var preset = "mini"
     @Option(help: "A model directory instead of a preset.") var model: String?
     @Option(help: "Rows per batch.") var batch = 8
@@ -95,17 +95,7 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     private func presetConfig() throws -> ModelConfig {
-        switch arch {
-        case .gemma2:
-            guard let c = ModelPresets.gemma2(preset) else { throw ValidationError("unknown preset '\(preset)'") }
-            return .gemma2(c)
-        case .t5gemma:
-            let parts = preset.split(separator: "-").map(String.init)
-            guard parts.count == 2, let e = ModelPresets.gemma2(parts[0]), let d = ModelPresets.gemma2(parts[1]) else {
-                throw ValidationError("t5gemma presets are ENC-DEC pairs, e.g. mini-mini")
-            }
-            return .t5gemma(T5GemmaConfig(encoder: e, decoder: d))
-        }
+        try InitCommand.presetConfig(arch: arch, name: preset, vocab: nil)
     }
 
     private func randomBatch(encoderDecoder: Bool, vocab: Int) -> TrainingBatch {

@@ -6,14 +6,17 @@ import Engine
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Write a randomly initialised Gemma 2 or T5Gemma model in Hugging Face layout.",
-        discussion: "Presets: \(ModelPresets.names.joined(separator: ", ")). T5Gemma presets pair two, e.g. 2b-2b or b-b.")
+        abstract: "Write a randomly initialised Gemma 2, Gemma 3 or T5Gemma model in Hugging Face layout.",
+        discussion: """
+            Presets: gemma2 \(ModelPresets.names.joined(separator: ", ")); gemma3 \(ModelPresets.gemma3Names.joined(separator: ", ")). \
+            T5Gemma presets pair two Gemma 2 presets, e.g. 2b-2b or b-b.
+            """)
 
-    enum Architecture: String, ExpressibleByArgument { case gemma2, t5gemma }
+    enum Architecture: String, ExpressibleByArgument { case gemma2, gemma3, t5gemma }
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "gemma2 or t5gemma.") var arch: Architecture = .gemma2
-    @Option(help: "Named size (gemma2: tiny, mini, s, b, 2b, 9b; t5gemma: ENC-DEC, e.g. 2b-2b).") var preset: String?
+    @Option(help: "gemma2, gemma3 or t5gemma.") var arch: Architecture = .gemma2
+    @Option(help: "Named size (gemma2: tiny, mini, s, b, 2b, 9b; gemma3: tiny, mini, 270m, 1b; t5gemma: ENC-DEC, e.g. 2b-2b).") var preset: String?
     @Option(help: "A config.json to use instead of a preset.") var config: String?
     @Option(help: "Tokenizer directory: copied into the model, and its vocabulary size used.") var tokenizer: String?
     @Option(help: "Output directory.") var out: String
@@ -56,11 +59,20 @@ struct InitCommand: ParsableCommand {
             let url = URL(fileURLWithPath: config)
             return try ModelConfigFile.parse(try Data(contentsOf: url), file: url.path)
         }
-        let name = preset!
+        return try Self.presetConfig(arch: arch, name: preset!, vocab: vocab)
+    }
+
+    /// The configuration a preset names for an architecture (`duet init`, `duet bench train`).
+    static func presetConfig(arch: Architecture, name: String, vocab: Int?) throws -> ModelConfig {
         switch arch {
         case .gemma2:
             guard let c = ModelPresets.gemma2(name, vocabSize: vocab) else {
                 throw ValidationError("unknown preset '\(name)'; choose one of \(ModelPresets.names.joined(separator: ", "))")
+            }
+            return .gemma2(c)
+        case .gemma3:
+            guard let c = ModelPresets.gemma3(name, vocabSize: vocab) else {
+                throw ValidationError("unknown gemma3 preset '\(name)'; choose one of \(ModelPresets.gemma3Names.joined(separator: ", "))")
             }
             return .gemma2(c)
         case .t5gemma:
