@@ -130,7 +130,7 @@ import Testing
         #expect(s.contains("revealed: left was"))
         #expect(s.contains("TTFT ") && s.contains("encode ") && s.contains("FLOP/tok"))
         t.keys("M-w")
-        s = t.waitFor(all: ["Win rates", "tiny-random-gemma2", "tiny-random-t5gemma"])
+        s = t.waitFor(all: ["Win rates", "tiny-random-gemma2", "tiny-random-t5gemma", "Ratings (Bradley-Terry", "1095", " 905 "])
         #expect(s.contains("tiny-random-gemma2") && s.contains("tiny-random-t5gemma"))
         #expect(s.contains("A WINS  B WINS  TIES  VOTES  BLIND"))
         let comparison = try #require(try store(home).comparisons().first)

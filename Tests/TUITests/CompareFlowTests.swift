@@ -92,6 +92,12 @@ import Testing
         #expect(rates.count == 1 && rates[0].total == 1)
         #expect(text.contains("tiny-random-gemma2") && text.contains("tiny-random-t5gemma"))
         #expect(text.contains(run.order[0] == 0 ? "1       0     0      1      1   100.0%" : "0       1     0      1      1     0.0%"))
+        // Bradley-Terry: one win plus the virtual tie is 1.5 of 2 points, strengths 3 : 1, a gap of
+        // 400 log10(3) = 190.8 around 1000.
+        #expect(text.contains("Ratings (Bradley-Terry"))
+        #expect(screen.ratings.map { Int($0.rating.rating.rounded()) } == [1095, 905])
+        #expect(screen.ratings.allSatisfy { $0.votes == 1 })
+        #expect(text.contains("1095") && text.contains(" 905 "))
     }
 
     @Test func batchRunsEveryPromptAndSummarises() throws {

@@ -38,11 +38,17 @@ public enum Bootstrap {
             for _ in 0..<n { sum += values[Int(splitMix(&state) % UInt64(n))] }
             means.append(sum / Double(n))
         }
-        means.sort()
+        return percentileInterval(means, level: level)
+    }
+
+    /// The central `level` interval of bootstrap statistics (sorted here).
+    static func percentileInterval(_ statistics: [Double], level: Double) -> Interval {
+        let sorted = statistics.sorted(), n = sorted.count
+        guard n > 0 else { return Interval(low: 0, high: 0) }
         let tail = (1 - level) / 2
-        let lowIndex = min(resamples - 1, max(0, Int((tail * Double(resamples)).rounded(.down))))
-        let highIndex = min(resamples - 1, max(0, Int(((1 - tail) * Double(resamples)).rounded(.up)) - 1))
-        return Interval(low: means[lowIndex], high: means[highIndex])
+        let lowIndex = min(n - 1, max(0, Int((tail * Double(n)).rounded(.down))))
+        let highIndex = min(n - 1, max(0, Int(((1 - tail) * Double(n)).rounded(.up)) - 1))
+        return Interval(low: sorted[lowIndex], high: sorted[highIndex])
     }
 
     /// SplitMix64: small, fast and good enough to draw item indices.

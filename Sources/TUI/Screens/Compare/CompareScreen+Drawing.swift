@@ -200,7 +200,23 @@ extension CompareScreen {
                 text += String(format: "  %6d  %6d  %4d  %5d  %5d  %6.1f%%", rate.winsA, rate.winsB, rate.ties, rate.total, blindCount, rate.winRateA * 100)
                 lines.append(StyledLine(text))
             }
+            lines += ratingLines(nameWidth: nameWidth)
         }
         for (i, line) in lines.prefix(area.height).enumerated() { grid.put(line, x: area.x, y: area.y + i, clip: area) }
+    }
+
+    /// Bradley-Terry ratings with their bootstrap intervals, as Chatbot Arena reports them.
+    private func ratingLines(nameWidth: Int) -> [StyledLine] {
+        guard !ratings.isEmpty else { return [] }
+        var lines = [StyledLine(),
+                     StyledLine(" Ratings (Bradley-Terry on the Elo scale, 95% bootstrap interval over votes; +100 wins 64%)",
+                                Style(.title, [.bold])),
+                     StyledLine(" " + "MODEL".padding(to: nameWidth) + "  RATING  95% INTERVAL  VOTES", Style(.dim, [.bold]))]
+        for r in ratings {
+            var text = " " + DisplayWidth.truncate(r.model.displayName, to: nameWidth).padding(to: nameWidth)
+            text += String(format: "  %6.0f  %5.0f-%-6.0f  %5d", r.rating.rating, r.rating.interval.low, r.rating.interval.high, r.votes)
+            lines.append(StyledLine(text))
+        }
+        return lines
     }
 }

@@ -39,6 +39,8 @@ public final class CompareScreen: Screen, StopsOnQuit {
     var batchList = ListView()
     var winRates: [WinRate] = []
     var blindWinRates: [WinRate] = []
+    /// Bradley-Terry ratings from every stored vote (recomputed with the win rates).
+    var ratings: [ModelRating] = []
     /// What the last vote was, with the pair's record (shown under the columns).
     var voteMessage: String?
     private var pendingPrompt: String?
@@ -358,6 +360,7 @@ public final class CompareScreen: Screen, StopsOnQuit {
     func reloadWinRates() {
         winRates = (try? workspace.store?.winRates()) ?? []
         blindWinRates = (try? workspace.store?.winRates(blindOnly: true)) ?? []
+        ratings = ModelRatings.from(winRates)
     }
 
     func stopForQuit() {
