@@ -100,6 +100,38 @@ import Testing
         #expect(text.contains("1095") && text.contains(" 905 "))
     }
 
+    /// The frontier view: accuracy from stored eval runs against the decode speed of stored
+    /// generations, a lettered point per model and a legend saying which are on the frontier.
+    @Test func frontierPlotsAccuracyAgainstDecodeCost() throws {
+        let h = try ShellHarness(maxTokens: 8)
+        h.shell.switchTo(.compare)
+        let screen = h.compare
+        h.shell.run("compare.frontier")
+        #expect(h.screenText().contains("Nothing measured yet"))
+        h.shell.run("compare.frontier")
+        h.send("Measure us")
+        #expect(h.pump { screen.run?.isDone == true })
+        h.settleWrites()
+        let models = try h.store.models()
+        try #require(models.count == 2)
+        for (model, accuracy) in zip(models, [0.25, 0.75]) {
+            let run = try h.store.createRun(kind: .eval, name: "eval", config: .object(["model": .string(model.path), "eval": .string("/x/heldout-eval.jsonl")]))
+            _ = try h.store.startRun(id: run.id)
+            _ = try h.store.insertMetrics([Metric(runId: run.id, step: 0, name: "accuracy", value: accuracy)])
+            _ = try h.store.finishRun(id: run.id)
+        }
+        h.shell.run("compare.frontier")
+        let text = h.screenText()
+        #expect(text.contains("Quality and cost") && text.contains("heldout-eval.jsonl"), "\(text)")
+        #expect(text.contains("25.0%") && text.contains("75.0%"), "\(text)")
+        #expect(text.contains("ms/token") && text.contains("FRONTIER"), "\(text)")
+        let table = screen.qualityCost
+        #expect(table.models.allSatisfy { $0.generations == 1 && $0.decodeTokensPerSecond != nil })
+        // The more accurate model is on the frontier whatever the speeds.
+        let best = try #require(table.models.first { $0.accuracy == 0.75 })
+        #expect(table.frontier.contains(best))
+    }
+
     @Test func batchRunsEveryPromptAndSummarises() throws {
         let h = try ShellHarness(maxTokens: 8)
         h.shell.switchTo(.compare)

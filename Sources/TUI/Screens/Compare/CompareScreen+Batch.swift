@@ -18,7 +18,7 @@ extension CompareScreen {
             guard count > 0 else { return .notice("No prompt of the batch was compared") }
             if batchFocus == nil {
                 batchFocus = .list
-                if view == .winRates { view = .columns }
+                if view.isTable { view = .columns }
             } else {
                 batchFocus = nil
             }

@@ -19,7 +19,7 @@ extension CompareScreen {
             grid.put(message, x: bar.x + 1, y: bar.y, clip: bar)
             area = upper
         }
-        if let batch, batchIsOver, let index = openedPair, view != .winRates {
+        if let batch, batchIsOver, let index = openedPair, !view.isTable {
             // One prompt of the batch: which one it was above its two answers.
             let header = pairHeader(batch, index: index, width: area.width, context: context)
             let (headerRows, below) = area.splitTop(min(header.count, max(0, area.height - 4)))
@@ -39,6 +39,10 @@ extension CompareScreen {
         }
         switch view {
         case .winRates: drawWinRates(in: area, grid: &grid, context: context)
+        case .frontier:
+            for (i, line) in FrontierView.lines(qualityCost, width: area.width, height: area.height).prefix(area.height).enumerated() {
+                grid.put(line, x: area.x, y: area.y + i, clip: area)
+            }
         case .differences, .columns: drawColumns(in: area, grid: &grid, context: context)
         }
         editorRect = editorRect.intersection(rect)
@@ -57,7 +61,7 @@ extension CompareScreen {
         line.append(" · seed " + (run.map { "\($0.seed)" } ?? sampling?.seed.map(String.init) ?? "random"), Style(.dim))
         if view == .differences { line.append(" · differences only", Style(.accent)) }
         let keys = [("compare.mode", "mode"), ("compare.blind", "blind"), ("compare.differences", "diff"),
-                    ("compare.win-rates", "wins"), ("compare.batch", "batch")]
+                    ("compare.win-rates", "wins"), ("compare.frontier", "frontier"), ("compare.batch", "batch")]
         var hints = StyledLine()
         for (action, label) in keys {
             guard let key = context.key(action, in: [.compare]) else { continue }

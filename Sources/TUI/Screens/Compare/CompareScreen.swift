@@ -28,7 +28,11 @@ public final class CompareScreen: Screen, StopsOnQuit {
     var sampling: Sessions.SamplingParameters?
     /// The comparison on screen: the last one run, or the batch prompt being read.
     private(set) var run: CompareRun?
-    enum View { case columns, differences, winRates }
+    enum View {
+        case columns, differences, winRates, frontier
+        /// A table of stored results rather than the current comparison.
+        var isTable: Bool { self == .winRates || self == .frontier }
+    }
     var view = View.columns
     var batch: BatchSummary? { didSet { if batch == nil { batchFocus = nil } } }
     private(set) var batchCancelled = false
@@ -41,6 +45,8 @@ public final class CompareScreen: Screen, StopsOnQuit {
     var blindWinRates: [WinRate] = []
     /// Bradley-Terry ratings from every stored vote (recomputed with the win rates).
     var ratings: [ModelRating] = []
+    /// Accuracy and decode speed of every measured model (the frontier view; loaded when shown).
+    var qualityCost = QualityCostTable(evalSet: nil, models: [])
     /// What the last vote was, with the pair's record (shown under the columns).
     var voteMessage: String?
     private var pendingPrompt: String?
@@ -88,6 +94,8 @@ public final class CompareScreen: Screen, StopsOnQuit {
             KeyAction("compare.blind", "Toggle blind mode (names hidden, sides shuffled until you vote)", .compare, ["alt+h"], command: true),
             KeyAction("compare.differences", "Toggle the differences-only view", .compare, ["alt+c"], command: true),
             KeyAction("compare.win-rates", "Toggle the win-rate table", .compare, ["alt+w"], command: true),
+            KeyAction("compare.frontier", "Toggle the quality-efficiency frontier: accuracy against decode time per token",
+                      .compare, ["alt+r"], command: true),
             KeyAction("compare.batch", "Run a prompt set file (one prompt per line, or JSONL)", .compare, ["ctrl+o"], command: true),
             KeyAction("compare.settings", "Compare settings: system prompt and sampling", .compare, ["f6", "alt+s"], command: true),
             KeyAction("compare.swap", "Swap models A and B", .compare, ["alt+x"], command: true),
@@ -144,6 +152,9 @@ public final class CompareScreen: Screen, StopsOnQuit {
         case "compare.win-rates":
             view = view == .winRates ? .columns : .winRates
             if view == .winRates { reloadWinRates() }
+        case "compare.frontier":
+            view = view == .frontier ? .columns : .frontier
+            if view == .frontier { qualityCost = (try? workspace.store?.qualityAndCost()) ?? QualityCostTable(evalSet: nil, models: []) }
         case "compare.batch": return .overlay(batchForm())
         case "compare.settings": return .overlay(settingsForm())
         case "compare.swap":
@@ -253,7 +264,7 @@ public final class CompareScreen: Screen, StopsOnQuit {
         run = current
         skipVote = false
         voteMessage = nil
-        if view == .winRates { view = .columns }
+        if view.isTable { view = .columns }
         var conversation: [ChatMessage] = []
         if let system = systemPrompt, !system.isEmpty { conversation.append(ChatMessage(role: .system, content: system)) }
         conversation.append(ChatMessage(role: .user, content: prompt))
