@@ -1,0 +1,38 @@
+import Foundation
+import Sessions
+import Testing
+
+/// The frontier view as a user reaches it: the bundled pair evaluated with `duet eval tasks` into the
+/// same database, one comparison run on F3, then Alt+R.
+@Suite struct FrontierTmuxTests {
+    @Test func evaluatedModelsAppearOnTheFrontierAfterAComparison() throws {
+        let home = temporaryDuetHome()
+        for model in [BundledModelsTests.decoderOnly, BundledModelsTests.encoderDecoder] {
+            let r = try runDuet(["eval", "tasks", "--model", model, "--eval", BundledModelsTests.heldOut, "--limit-per-task", "1",
+                                 "--max-tokens", "16", "--threads", "2", "--db", home + "/duet.sqlite"])
+            try #require(r.status == 0, "\(r.stderr)")
+        }
+        let t = Tmux()
+        t.start(duetCommand(home: home, environment: "DUET_ASSETS='\(BundledModelsTests.assets)'"), cols: 110, rows: 34)
+        defer { t.stop() }
+        t.waitFor("Chatting with duet-mini-mini-it")
+        t.keys("F3")
+        t.waitFor("Prompt for both models")
+        t.keys("What is 7 * 10?", literal: true)
+        t.keys("Enter")
+        t.waitFor("Which answer is better?")
+        // The view reads the database once when it opens: wait until both answers' stats are stored.
+        let store = try DuetStore.open(path: home + "/duet.sqlite")
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, (try? store.comparisons().first?.entries.allSatisfy { $0.stats != nil }) != true {
+            usleep(50_000)
+        }
+        t.keys("M-r")
+        let screen = t.waitFor(all: ["Quality and cost", "heldout-eval.jsonl", "ms/token", "FRONTIER",
+                                     " A  duet-mini-it", " B  duet-mini-mini-it"])
+        // Both models have an accuracy and a decode speed (one generation each), so both are plotted.
+        let rows = screen.split(separator: "\n").filter { $0.contains("  duet-mini-") && $0.contains("%") }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.contains("           1") }, "\(screen)")
+        #expect(screen.contains("yes"), "\(screen)")
+    }
+}
