@@ -59,6 +59,19 @@ public final class Gemma2Model: @unchecked Sendable {
                                   softCap: config.finalLogitSoftcap, into: acts.logits.f32)
     }
 
+    /// The final-normed hidden states `[ids.count, d]` of one sequence (what the LM head reads), for
+    /// probing the model's representations.
+    public func hiddenStates(_ ids: [TokenID]) throws -> Tensor {
+        guard !ids.isEmpty else { throw GenerationError.emptyPrompt }
+        try GenerationLoop.validate(ids, vocabularySize: config.vocabSize)
+        let acts = StackActivations(stack: stack, batch: 1, length: ids.count, training: false)
+        acts.load(TokenBatch(sequences: [ids], padID: config.padTokenID))
+        stack.forward(acts, weights: parameters)
+        let out = Tensor(zeros: [ids.count, config.hiddenSize])
+        out.f32.update(from: acts.output, count: out.count)
+        return out
+    }
+
     /// Next-token targets for causal LM training: `targets[b, t] = ids[b, t+1]` where that token is
     /// real, else -100 (ignored), as HF's shifted causal-LM loss.
     public static func shiftedTargets(_ batch: TokenBatch) -> [Int32] {

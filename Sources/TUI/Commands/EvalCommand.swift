@@ -7,7 +7,7 @@ import Sessions
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Evaluate a model on held-out tasks.",
-        subcommands: [EvalTasksCommand.self, EvalDiffCommand.self])
+        subcommands: [EvalTasksCommand.self, EvalDiffCommand.self, EvalProbeCommand.self])
 }
 
 /// `duet eval tasks`: per-task accuracy on an eval.jsonl set (greedy decoding with the chat template).
