@@ -11,7 +11,14 @@ static int detect(void) {
     if (__builtin_cpu_supports("avx512bw")) f |= DK_CPU_AVX512BW;
     unsigned a, b, c, d;
     if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C)) f |= DK_CPU_F16C;
-    if (__get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 5))) f |= DK_CPU_AVX512BF16;
+    if (__get_cpuid_count(7, 1, &a, &b, &c, &d)) {
+        if (a & (1u << 5)) f |= DK_CPU_AVX512BF16;
+        if (a & (1u << 4)) f |= DK_CPU_AVXVNNI;
+    }
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        if (c & (1u << 11)) f |= DK_CPU_AVX512VNNI;
+        if (b & (1u << 31)) f |= DK_CPU_AVX512VL;
+    }
     return f;
 }
 #else

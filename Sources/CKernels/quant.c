@@ -57,61 +57,98 @@ __attribute__((target("avx2,fma"))) static inline __m256 block_dot(__m256i w, __
     return _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
 }
 
-/* Four rows at a time share each load of the quantized input block; the next four are prefetched. */
-__attribute__((target("avx2,fma"))) static void gemv_q8_avx2(const int8_t *w, const float *ws, size_t ldw,
-                                                             const int8_t *xq, const float *xs, float *y,
-                                                             size_t rows, size_t cols) {
-    size_t blocks = cols / DK_Q8_BLOCK, sld = ldw / DK_Q8_BLOCK;
-    size_t r = 0;
-    for (; r + 4 <= rows; r += 4) {
-        const int8_t *w0 = w + r * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
-        const float *s0 = ws + r * sld, *s1 = s0 + sld, *s2 = s1 + sld, *s3 = s2 + sld;
-        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(),
-               a3 = _mm256_setzero_ps();
-        for (size_t b = 0; b < blocks; b++) {
-            size_t o = b * DK_Q8_BLOCK;
-            __m256i x = _mm256_loadu_si256((const __m256i *)(xq + o));
-            float dx = xs[b];
-            /* The next four rows (contiguous, 4 * ldw bytes) are fetched while these are summed, two
-               cache lines per block: the hardware prefetcher alone lets short rows (2304 values of
-               Gemma 2 2B's gate/up) run at 0.75 of the read bandwidth, with this at about 1.0.
-               Prefetching past the end of the matrix is harmless (prefetches never fault). */
-            _mm_prefetch((const char *)(w0 + 4 * ldw + 4 * o), _MM_HINT_T0);
-            _mm_prefetch((const char *)(w0 + 4 * ldw + 4 * o + 64), _MM_HINT_T0);
-            a0 = _mm256_fmadd_ps(_mm256_set1_ps(s0[b] * dx), block_dot(_mm256_loadu_si256((const __m256i *)(w0 + o)), x), a0);
-            a1 = _mm256_fmadd_ps(_mm256_set1_ps(s1[b] * dx), block_dot(_mm256_loadu_si256((const __m256i *)(w1 + o)), x), a1);
-            a2 = _mm256_fmadd_ps(_mm256_set1_ps(s2[b] * dx), block_dot(_mm256_loadu_si256((const __m256i *)(w2 + o)), x), a2);
-            a3 = _mm256_fmadd_ps(_mm256_set1_ps(s3[b] * dx), block_dot(_mm256_loadu_si256((const __m256i *)(w3 + o)), x), a3);
-        }
-        y[r] = dk_hsum256(a0);
-        y[r + 1] = dk_hsum256(a1);
-        y[r + 2] = dk_hsum256(a2);
-        y[r + 3] = dk_hsum256(a3);
-    }
-    for (; r < rows; r++) {
-        const int8_t *w0 = w + r * ldw;
-        const float *s0 = ws + r * sld;
-        __m256 a0 = _mm256_setzero_ps();
-        for (size_t b = 0; b < blocks; b++) {
-            size_t o = b * DK_Q8_BLOCK;
-            __m256i x = _mm256_loadu_si256((const __m256i *)(xq + o));
-            a0 = _mm256_fmadd_ps(_mm256_set1_ps(s0[b] * xs[b]), block_dot(_mm256_loadu_si256((const __m256i *)(w0 + o)), x), a0);
-        }
-        y[r] = dk_hsum256(a0);
-    }
+/* The same sums in one instruction: vpdpbusd adds the four u8 x s8 products of each 32-bit lane
+   (no saturation). AVX-VNNI (VEX) and AVX512-VNNI with VL give the same instruction on 256 bits. */
+__attribute__((target("avx2,fma,avxvnni"))) static inline __m256 block_dot_avxvnni(__m256i w, __m256i x) {
+    __m256i ax = _mm256_sign_epi8(w, w);
+    __m256i sx = _mm256_sign_epi8(x, w);
+    return _mm256_cvtepi32_ps(_mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), ax, sx));
 }
+
+__attribute__((target("avx2,fma,avx512vnni,avx512vl"))) static inline __m256 block_dot_avx512vnni(__m256i w, __m256i x) {
+    __m256i ax = _mm256_sign_epi8(w, w);
+    __m256i sx = _mm256_sign_epi8(x, w);
+    return _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, sx));
+}
+
+/* Four rows at a time share each load of the quantized input block; the next four are prefetched.
+   One body for every instruction set: NAME is the function, TARGET its target attribute, DOT the
+   block product (eight int32 lane sums as floats). Each variant sums the same integers in the same
+   lanes and order, so all give bitwise-equal results. */
+#define DEFINE_GEMV_Q8(NAME, TARGET, DOT) \
+__attribute__((target(TARGET))) static void NAME(const int8_t *w, const float *ws, size_t ldw, \
+                                                 const int8_t *xq, const float *xs, float *y, \
+                                                 size_t rows, size_t cols) { \
+ \
+    size_t blocks = cols / DK_Q8_BLOCK, sld = ldw / DK_Q8_BLOCK; \
+    size_t r = 0; \
+    for (; r + 4 <= rows; r += 4) { \
+        const int8_t *w0 = w + r * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw; \
+        const float *s0 = ws + r * sld, *s1 = s0 + sld, *s2 = s1 + sld, *s3 = s2 + sld; \
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), \
+               a3 = _mm256_setzero_ps(); \
+        for (size_t b = 0; b < blocks; b++) { \
+            size_t o = b * DK_Q8_BLOCK; \
+            __m256i x = _mm256_loadu_si256((const __m256i *)(xq + o)); \
+            float dx = xs[b]; \
+            /* The next four rows (contiguous, 4 * ldw bytes) are fetched while these are summed, two \
+               cache lines per block: the hardware prefetcher alone lets short rows (2304 values of \
+               Gemma 2 2B's gate/up) run at 0.75 of the read bandwidth, with this at about 1.0. \
+               Prefetching past the end of the matrix is harmless (prefetches never fault). */ \
+            _mm_prefetch((const char *)(w0 + 4 * ldw + 4 * o), _MM_HINT_T0); \
+            _mm_prefetch((const char *)(w0 + 4 * ldw + 4 * o + 64), _MM_HINT_T0); \
+            a0 = _mm256_fmadd_ps(_mm256_set1_ps(s0[b] * dx), DOT(_mm256_loadu_si256((const __m256i *)(w0 + o)), x), a0); \
+            a1 = _mm256_fmadd_ps(_mm256_set1_ps(s1[b] * dx), DOT(_mm256_loadu_si256((const __m256i *)(w1 + o)), x), a1); \
+            a2 = _mm256_fmadd_ps(_mm256_set1_ps(s2[b] * dx), DOT(_mm256_loadu_si256((const __m256i *)(w2 + o)), x), a2); \
+            a3 = _mm256_fmadd_ps(_mm256_set1_ps(s3[b] * dx), DOT(_mm256_loadu_si256((const __m256i *)(w3 + o)), x), a3); \
+        } \
+        y[r] = dk_hsum256(a0); \
+        y[r + 1] = dk_hsum256(a1); \
+        y[r + 2] = dk_hsum256(a2); \
+        y[r + 3] = dk_hsum256(a3); \
+    } \
+    for (; r < rows; r++) { \
+        const int8_t *w0 = w + r * ldw; \
+        const float *s0 = ws + r * sld; \
+        __m256 a0 = _mm256_setzero_ps(); \
+        for (size_t b = 0; b < blocks; b++) { \
+            size_t o = b * DK_Q8_BLOCK; \
+            __m256i x = _mm256_loadu_si256((const __m256i *)(xq + o)); \
+            a0 = _mm256_fmadd_ps(_mm256_set1_ps(s0[b] * xs[b]), DOT(_mm256_loadu_si256((const __m256i *)(w0 + o)), x), a0); \
+        } \
+        y[r] = dk_hsum256(a0); \
+    } \
+}
+
+DEFINE_GEMV_Q8(gemv_q8_avx2, "avx2,fma", block_dot)
+DEFINE_GEMV_Q8(gemv_q8_avxvnni, "avx2,fma,avxvnni", block_dot_avxvnni)
+DEFINE_GEMV_Q8(gemv_q8_avx512vnni, "avx2,fma,avx512vnni,avx512vl", block_dot_avx512vnni)
 #endif
 
-void dk_gemv_q8(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs, float *y,
-                size_t rows, size_t cols) {
+void dk_gemv_q8_variant(int variant, const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs,
+                        float *y, size_t rows, size_t cols) {
 #if defined(__x86_64__)
-    int f = dk_cpu_features();
-    if ((f & DK_CPU_AVX2) && (f & DK_CPU_FMA)) {
-        gemv_q8_avx2(w, ws, ldw, xq, xs, y, rows, cols);
-        return;
+    switch (variant) {
+    case DK_Q8_AVX512VNNI: gemv_q8_avx512vnni(w, ws, ldw, xq, xs, y, rows, cols); return;
+    case DK_Q8_AVXVNNI: gemv_q8_avxvnni(w, ws, ldw, xq, xs, y, rows, cols); return;
+    case DK_Q8_AVX2: gemv_q8_avx2(w, ws, ldw, xq, xs, y, rows, cols); return;
+    default: break;
     }
 #endif
     gemv_q8_scalar(w, ws, ldw, xq, xs, y, rows, cols);
+}
+
+int dk_q8_best_variant(void) {
+    int f = dk_cpu_features();
+    if (!(f & DK_CPU_AVX2) || !(f & DK_CPU_FMA)) return DK_Q8_SCALAR;
+    if ((f & DK_CPU_AVX512VNNI) && (f & DK_CPU_AVX512VL)) return DK_Q8_AVX512VNNI;
+    if (f & DK_CPU_AVXVNNI) return DK_Q8_AVXVNNI;
+    return DK_Q8_AVX2;
+}
+
+void dk_gemv_q8(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs, float *y,
+                size_t rows, size_t cols) {
+    dk_gemv_q8_variant(dk_q8_best_variant(), w, ws, ldw, xq, xs, y, rows, cols);
 }
 
 void dk_gemv_q8_reference(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs,

@@ -11,8 +11,19 @@ public enum EngineInfo {
         let names: [(Int32, String)] = [
             (DK_CPU_AVX2, "avx2"), (DK_CPU_FMA, "fma"),
             (DK_CPU_F16C, "f16c"), (DK_CPU_AVX512F, "avx512f"),
-            (DK_CPU_AVX512BW, "avx512bw"), (DK_CPU_AVX512BF16, "avx512bf16"),
+            (DK_CPU_AVX512BW, "avx512bw"), (DK_CPU_AVX512BF16, "avx512bf16"), (DK_CPU_AVX512VL, "avx512vl"),
+            (DK_CPU_AVX512VNNI, "avx512vnni"), (DK_CPU_AVXVNNI, "avxvnni"),
         ]
         return names.filter { f & Int($0.0) != 0 }.map(\.1)
+    }
+
+    /// The int8 matrix-vector kernel this CPU runs: "avx512-vnni", "avx-vnni", "avx2" or "scalar".
+    public static var int8Kernel: String {
+        switch dk_q8_best_variant() {
+        case DK_Q8_AVX512VNNI: "avx512-vnni"
+        case DK_Q8_AVXVNNI: "avx-vnni"
+        case DK_Q8_AVX2: "avx2"
+        default: "scalar"
+        }
     }
 }

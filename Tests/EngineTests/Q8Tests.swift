@@ -48,6 +48,36 @@ import Testing
         #expect(maxScaledError(slow, exact) < 1e-5)
     }
 
+    /// Every instruction-set variant this CPU has (AVX2, and AVX-VNNI / AVX512-VNNI where present) sums
+    /// the same integers in the same lanes: bitwise-equal outputs. The dispatched kernel is the best one.
+    @Test func vnniVariantsEqualTheAVX2KernelBitForBit() {
+        let f = Int(dk_cpu_features())
+        guard f & Int(DK_CPU_AVX2) != 0 && f & Int(DK_CPU_FMA) != 0 else { return }  // no SIMD kernel here
+        var variants = [DK_Q8_AVX2]
+        if f & Int(DK_CPU_AVXVNNI) != 0 { variants.append(DK_Q8_AVXVNNI) }
+        if f & Int(DK_CPU_AVX512VNNI) != 0 && f & Int(DK_CPU_AVX512VL) != 0 { variants.append(DK_Q8_AVX512VNNI) }
+        #expect(variants.last == dk_q8_best_variant())
+        var rng = TestRandom(seed: 123)
+        let rows = 37, cols = 2304
+        // Extremes included: +-127 in both operands is where a saturating product would show.
+        var wValues = rng.floats(rows * cols), xValues = rng.floats(cols)
+        for i in stride(from: 0, to: wValues.count, by: 97) { wValues[i] = i % 2 == 0 ? 8 : -8 }
+        for i in stride(from: 0, to: cols, by: 31) { xValues[i] = -8 }
+        let w = Tensor(shape: [rows, cols], values: wValues).converted(to: .i8)
+        let x = Tensor(shape: [cols], values: xValues).converted(to: .i8)
+        let wq = w.raw.assumingMemoryBound(to: Int8.self), xq = x.raw.assumingMemoryBound(to: Int8.self)
+        var outputs: [[Float]] = []
+        for variant in variants {
+            var y = [Float](repeating: 0, count: rows)
+            dk_gemv_q8_variant(variant, wq, w.scales!.f32, cols, xq, x.scales!.f32, &y, rows, cols)
+            outputs.append(y)
+        }
+        for (variant, y) in zip(variants, outputs) { #expect(y == outputs[0], "variant \(variant)") }
+        var reference = [Float](repeating: 0, count: rows)
+        dk_gemv_q8_reference(wq, w.scales!.f32, cols, xq, x.scales!.f32, &reference, rows, cols)
+        #expect(maxScaledError(outputs[0], reference.map(Double.init)) < 1e-6)
+    }
+
     /// Decode rows (<= 4) also quantize the input; prefill rows multiply the dequantized weights in f32.
     @Test(arguments: [1, 4, 9])
     func linearOnInt8WeightsStaysCloseToF32(rows: Int) {

@@ -6,7 +6,7 @@ import Testing
 /// and the same weights answering through the bf16 copy.
 @Suite struct Gemma3CLITests {
     @Test func initTrainConvertAndGenerateAGemma3Model() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let model = dir.file("model"), converted = dir.file("bf16"), run = dir.file("run")
         let made = try runDuet(["init", "--arch", "gemma3", "--preset", "tiny", "--tokenizer", gemmaLikeTokenizer,
                                 "--dtype", "f32", "--seed", "5", "--out", model])

@@ -16,6 +16,9 @@ extern "C" {
 #define DK_CPU_AVX512F 8
 #define DK_CPU_AVX512BW 16
 #define DK_CPU_AVX512BF16 32
+#define DK_CPU_AVX512VNNI 64
+#define DK_CPU_AVX512VL 128
+#define DK_CPU_AVXVNNI 256
 /** Bit set of DK_CPU_* features of the running CPU. */
 int dk_cpu_features(void);
 
@@ -38,6 +41,15 @@ void dk_dequantize_q8(const int8_t *q, const float *scales, size_t n, float *out
     [0, rows): int8 weights times a quantized input, exact integer block sums (cols, ldw multiples of 32). */
 void dk_gemv_q8(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs, float *y,
                 size_t rows, size_t cols);
+/** dk_gemv_q8's instruction-set variants; dk_q8_best_variant() is the one dk_gemv_q8 runs here. */
+#define DK_Q8_SCALAR 0
+#define DK_Q8_AVX2 1
+#define DK_Q8_AVXVNNI 2
+#define DK_Q8_AVX512VNNI 3
+int dk_q8_best_variant(void);
+/** dk_gemv_q8 with a given variant (the caller checks the CPU has it), for tests and benches. */
+void dk_gemv_q8_variant(int variant, const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs,
+                        float *y, size_t rows, size_t cols);
 /** The portable C loop of dk_gemv_q8, for tests of the dispatched kernel. */
 void dk_gemv_q8_reference(const int8_t *w, const float *ws, size_t ldw, const int8_t *xq, const float *xs,
                           float *y, size_t rows, size_t cols);

@@ -104,6 +104,25 @@ struct BenchKernelsCommand: ParsableCommand {
             }
         }
 
+        // --- the int8 kernel's instruction sets on cache-resident weights (compute, not memory, bound):
+        // what VNNI's one-instruction block product buys where it is present.
+        table.section("int8 (Q8) GEMV kernel variants, [768, 768] weights in cache (1 thread)")
+        let small = Tensor(shape: [768, 768], values: (0..<(768 * 768)).map { Float(($0 * 7919) % 255) / 127 - 1 })
+            .converted(to: .i8)
+        let smallX = Tensor(shape: [768], values: (0..<768).map { Float(($0 * 104_729) % 255) / 127 - 1 }).converted(to: .i8)
+        let smallY = Tensor(zeros: [768])
+        var variantRates: [String: Double] = [:]
+        for kernel in Q8Kernel.available {
+            let r = rates(work: 2 * 768 * 768 / 1e9) { kernel.gemv(weights: small, input: smallX, into: smallY.f32) }
+            variantRates[kernel.rawValue] = median(r)
+            table.row(kernel.rawValue, unit: "GFLOP/s", r)
+        }
+        if let base = variantRates["avx2"] {
+            for (name, rate) in variantRates.sorted(by: { $0.key < $1.key }) where name != "avx2" {
+                table.note(String(format: "%@ / avx2 = %.2f (the decode path runs %@)", name, rate / base, EngineInfo.int8Kernel))
+            }
+        }
+
         // --- engine kernels
         table.section("engine kernels")
         let heads = 8, kvHeads = 4, hd = 256

@@ -16,5 +16,6 @@ struct VersionCommand: ParsableCommand {
         print("threads:      \(EngineThreads.count) (engine workers and OpenBLAS; \(EngineThreads.onlineCores) cores online)")
         let features = EngineInfo.cpuFeatures
         print("cpu features: \(features.isEmpty ? "baseline only" : features.joined(separator: " "))")
+        print("int8 kernel:  \(EngineInfo.int8Kernel) (duet ... --quantize int8, duet convert --dtype int8)")
     }
 }
