@@ -68,7 +68,8 @@ import Testing
         #expect(missingRow.contains("missing") && missingRow.hasSuffix(model))
         t = launch(home)
         t.keys("F5")
-        s = t.waitFor(all: ["my-added-model", "missing: no model at this path any more (d removes it)"])
+        // Wait for the row and its detail pane together (the pane can come a frame later).
+        s = t.waitFor(all: ["my-added-model", "missing: no model at this path any more (d removes it)", "holds no model any more"])
         #expect(s.contains("holds no model any more"))
         t.keys("d")
         t.waitFor(all: ["Removed \(model) from the list", "The models folder does not exist yet."])
