@@ -31,4 +31,27 @@ public enum ProbeStatements {
         }
         return out
     }
+
+    /// Yes/no comparisons of two people a passage describes: "Is A older than B?", true when A is the
+    /// older (their ages differ; both ages are stated, among three to five other facts; half are true).
+    public static func older(count: Int, split: DataSplit, seed: UInt64) -> [ProbeExample] {
+        var rng = SynthRandom(seed: seed)
+        var names = NameGenerator(split: split)
+        var out: [ProbeExample] = []
+        while out.count < count {
+            let people = PassageQATask.people(2, names: &names, &rng)
+            guard people[0].age != people[1].age else { continue }
+            var passage = Passage()
+            for person in people {
+                var attributes = PassageQATask.attributes(of: person, &rng)
+                if !attributes.contains(.age) { attributes.insert(.age, at: rng.below(attributes.count + 1)) }
+                DescriptionRenderer.describe(person, attributes: attributes, into: &passage, &rng)
+            }
+            let wantTrue = out.count % 2 == 0
+            let firstIsOlder = people[0].age > people[1].age
+            let (a, b) = wantTrue == firstIsOlder ? (people[0], people[1]) : (people[1], people[0])
+            out.append(ProbeExample(text: passage.text + "\n\nQuestion: Is \(a.name) older than \(b.name)?", label: a.age > b.age))
+        }
+        return out
+    }
 }

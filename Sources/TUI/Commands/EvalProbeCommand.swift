@@ -11,17 +11,27 @@ struct EvalProbeCommand: ParsableCommand {
         discussion: """
         Task "statement": a passage of the synthetic world, one of its questions and an answer that is the \
         passage's (true) or another answer of the same kind from the same passage (false); half are true. \
+        Task "older": two people described with their ages and "Is A older than B?" (half yes). \
         Training and test statements use names from disjoint splits. Features: mean-pooled encoder states \
         for an encoder-decoder; the last token's and the mean-pooled final states for a decoder-only model. \
         A logistic regression (its L2 strength picked on a quarter of the training statements) is fitted on \
         the training statements and scored on the test statements.
         """)
 
-    enum Task: String, ExpressibleByArgument { case statement }
+    enum Task: String, ExpressibleByArgument {
+        case statement, older
+
+        func examples(count: Int, split: DataSplit, seed: UInt64) -> [ProbeExample] {
+            switch self {
+            case .statement: ProbeStatements.make(count: count, split: split, seed: seed)
+            case .older: ProbeStatements.older(count: count, split: split, seed: seed)
+            }
+        }
+    }
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Model directory (with its tokenizer).") var model: String
-    @Option(help: "Probe task.") var task: Task = .statement
+    @Option(help: "Probe task: statement or older.") var task: Task = .statement
     @Option(help: "Training statements.") var train = 400
     @Option(help: "Test statements (held-out names).") var test = 200
     @Option(help: "Seed of the statements.") var seed: UInt64 = 1
@@ -35,8 +45,8 @@ struct EvalProbeCommand: ParsableCommand {
         global.apply()
         let loaded = try openModel(model)
         guard let tokenizer = loaded.tokenizer else { throw CommandFailure("\(model) has no tokenizer") }
-        let trainSet = ProbeStatements.make(count: train, split: .train, seed: seed)
-        let testSet = ProbeStatements.make(count: test, split: .heldOut, seed: seed &+ 1_000_003)
+        let trainSet = task.examples(count: train, split: .train, seed: seed)
+        let testSet = task.examples(count: test, split: .heldOut, seed: seed &+ 1_000_003)
         // Feature kinds: name -> features of one text.
         let kinds: [(String, (String) throws -> [Float])]
         switch loaded.model {

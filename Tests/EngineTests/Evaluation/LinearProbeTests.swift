@@ -41,4 +41,24 @@ import Testing
             #expect(example.text.contains("\nQuestion: ") && example.text.contains("\nAnswer: "))
         }
     }
+
+    @Test func olderQuestionsAreBalancedAndAnsweredByTheStatedAges() {
+        let examples = ProbeStatements.older(count: 60, split: .heldOut, seed: 9)
+        #expect(examples.filter(\.label).count == 30)
+        for e in examples {
+            // Both ages are in the text; the label says whether the first-named person is the older.
+            let question = e.text.components(separatedBy: "Question: Is ").last!
+            let parts = question.dropLast().components(separatedBy: " older than ")
+            #expect(parts.count == 2)
+            #expect(e.text.contains(parts[0]) && e.text.contains(parts[1]))
+            // The passage's only numbers are the two ages, in the order the people are described.
+            let passage = e.text.components(separatedBy: "\n\nQuestion")[0]
+            let ages = passage.split { !$0.isNumber }.compactMap { Int($0) }
+            #expect(ages.count == 2, "\(passage)")
+            guard ages.count == 2, let first = passage.range(of: parts[0]), let second = passage.range(of: parts[1]) else { continue }
+            let askedFirstIsDescribedFirst = first.lowerBound < second.lowerBound
+            let olderIsDescribedFirst = ages[0] > ages[1]
+            #expect(e.label == (askedFirstIsDescribedFirst == olderIsDescribedFirst), "\(e.text)")
+        }
+    }
 }
