@@ -25,7 +25,6 @@ import Testing
         // transformers' Gemma 3 attention never applies a soft-cap, whatever the file says.
         #expect(c.attnLogitSoftcap == nil && c.finalLogitSoftcap == nil)
         #expect(config.modelType == "gemma3_text" && config.architecture == "Gemma3ForCausalLM")
-        #expect(c.familyName == "Gemma 3")
         // Defaults are Gemma3TextConfig's: vocabulary 262,208, 131,072 positions, no final cap.
         guard case let .gemma2(d) = try parse(#"{"model_type": "gemma3_text"}"#) else { return }
         #expect(d.vocabSize == 262_208 && d.maxPositionEmbeddings == 131_072 && d.finalLogitSoftcap == nil)

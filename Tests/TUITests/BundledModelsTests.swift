@@ -64,6 +64,13 @@ import Testing
         }
     }
 
+    /// A fresh `duet` on the bundled models (a new home unless `home` is given) in a 120 x 32 tmux pane.
+    static func launch(home: String = temporaryDuetHome()) -> Tmux {
+        let t = Tmux()
+        t.start(duetCommand(home: home, environment: "DUET_ASSETS='\(assets)'"), cols: 120, rows: 32)
+        return t
+    }
+
     /// The first line of the reply on screen: the line under the reply's header (the model's name), in
     /// the transcript right of the chat list's border.
     static func reply(_ screen: String) -> String? {
@@ -92,9 +99,7 @@ import Testing
     /// What the issue asks of `make run`: a fresh launch (no database, no models of the user's) opens the
     /// chat on the bundled encoder-decoder, answers a held-out question, and compares against the decoder-only model.
     @Test func aFreshLaunchChatsWithTheEncoderDecoderAndItAnswers() throws {
-        let home = temporaryDuetHome()
-        let t = Tmux()
-        t.start(duetCommand(home: home, environment: "DUET_ASSETS='\(Self.assets)'"), cols: 120, rows: 32)
+        let t = Self.launch()
         defer { t.stop() }
         let welcome = t.waitFor("Chatting with duet-mini-mini-it")
         // The empty chat suggests held-out prompts this model answered right (recorded by the recipe).
@@ -116,9 +121,7 @@ import Testing
     /// Questions of the robustness set (assets/models/robustness-eval.jsonl: phrasings the training data
     /// never uses, names it never samples), typed into a fresh launch as a user would.
     @Test func aFreshLaunchAnswersRobustnessQuestions() throws {
-        let home = temporaryDuetHome()
-        let t = Tmux()
-        t.start(duetCommand(home: home, environment: "DUET_ASSETS='\(Self.assets)'"), cols: 120, rows: 32)
+        let t = Self.launch()
         defer { t.stop() }
         t.waitFor("Chatting with duet-mini-mini-it")
         #expect(Self.ask(t, "Duplicate this text exactly: Phajo Kwucey") == "▌ Phajo Kwucey", "\(t.screen())")

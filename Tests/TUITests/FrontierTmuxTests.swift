@@ -12,8 +12,7 @@ import Testing
                                  "--max-tokens", "16", "--threads", "2", "--db", home + "/duet.sqlite"])
             try #require(r.status == 0, "\(r.stderr)")
         }
-        let t = Tmux()
-        t.start(duetCommand(home: home, environment: "DUET_ASSETS='\(BundledModelsTests.assets)'"), cols: 110, rows: 34)
+        let t = BundledModelsTests.launch(home: home)
         defer { t.stop() }
         t.waitFor("Chatting with duet-mini-mini-it")
         t.keys("F3")

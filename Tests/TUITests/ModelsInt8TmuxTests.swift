@@ -5,9 +5,7 @@ import Testing
 /// the list says so, and it still answers in the chat; `q` again goes back to the stored dtype.
 @Suite struct ModelsInt8TmuxTests {
     @Test func qLoadsTheChatModelAsInt8AndItStillAnswers() throws {
-        let home = temporaryDuetHome()
-        let t = Tmux()
-        t.start(duetCommand(home: home, environment: "DUET_ASSETS='\(BundledModelsTests.assets)'"), cols: 120, rows: 32)
+        let t = BundledModelsTests.launch()
         defer { t.stop() }
         t.waitFor("Chatting with duet-mini-mini-it")
         t.keys("F5")

@@ -112,12 +112,12 @@ enum AttentionLayer {
     }
 
     /// Gemma 3's per-head RMSNorm of queries or keys (`x` `[rows, heads * headDim]`, `y` may alias
-    /// it); a copy when the spec has no such norms and `y` is another buffer, nothing when it is `x`.
+    /// it); nothing without such norms (then the projection was written to `y` itself).
     static func normalizeHeads(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, weights: ParameterStore,
                                name: String?, spec: AttentionSpec, into y: UnsafeMutablePointer<Float>,
                                rstd: UnsafeMutablePointer<Float>?) {
         guard let eps = spec.queryKeyNormEps, let name else {
-            if x != y { y.update(from: x, count: rows * heads * spec.headDim) }
+            precondition(x == y, "pre-norm buffers exist only with query/key norms")
             return
         }
         RMSNorm.forward(x, weight: weights[name].f32, rows: rows * heads, dim: spec.headDim, eps: eps, into: y, rstd: rstd)

@@ -88,9 +88,6 @@ public struct Gemma2Config: Sendable, Equatable, Codable {
     public var qDim: Int { numHeads * headDim }
     /// Width of all key (or value) heads together.
     public var kvDim: Int { numKVHeads * headDim }
-    /// "Gemma 3" or "Gemma 2": the family a user knows the model by.
-    public var familyName: String { gemma3 == nil ? "Gemma 2" : "Gemma 3" }
-
     /// The RoPE of a layer of type `type`: Gemma 2 has one; Gemma 3 gives sliding layers their own
     /// base and may scale the full layers' positions linearly.
     public func rope(for type: LayerType) -> RoPE {
@@ -108,7 +105,8 @@ public struct Gemma2Config: Sendable, Equatable, Codable {
 /// What a Gemma 3 text stack computes beyond Gemma 2 (transformers' `Gemma3TextConfig`): every
 /// layer normalises its queries and keys per head (RMSNorm with `1 + w`, weights `q_norm`/`k_norm`)
 /// before RoPE, and sliding and full layers have RoPEs of their own. Full layers use the stack's
-/// `ropeTheta` (1,000,000 by default); soft-caps are off unless config.json sets them.
+/// `ropeTheta` (1,000,000 by default). Attention scores are never soft-capped; the final logits only
+/// when config.json sets `final_logit_softcapping`.
 public struct Gemma3Text: Sendable, Equatable, Codable {
     /// RoPE base of sliding-window layers (`rope_local_base_freq`; 10,000 by default).
     public var slidingRopeTheta: Float

@@ -371,7 +371,8 @@ public final class CompareScreen: Screen, StopsOnQuit {
     func reloadWinRates() {
         winRates = (try? workspace.store?.winRates()) ?? []
         blindWinRates = (try? workspace.store?.winRates(blindOnly: true)) ?? []
-        ratings = ModelRatings.from(winRates)
+        // The bootstrap refits the ratings 1000 times: only when the table that shows them is open.
+        ratings = view == .winRates ? ModelRatings.from(winRates) : []
     }
 
     func stopForQuit() {
