@@ -27,11 +27,19 @@ import Testing
             usleep(50_000)
         }
         t.keys("M-r")
-        let screen = t.waitFor(all: ["Quality and cost", "heldout-eval.jsonl", "ms/token", "FRONTIER",
-                                     " A  duet-mini-it", " B  duet-mini-mini-it"])
         // Both models have an accuracy and a decode speed (one generation each), so both are plotted.
-        let rows = screen.split(separator: "\n").filter { $0.contains("  duet-mini-") && $0.contains("%") }
+        // Wait for both table rows whole: ncurses may paint the overlay in more than one write.
+        func tableRows(_ screen: String) -> [Substring] {
+            screen.split(separator: "\n").filter { $0.contains("  duet-mini-") && $0.contains("%") }
+        }
+        let screen = t.waitFor { screen in
+            ["Quality and cost", "heldout-eval.jsonl", "ms/token", "FRONTIER"].allSatisfy(screen.contains)
+                && tableRows(screen).count == 2 && tableRows(screen).allSatisfy { $0.contains("           1") }
+                && screen.contains("yes")
+        }
+        let rows = tableRows(screen)
         #expect(rows.count == 2 && rows.allSatisfy { $0.contains("           1") }, "\(screen)")
+        #expect(screen.contains(" A  duet-mini-it") && screen.contains(" B  duet-mini-mini-it"), "\(screen)")
         #expect(screen.contains("yes"), "\(screen)")
     }
 }

@@ -46,7 +46,6 @@ final class Tmux {
         tmux(["capture-pane", "-t", session, "-p"] + (escapes ? ["-e"] : [])).stdout
     }
 
-    /// Polls the screen until `predicate` holds (the program draws asynchronously); returns the last screen.
     @discardableResult
     /// Polls the pane until `predicate` holds (returns at once when it does; the generous default only
     /// matters on a loaded machine, where the whole suite's processes share two cores).
