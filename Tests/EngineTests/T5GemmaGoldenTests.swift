@@ -5,7 +5,7 @@ import Testing
 /// T5Gemma against Hugging Face transformers (fp32, eager; encoder sliding window with the
 /// original release's |q - k| < W rule) on tiny random balanced and unbalanced models.
 @Suite struct T5GemmaGoldenTests {
-    static let cases = ["t5gemma-balanced", "t5gemma-unbalanced"]
+    static let cases = ["t5gemma-balanced", "t5gemma-unbalanced", "t5gemma2-merged"]
 
     func load(_ name: String) throws -> (ModelGolden, T5GemmaModel) {
         let golden = try ModelGolden(name)

@@ -21,17 +21,25 @@ final class StackCache {
     let ids: UnsafeMutablePointer<Int32>
     private let arena: BufferArena
 
-    /// `capacity` tokens in total; up to `maxChunk` processed in one call (the prompt).
+    /// T5Gemma 2's merged attention: rows `0..<mergedPrefix` of every layer's `keys`/`values` hold the
+    /// encoder's (projected once per request), the decoder's own rows follow.
+    let mergedPrefix: Int
+
+    /// `capacity` tokens in total; up to `maxChunk` processed in one call (the prompt). A T5Gemma
+    /// decoder gets `crossLength` encoder rows: as separate cross-attention keys/values, or with a
+    /// merged-attention stack in front of its own rows.
     init(stack: GemmaStack, capacity: Int, maxChunk: Int, crossLength: Int = 0) {
         self.capacity = capacity
         self.maxChunk = maxChunk
         let arena = BufferArena()
         self.arena = arena
         let c = stack.config
+        let prefix = stack.mergedAttention ? crossLength : 0
+        mergedPrefix = prefix
         // Written before they are read (rows past..<past+T by each call; cross K/V once per request).
-        keys = stack.specs.map { _ in arena.uninitializedFloats(capacity * c.kvDim) }
-        values = stack.specs.map { _ in arena.uninitializedFloats(capacity * c.kvDim) }
-        if crossLength > 0 {
+        keys = stack.specs.map { _ in arena.uninitializedFloats((prefix + capacity) * c.kvDim) }
+        values = stack.specs.map { _ in arena.uninitializedFloats((prefix + capacity) * c.kvDim) }
+        if crossLength > 0 && !stack.mergedAttention {
             crossKeys = stack.specs.map { _ in arena.uninitializedFloats(crossLength * c.kvDim) }
             crossValues = stack.specs.map { _ in arena.uninitializedFloats(crossLength * c.kvDim) }
             self.crossLength = crossLength
@@ -62,15 +70,15 @@ extension GemmaStack {
         precondition(count <= cache.maxChunk && cache.length + count <= cache.capacity, "KV cache overflow")
         let d = config.hiddenSize
         let act = cache.activations
-        let table = weights[names.embedding]
-        _ = Embedding.forward(ids: ids, count: count, table: table, scale: embedScale(table: table), into: act.input)
+        embed(ids, count: count, weights: weights, into: act.input)
         for i in 0..<count { cache.positions[i] = Int32(cache.length + i) }
         let context = SequenceContext(batch: 1, length: count, positions: cache.positions, keyValid: nil,
                                       segments: nil, encoderValid: encoderValid)
         KernelCancellation.with(cancel) {
             for (i, spec) in specs.enumerated() {
                 if cancel?.isCancelled == true { break }
-                let selfSource = KeyValueSource.cache(keys: cache.keys[i], values: cache.values[i], past: cache.length)
+                let selfSource = KeyValueSource.cache(keys: cache.keys[i], values: cache.values[i], past: cache.length,
+                                                      prefix: cache.mergedPrefix)
                 let crossSource: KeyValueSource? = spec.cross == nil ? nil
                     : .external(keys: cache.crossKeys[i], values: cache.crossValues[i], length: cache.crossLength)
                 // The block output may overwrite its input buffer: the input is last read before the final add.

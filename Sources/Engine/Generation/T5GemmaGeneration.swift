@@ -23,8 +23,13 @@ extension T5GemmaModel: LanguageModel {
         let capacity = 1 + max(sampling.maxTokens, 1)
         let cache = StackCache(stack: decoder, capacity: capacity, maxChunk: 1, crossLength: prompt.count)
         for (i, block) in decoder.names.blocks.enumerated() where cancel?.isCancelled != true {
-            AttentionLayer.projectKeysValues(encoded.f32, rows: prompt.count, weights: parameters, names: block.cross!,
-                                             keys: cache.crossKeys[i], values: cache.crossValues[i])
+            if decoder.mergedAttention {
+                AttentionLayer.projectMergedEncoder(encoded.f32, rows: prompt.count, weights: parameters, names: block.attention,
+                                                   spec: decoder.specs[i].attention, keys: cache.keys[i], values: cache.values[i])
+            } else {
+                AttentionLayer.projectKeysValues(encoded.f32, rows: prompt.count, weights: parameters, names: block.cross!,
+                                                 keys: cache.crossKeys[i], values: cache.crossValues[i])
+            }
         }
         stats.encodeMilliseconds = nowMilliseconds() - start
 

@@ -18,6 +18,8 @@ extension ModelConfigFile {
                 ("model_type", .string(config.modelType)),
                 ("use_bidirectional_attention", .null),
             ]
+        case let .t5gemma(c) where c.t5gemma2 != nil:
+            members = try t5gemma2Members(c)
         case let .t5gemma(c):
             try check(c.encoder, field: "encoder.")
             try check(c.decoder, field: "decoder.")
@@ -49,10 +51,50 @@ extension ModelConfigFile {
         members.append(("torch_dtype", .string(dtype.torchName)))
         let data = JSONWriter.data(sortedObject(members))
         // What Duet writes it must read back identically.
-        guard try parse(data, file: fileName) == config.withTorchDtype(dtype) else {
+        guard try parse(data, file: fileName) == config.withTorchDtype(dtype).withVisionConfigWritten else {
             throw CheckpointError.config(file: fileName, field: "(root)", reason: "config does not survive a round trip")
         }
         return data
+    }
+
+    /// T5Gemma 2 as transformers 5 writes it: the encoder's text stack under `encoder.text_config` beside
+    /// the `vision_config` the checkpoint came with (or a minimal SigLIP one, whose tower transformers
+    /// then initialises at random: Duet never stores vision weights it did not read).
+    private static func t5gemma2Members(_ c: T5GemmaConfig) throws -> [(String, JSONValue)] {
+        guard let t = c.t5gemma2 else { preconditionFailure("not a T5Gemma 2 config") }
+        try check(c.encoder, field: "encoder.text_config.")
+        try check(c.decoder, field: "decoder.")
+        let vision = try JSONParser.parse(Data((t.visionConfigJSON ?? T5Gemma2Text.minimalVisionConfig).utf8))
+        let text = stackMembers(c.encoder) + [("dropout_rate", .double(0)), ("model_type", .string("t5gemma2_text"))]
+        let encoder: [(String, JSONValue)] = [
+            ("boi_token_index", .int(Int(t.boiTokenIndex))),
+            ("eoi_token_index", .int(Int(t.eoiTokenIndex))),
+            ("image_token_index", .int(Int(t.imageTokenIndex))),
+            ("initializer_range", .double(0.02)),
+            ("mm_tokens_per_image", .int(t.mmTokensPerImage)),
+            ("model_type", .string("t5gemma2_encoder")),
+            ("text_config", sortedObject(text)),
+            ("tie_word_embeddings", .bool(true)),
+            ("vision_config", vision),
+        ]
+        let decoder = stackMembers(c.decoder) + [("dropout_rate", .double(0)), ("model_type", .string("t5gemma2_decoder"))]
+        return [
+            ("architectures", .array([.string(ModelConfig.t5gemma(c).architecture)])),
+            ("attention_dropout", .double(0)),
+            ("bos_token_id", .int(Int(c.bosTokenID))),
+            ("classifier_dropout_rate", .double(0)),
+            ("decoder", sortedObject(decoder)),
+            ("dropout_rate", .double(0)),
+            ("encoder", .object(encoder)),
+            ("eoi_token_index", .int(Int(t.eoiTokenIndex))),
+            ("eos_token_id", tokenIDs(c.eosTokenIDs)),
+            ("initializer_range", .double(0.02)),
+            ("is_encoder_decoder", .bool(true)),
+            ("model_type", .string("t5gemma2")),
+            ("pad_token_id", .int(Int(c.padTokenID))),
+            ("tie_word_embeddings", .bool(true)),
+            ("vocab_size", .int(c.decoder.vocabSize)),
+        ]
     }
 
     /// The fields a Gemma2Config and a T5Gemma module config share.
@@ -142,6 +184,13 @@ extension ModelConfigFile {
 }
 
 extension ModelConfig {
+    /// The config as written to config.json: a T5Gemma 2 without a vision config gets the minimal one.
+    var withVisionConfigWritten: ModelConfig {
+        guard case var .t5gemma(c) = self, c.t5gemma2 != nil, c.t5gemma2?.visionConfigJSON == nil else { return self }
+        c.t5gemma2?.visionConfigJSON = T5Gemma2Text.minimalVisionConfig
+        return .t5gemma(c)
+    }
+
     /// The same config declaring `dtype` as its checkpoint dtype.
     public func withTorchDtype(_ dtype: DType?) -> ModelConfig {
         switch self {

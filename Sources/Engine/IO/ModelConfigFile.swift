@@ -43,8 +43,11 @@ public enum ModelConfigFile {
                              + "gemma-3-1b) load")
         case "t5gemma":
             return .t5gemma(try parseT5Gemma(root))
+        case "t5gemma2":
+            return .t5gemma(try parseT5Gemma2(root))
         default:
-            throw root.error("model_type", "\"\(modelType)\" is not supported (expected \"gemma2\", \"gemma3_text\" or \"t5gemma\")")
+            throw root.error("model_type", "\"\(modelType)\" is not supported (expected \"gemma2\", \"gemma3_text\", "
+                             + "\"t5gemma\" or \"t5gemma2\")")
         }
     }
 
@@ -73,6 +76,49 @@ public enum ModelConfigFile {
         return T5GemmaConfig(encoder: encoder, decoder: decoder,
                              tieWordEmbeddings: try root.bool("tie_word_embeddings") ?? true,
                              padTokenID: pad, bosTokenID: bos, eosTokenIDs: eos, torchDtype: dtype)
+    }
+
+    /// T5Gemma 2: the encoder's text stack sits under `encoder.text_config` (beside its `vision_config`),
+    /// the decoder's under `decoder`; both are Gemma 3 stacks. Merged attention projects the encoder
+    /// output with the decoder's own k/v projections, so both stacks must be equally wide; the
+    /// embedding is shared, so tied embeddings and one vocabulary are required.
+    private static func parseT5Gemma2(_ root: ConfigFields) throws -> T5GemmaConfig {
+        let topVocab = try root.int("vocab_size")
+        guard let encoderRoot = try root.nested("encoder") else { throw root.error("encoder", "missing encoder config") }
+        guard let decoderFields = try root.nested("decoder") else { throw root.error("decoder", "missing decoder config") }
+        guard let encoderFields = try encoderRoot.nested("text_config") else {
+            throw encoderRoot.error("text_config", "missing the encoder's text config")
+        }
+        var encoder = try parseStack(encoderFields, inheritedVocab: topVocab, gemma3: true)
+        var decoder = try parseStack(decoderFields, inheritedVocab: topVocab, gemma3: true)
+        guard encoder.hiddenSize == decoder.hiddenSize else {
+            throw decoderFields.error("hidden_size", "is \(decoder.hiddenSize) but the encoder's is \(encoder.hiddenSize): "
+                                      + "merged attention reads the encoder with the decoder's projections")
+        }
+        guard encoder.vocabSize == decoder.vocabSize else {
+            throw decoderFields.error("vocab_size", "is \(decoder.vocabSize) but the encoder's is \(encoder.vocabSize) "
+                                      + "(T5Gemma 2 shares one embedding)")
+        }
+        guard try root.bool("tie_word_embeddings") ?? true else {
+            throw root.error("tie_word_embeddings", "false is not supported (every T5Gemma 2 ties its embeddings)")
+        }
+        let pad = try root.tokenID("pad_token_id") ?? decoder.padTokenID
+        let bos = try root.tokenID("bos_token_id") ?? decoder.bosTokenID
+        let eos = try root.tokenIDs("eos_token_id") ?? decoder.eosTokenIDs
+        try checkTokenIDs(root, vocab: decoder.vocabSize, pad: pad, bos: bos, eos: eos)
+        let defaults = T5Gemma2Text()
+        let eoi = try root.tokenID("eoi_token_index") ?? encoderRoot.tokenID("eoi_token_index") ?? defaults.eoiTokenIndex
+        let text = T5Gemma2Text(
+            eoiTokenIndex: eoi,
+            boiTokenIndex: try encoderRoot.tokenID("boi_token_index") ?? defaults.boiTokenIndex,
+            imageTokenIndex: try encoderRoot.tokenID("image_token_index") ?? defaults.imageTokenIndex,
+            mmTokensPerImage: try encoderRoot.int("mm_tokens_per_image") ?? defaults.mmTokensPerImage,
+            visionConfigJSON: encoderRoot.value("vision_config").flatMap { $0 == .null ? nil : JSONWriter.string($0, indent: nil) })
+        let dtype = try parseDType(root) ?? decoder.torchDtype
+        encoder.torchDtype = dtype
+        decoder.torchDtype = dtype
+        return T5GemmaConfig(encoder: encoder, decoder: decoder, tieWordEmbeddings: true, padTokenID: pad, bosTokenID: bos,
+                             eosTokenIDs: eos, torchDtype: dtype, t5gemma2: text)
     }
 
     /// One Gemma 2 stack: a whole gemma2 config, or a T5Gemma `encoder`/`decoder` sub-config; with
@@ -236,11 +282,11 @@ public enum ModelConfigFile {
 }
 
 extension ModelConfig {
-    /// `"gemma2"`, `"gemma3_text"` or `"t5gemma"`, as in config.json.
+    /// `"gemma2"`, `"gemma3_text"`, `"t5gemma"` or `"t5gemma2"`, as in config.json.
     public var modelType: String {
         switch self {
         case let .gemma2(c): c.gemma3 == nil ? "gemma2" : "gemma3_text"
-        case .t5gemma: "t5gemma"
+        case let .t5gemma(c): c.t5gemma2 == nil ? "t5gemma" : "t5gemma2"
         }
     }
 
@@ -248,7 +294,7 @@ extension ModelConfig {
     public var architecture: String {
         switch self {
         case let .gemma2(c): c.gemma3 == nil ? "Gemma2ForCausalLM" : "Gemma3ForCausalLM"
-        case .t5gemma: "T5GemmaForConditionalGeneration"
+        case let .t5gemma(c): c.t5gemma2 == nil ? "T5GemmaForConditionalGeneration" : "T5Gemma2ForConditionalGeneration"
         }
     }
 

@@ -22,6 +22,12 @@ public enum WeightLayout {
             out.append(("model.norm.weight", [c.hiddenSize]))
             if !c.tieWordEmbeddings { out.append(("lm_head.weight", [c.vocabSize, c.hiddenSize])) }
             return out
+        case let .t5gemma(c) where c.t5gemma2 != nil:
+            // One table for both stacks and the head (the decoder's and the head's are not stored).
+            var out = stack("model.encoder.", c.encoder, crossWidth: nil)
+            out.insert(("model.encoder.embed_tokens.eoi_embedding", [c.encoder.hiddenSize]), at: 1)
+            out += stack("model.decoder.", c.decoder, crossWidth: nil).filter { !$0.name.hasSuffix("embed_tokens.weight") }
+            return out
         case let .t5gemma(c):
             var out = stack("model.encoder.", c.encoder, crossWidth: nil)
             out += stack("model.decoder.", c.decoder, crossWidth: c.decoder.crossAttentionHiddenSize ?? c.encoder.hiddenSize)
@@ -68,13 +74,25 @@ public enum WeightLayout {
          (p + "mlp.down_proj.weight", [c.hiddenSize, c.intermediateSize])]
     }
 
-    /// The LM head some exporters store although it is tied to the embedding; transformers
-    /// ignores it, and so does Duet (after checking its shape).
-    private static func tiedHead(_ config: ModelConfig) -> (name: String, shape: [Int])? {
+    /// The LM head (and T5Gemma 2's decoder embedding) some exporters store although tied to the
+    /// embedding; transformers ignores them, and so does Duet (after checking their shapes).
+    private static func tiedCopies(_ config: ModelConfig) -> [(name: String, shape: [Int])] {
         switch config {
-        case let .gemma2(c): c.tieWordEmbeddings ? ("lm_head.weight", [c.vocabSize, c.hiddenSize]) : nil
-        case let .t5gemma(c): c.tieWordEmbeddings ? ("lm_head.out_proj.weight", [c.decoder.vocabSize, c.decoder.hiddenSize]) : nil
+        case let .gemma2(c): return c.tieWordEmbeddings ? [("lm_head.weight", [c.vocabSize, c.hiddenSize])] : []
+        case let .t5gemma(c):
+            guard c.tieWordEmbeddings else { return [] }
+            let head = ("lm_head.out_proj.weight", [c.decoder.vocabSize, c.decoder.hiddenSize])
+            guard c.t5gemma2 != nil else { return [head] }
+            return [head, ("model.decoder.embed_tokens.weight", [c.decoder.vocabSize, c.decoder.hiddenSize]),
+                    ("model.decoder.embed_tokens.eoi_embedding", [c.decoder.hiddenSize])]
         }
+    }
+
+    /// Tensors of a checkpoint that Duet does not run and does not load: T5Gemma 2's vision tower and
+    /// projector (Duet runs its text part).
+    public static func skippedTensors(_ reader: CheckpointReader, config: ModelConfig) -> [String] {
+        guard case let .t5gemma(c) = config, c.t5gemma2 != nil else { return [] }
+        return reader.parameterNames.filter { name in T5Gemma2Text.visionPrefixes.contains { name.hasPrefix($0) } }
     }
 
     /// Throws unless the checkpoint holds exactly the tensors the config implies: first naming all
@@ -83,8 +101,8 @@ public enum WeightLayout {
         var expected = expectedShapes(config)
         let missing = expected.map(\.name).filter { !reader.contains($0) }
         if !missing.isEmpty { throw CheckpointError.missingTensors(missing, directory: reader.directory.path) }
-        if let head = tiedHead(config), reader.contains(head.name) { expected.append(head) }
-        let expectedNames = Set(expected.map(\.name))
+        expected += tiedCopies(config).filter { reader.contains($0.name) }
+        let expectedNames = Set(expected.map(\.name)).union(skippedTensors(reader, config: config))
         let unexpected = reader.parameterNames.filter { !expectedNames.contains($0) }
         if !unexpected.isEmpty { throw CheckpointError.unexpectedTensors(unexpected, directory: reader.directory.path) }
         for (name, shape) in expected {
@@ -114,14 +132,15 @@ public struct ParameterCounts: Sendable, Equatable {
         self.embeddings = embeddings
     }
 
-    /// Counts the tensors of `reader` by name.
+    /// Counts the tensors of `reader` by name (a T5Gemma 2 vision tower, which Duet does not load, is
+    /// not counted).
     public init(_ reader: CheckpointReader) {
         encoder = 0
         decoder = 0
         embeddings = 0
-        for name in reader.parameterNames {
+        for name in reader.parameterNames where !T5Gemma2Text.visionPrefixes.contains(where: { name.hasPrefix($0) }) {
             let n = reader.entry(name)!.count
-            if name.hasSuffix("embed_tokens.weight") || name.hasPrefix("lm_head.") {
+            if name.hasSuffix("embed_tokens.weight") || name.hasSuffix("embed_tokens.eoi_embedding") || name.hasPrefix("lm_head.") {
                 embeddings += n
             } else if name.hasPrefix("model.encoder.") {
                 encoder += n

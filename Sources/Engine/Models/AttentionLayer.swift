@@ -3,13 +3,18 @@ enum KeyValueSource {
     /// Projected from this block's own input rows (training, encoder, uncached forward).
     case ownRows
     /// A KV cache (batch 1): this call's keys/values are written at rows `past..<past+T` of the
-    /// cache, and the queries attend over rows `0..<past+T`.
-    case cache(keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, past: Int)
+    /// cache, and the queries attend over rows `0..<past+T`. T5Gemma 2's merged attention keeps the
+    /// encoder's keys/values (projected once per request) in rows `0..<prefix` and its own after them.
+    case cache(keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, past: Int, prefix: Int = 0)
     /// Precomputed cross-attention keys/values `[batch, S, kvDim]` (from the encoder output).
     case external(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, length: Int)
     /// Cross-attention keys/values projected here from the encoder output `[batch, S, dE]`
     /// (training and uncached forwards); saved in the activations for the backward pass.
     case projected(encoder: UnsafePointer<Float>, length: Int)
+    /// T5Gemma 2's merged attention (training and uncached forwards): per batch row, the encoder output's
+    /// `S` keys/values then this block's own `T`, all projected here (`[batch, S + T, kvDim]` in the
+    /// activations).
+    case merged(encoder: UnsafePointer<Float>, length: Int)
 }
 
 /// Document ids of packed rows as one attention sub-block reads them: its queries' `[batch, T]` and
@@ -22,7 +27,7 @@ struct SegmentPair {
 
 /// Saved tensors of one attention sub-block, for the backward pass (pointers into an arena).
 struct AttentionActivations {
-    var q, k, v: UnsafeMutablePointer<Float>     // [N, qDim], [N or B*S, kvDim] (k after RoPE)
+    var q, k, v: UnsafeMutablePointer<Float>     // [N, qDim], [N, B*S or B*(S+T), kvDim] (k after RoPE)
     var probs: UnsafeMutablePointer<Float>?      // [B, H, T, S]
     var context: UnsafeMutablePointer<Float>     // [N, qDim], input of o_proj
     var output: UnsafeMutablePointer<Float>      // [N, d], output of o_proj
@@ -44,6 +49,10 @@ struct AttentionSpec {
     var rope: RoPE?        // nil for cross-attention (T5Gemma applies no RoPE there)
     var causal: Bool
     var window: Int?
+    /// A bidirectional window's right extent when it differs from `window` (T5Gemma 2's encoder).
+    var windowRight: Int? = nil
+    /// T5Gemma 2's decoder: one softmax over the encoder's keys and this block's own (see `KeyValueSource.merged`).
+    var merged = false
     /// Gemma 3: queries and keys are RMS-normalised per head (weights `names.qNorm`/`kNorm`) with
     /// this epsilon, before RoPE. nil: no such norms.
     var queryKeyNormEps: Float? = nil
@@ -69,7 +78,7 @@ enum AttentionLayer {
         if let rope = spec.rope, let positions { rope.forward(act.q, tokens: n, heads: spec.heads, positions: positions) }
 
         let keys: UnsafePointer<Float>, values: UnsafePointer<Float>
-        var keyLength = t, queryOffset = 0, kvBatchStride: Int? = nil
+        var keyLength = t, queryOffset = 0, kvBatchStride: Int? = nil, prefix = 0
         switch source {
         case .ownRows:
             Linear.forward(x, rows: n, weight: weights[names.k], into: saved?.kRaw ?? act.k)
@@ -79,9 +88,9 @@ enum AttentionLayer {
             if let rope = spec.rope, let positions { rope.forward(act.k, tokens: n, heads: spec.kvHeads, positions: positions) }
             keys = UnsafePointer(act.k)
             values = UnsafePointer(act.v)
-        case let .cache(cacheK, cacheV, past):
+        case let .cache(cacheK, cacheV, past, encoderRows):
             precondition(batch == 1, "the KV cache holds one sequence")
-            let kRows = cacheK + past * spec.kvDim, vRows = cacheV + past * spec.kvDim
+            let kRows = cacheK + (encoderRows + past) * spec.kvDim, vRows = cacheV + (encoderRows + past) * spec.kvDim
             Linear.forward(x, rows: t, weight: weights[names.k], into: kRows)
             Linear.forward(x, rows: t, weight: weights[names.v], into: vRows)
             normalizeHeads(kRows, rows: t, heads: spec.kvHeads, weights: weights, name: names.kNorm, spec: spec,
@@ -89,8 +98,9 @@ enum AttentionLayer {
             if let rope = spec.rope, let positions { rope.forward(kRows, tokens: t, heads: spec.kvHeads, positions: positions) }
             keys = UnsafePointer(cacheK)
             values = UnsafePointer(cacheV)
-            keyLength = past + t
+            keyLength = encoderRows + past + t
             queryOffset = past
+            prefix = encoderRows
         case let .external(k, v, length):
             keys = k
             values = v
@@ -101,11 +111,20 @@ enum AttentionLayer {
             keys = UnsafePointer(act.k)
             values = UnsafePointer(act.v)
             keyLength = length
+        case let .merged(encoder, length):
+            projectMerged(x, encoder: encoder, batch: batch, length: t, encoderLength: length, weights: weights, names: names,
+                          spec: spec, positions: positions, act: act)
+            keys = UnsafePointer(act.k)
+            values = UnsafePointer(act.v)
+            keyLength = length + t
+            prefix = length
         }
         let shape = AttentionShape(batch: batch, queryLength: t, keyLength: keyLength,
                                    heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim)
-        let mask = AttentionMask(causal: spec.causal, window: spec.window, queryOffset: queryOffset, keyValid: keyValid,
+        var mask = AttentionMask(causal: spec.causal, window: spec.window, queryOffset: queryOffset, keyValid: keyValid,
                                  querySegments: segments?.queries, keySegments: segments?.keys)
+        mask.windowRight = spec.windowRight
+        mask.prefixKeys = prefix
         Attention.forward(q: act.q, k: keys, v: values, shape: shape, mask: mask, scale: spec.scale,
                           softCap: spec.softCap, kvBatchStride: kvBatchStride, probs: act.probs, into: act.context)
         Linear.forward(act.context, rows: n, weight: weights[names.o], into: act.output)
@@ -139,19 +158,28 @@ enum AttentionLayer {
                          positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?, segments: SegmentPair?,
                          act: AttentionActivations, scratch: AttentionScratch, dx: UnsafeMutablePointer<Float>) {
         let n = batch * t
-        let keyLength = cross?.length ?? t
+        let keyLength = spec.merged ? (cross?.length ?? 0) + t : cross?.length ?? t
         let kvRows = batch * keyLength
         Linear.backward(dOutput, x: act.context, rows: n, weight: weights[names.o], dx: scratch.dContext,
                         dW: grads.pointer(names.o))
         let shape = AttentionShape(batch: batch, queryLength: t, keyLength: keyLength,
                                    heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim)
-        let mask = AttentionMask(causal: spec.causal, window: spec.window, keyValid: keyValid,
+        var mask = AttentionMask(causal: spec.causal, window: spec.window, keyValid: keyValid,
                                  querySegments: segments?.queries, keySegments: segments?.keys)
+        mask.windowRight = spec.windowRight
+        mask.prefixKeys = spec.merged ? keyLength - t : 0
         Attention.backward(scratch.dContext, q: act.q, k: act.k, v: act.v, probs: act.probs!, shape: shape, mask: mask,
                            scale: spec.scale, softCap: spec.softCap, dq: scratch.dq, dk: scratch.dk, dv: scratch.dv)
+        let merged = spec.merged ? cross.map { MergedRows(batch: batch, encoderLength: $0.length, length: t) } : nil
         if let rope = spec.rope, let positions {
             rope.backward(scratch.dq, tokens: n, heads: spec.heads, positions: positions)
-            rope.backward(scratch.dk, tokens: kvRows, heads: spec.kvHeads, positions: positions)
+            if let merged {
+                merged.forEachSelfBlock { b, row in
+                    rope.backward(scratch.dk + row * spec.kvDim, tokens: t, heads: spec.kvHeads, positions: positions + b * t)
+                }
+            } else {
+                rope.backward(scratch.dk, tokens: kvRows, heads: spec.kvHeads, positions: positions)
+            }
         }
         var dq = UnsafePointer(scratch.dq), dk = UnsafePointer(scratch.dk)
         if spec.queryKeyNormEps != nil, let saved = act.queryKeyNorm, let qNorm = names.qNorm, let kNorm = names.kNorm,
@@ -166,7 +194,10 @@ enum AttentionLayer {
             precondition(spec.queryKeyNormEps == nil, "query/key norms need their saved activations and scratch for the backward")
         }
         Linear.backward(dq, x: x, rows: n, weight: weights[names.q], dx: dx, dW: grads.pointer(names.q))
-        if let cross {
+        if let merged, let cross {
+            merged.keyValueBackward(dk, dv: scratch.dv, x: x, encoder: cross.encoder, weights: weights, grads: grads,
+                                    names: names, dx: dx, dEncoder: cross.dEncoder)
+        } else if let cross {
             Linear.backward(scratch.dk, x: cross.encoder, rows: kvRows, weight: weights[names.k], dx: cross.dEncoder,
                             accumulateDx: true, dW: grads.pointer(names.k))
             Linear.backward(scratch.dv, x: cross.encoder, rows: kvRows, weight: weights[names.v], dx: cross.dEncoder,

@@ -39,11 +39,12 @@ public struct BlockNames: Sendable {
     }
 
     /// T5Gemma: `model.encoder.layers.{i}.pre_self_attn_layernorm`, ...; the decoder adds `cross_attn`.
-    public static func t5gemma(stack: String, layer i: Int, crossAttention: Bool) -> BlockNames {
+    /// T5Gemma 2 the same without `cross_attn` and with `self_attn.q_norm`/`k_norm` (`queryKeyNorm`).
+    public static func t5gemma(stack: String, layer i: Int, crossAttention: Bool, queryKeyNorm: Bool = false) -> BlockNames {
         let p = "model.\(stack).layers.\(i)."
         return BlockNames(
             preAttentionNorm: p + "pre_self_attn_layernorm.weight", postAttentionNorm: p + "post_self_attn_layernorm.weight",
-            attention: AttentionNames(prefix: p + "self_attn"),
+            attention: AttentionNames(prefix: p + "self_attn", queryKeyNorm: queryKeyNorm),
             preCrossNorm: crossAttention ? p + "pre_cross_attn_layernorm.weight" : nil,
             postCrossNorm: crossAttention ? p + "post_cross_attn_layernorm.weight" : nil,
             cross: crossAttention ? AttentionNames(prefix: p + "cross_attn") : nil,
@@ -69,6 +70,8 @@ public struct StackNames: Sendable {
     public var embedding: String
     public var finalNorm: String
     public var blocks: [BlockNames]
+    /// T5Gemma 2: the learned embedding of the eoi token (`embed_tokens.eoi_embedding`, `[d]`).
+    public var eoiEmbedding: String? = nil
 
     public static func gemma2(layers: Int, queryKeyNorm: Bool = false) -> StackNames {
         StackNames(embedding: "model.embed_tokens.weight", finalNorm: "model.norm.weight",
@@ -78,6 +81,13 @@ public struct StackNames: Sendable {
     public static func t5gemma(stack: String, layers: Int, crossAttention: Bool) -> StackNames {
         StackNames(embedding: "model.\(stack).embed_tokens.weight", finalNorm: "model.\(stack).norm.weight",
                    blocks: (0..<layers).map { BlockNames.t5gemma(stack: stack, layer: $0, crossAttention: crossAttention) })
+    }
+
+    /// T5Gemma 2: both stacks read the encoder's embedding table and eoi vector (one table, tied).
+    public static func t5gemma2(stack: String, layers: Int) -> StackNames {
+        StackNames(embedding: "model.encoder.embed_tokens.weight", finalNorm: "model.\(stack).norm.weight",
+                   blocks: (0..<layers).map { BlockNames.t5gemma(stack: stack, layer: $0, crossAttention: false, queryKeyNorm: true) },
+                   eoiEmbedding: "model.encoder.embed_tokens.eoi_embedding")
     }
 
     /// Every norm weight of the stack (kernels read norms as f32).

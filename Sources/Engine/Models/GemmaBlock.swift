@@ -29,6 +29,8 @@ struct BlockActivations {
     init(arena: BufferArena, spec: BlockSpec, batch: Int, length: Int, crossLength: Int, saveProbabilities: Bool,
          input: UnsafeMutablePointer<Float>? = nil, zeroed: Bool = true) {
         let n = batch * length, d = spec.hidden, a = spec.attention
+        // Merged attention (T5Gemma 2) keeps the encoder's keys before each row's own.
+        let keys = a.merged ? batch * (crossLength + length) : n, keyLength = a.merged ? crossLength + length : length
         // Every buffer is written by the forward before it is read; a decode cache skips the zeroing.
         let floats: (Int) -> UnsafeMutablePointer<Float> = zeroed ? arena.floats : arena.uninitializedFloats
         self.input = input ?? floats(n * d)
@@ -36,12 +38,12 @@ struct BlockActivations {
         attentionRstd = floats(n)
         attentionPostRstd = floats(n)
         attention = AttentionActivations(
-            q: floats(n * a.qDim), k: floats(n * a.kvDim), v: floats(n * a.kvDim),
-            probs: saveProbabilities ? floats(batch * a.heads * length * length) : nil,
+            q: floats(n * a.qDim), k: floats(keys * a.kvDim), v: floats(keys * a.kvDim),
+            probs: saveProbabilities ? floats(batch * a.heads * length * keyLength) : nil,
             context: floats(n * a.qDim), output: floats(n * d))
         if a.queryKeyNormEps != nil && saveProbabilities {
-            attention.queryKeyNorm = QueryKeyNormActivations(qRaw: floats(n * a.qDim), kRaw: floats(n * a.kvDim),
-                                                             qRstd: floats(n * a.heads), kRstd: floats(n * a.kvHeads))
+            attention.queryKeyNorm = QueryKeyNormActivations(qRaw: floats(n * a.qDim), kRaw: floats(keys * a.kvDim),
+                                                             qRstd: floats(n * a.heads), kRstd: floats(keys * a.kvHeads))
         }
         afterAttention = floats(n * d)
         if let c = spec.cross {
@@ -79,8 +81,19 @@ struct SequenceContext {
     /// (document k of a decoder row reads only document k of its encoder row).
     var encoderSegments: UnsafePointer<Int32>? = nil
 
-    /// Self-attention reads this stack's own ids for queries and keys.
-    var selfSegments: SegmentPair? { segments.map { SegmentPair(queries: $0, keys: $0) } }
+    /// Merged attention (T5Gemma 2's decoder): `[batch, S + T]` validity and document ids of the keys,
+    /// the encoder's then the decoder's own (nil otherwise).
+    var mergedKeyValid: UnsafePointer<Bool>? = nil
+    var mergedKeySegments: UnsafePointer<Int32>? = nil
+
+    /// The padding mask of the keys self-attention reads: its own, or the merged ones.
+    var selfKeyValid: UnsafePointer<Bool>? { mergedKeyValid ?? keyValid }
+
+    /// Self-attention reads this stack's own ids for queries and keys (merged: the encoder's ids, then its own).
+    var selfSegments: SegmentPair? {
+        guard let segments else { return nil }
+        return SegmentPair(queries: segments, keys: mergedKeySegments ?? segments)
+    }
 
     /// Cross-attention: decoder ids for the queries, encoder ids for the keys.
     var crossSegments: SegmentPair? {
@@ -104,7 +117,7 @@ enum GemmaBlock {
                         into: act.attentionNormed, rstd: act.attentionRstd)
         AttentionLayer.forward(act.attentionNormed, batch: context.batch, length: context.length, weights: weights,
                                names: names.attention, spec: spec.attention, source: selfSource,
-                               positions: context.positions, keyValid: context.keyValid,
+                               positions: context.positions, keyValid: context.selfKeyValid,
                                segments: context.selfSegments, act: act.attention)
         RMSNorm.forward(act.attention.output, weight: weights[names.postAttentionNorm].f32, rows: n, dim: d, eps: eps,
                         into: act.postNormed, rstd: act.attentionPostRstd)
@@ -167,7 +180,8 @@ enum GemmaBlock {
                          dWeight: grads.pointer(names.postAttentionNorm))
         AttentionLayer.backward(scratch.dSub, x: act.attentionNormed, batch: context.batch, length: context.length,
                                 weights: weights, grads: grads, names: names.attention, spec: spec.attention,
-                                cross: nil, positions: context.positions, keyValid: context.keyValid,
+                                cross: spec.attention.merged ? cross : nil, positions: context.positions,
+                                keyValid: context.selfKeyValid,
                                 segments: context.selfSegments, act: act.attention, scratch: scratch.attention,
                                 dx: scratch.dNormed)
         RMSNorm.backward(scratch.dNormed, x: act.input, weight: weights[names.preAttentionNorm].f32,
@@ -187,7 +201,8 @@ struct BlockScratch {
         let n = batch * length
         dSub = arena.floats(n * spec.hidden)
         dNormed = arena.floats(n * spec.hidden)
-        attention = AttentionScratch(arena: arena, queryRows: n, keyRows: n, qDim: spec.attention.qDim,
+        let keyRows = spec.attention.merged ? batch * (crossLength + length) : n
+        attention = AttentionScratch(arena: arena, queryRows: n, keyRows: keyRows, qDim: spec.attention.qDim,
                                      kvDim: spec.attention.kvDim, queryKeyNorm: spec.attention.queryKeyNormEps != nil)
         if let c = spec.cross {
             crossAttention = AttentionScratch(arena: arena, queryRows: n, keyRows: batch * crossLength,

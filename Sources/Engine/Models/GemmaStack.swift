@@ -6,21 +6,33 @@ struct GemmaStack {
     /// Causal self-attention (decoders) or bidirectional (T5Gemma's encoder).
     let causal: Bool
     let specs: [BlockSpec]
+    /// T5Gemma 2: the token embedded as the learned `names.eoiEmbedding` vector instead of a table row.
+    let eoiToken: TokenID?
+    /// T5Gemma 2's decoder: every block's self-attention is merged with the encoder's keys.
+    var mergedAttention: Bool { specs.first?.attention.merged ?? false }
 
-    init(config: Gemma2Config, names: StackNames, causal: Bool, crossAttention: Bool) {
+    /// `t5gemma2` set: one side of a T5Gemma 2 model (an encoder splits its sliding windows around the
+    /// query, a decoder merges the encoder into its self-attention; both embed the eoi token).
+    init(config: Gemma2Config, names: StackNames, causal: Bool, crossAttention: Bool, t5gemma2: T5Gemma2Text? = nil) {
+        precondition(t5gemma2 == nil || (!crossAttention && names.eoiEmbedding != nil), "T5Gemma 2 stacks merge attention")
         self.config = config
         self.names = names
         self.causal = causal
+        eoiToken = t5gemma2?.eoiTokenIndex
         let isCausal = causal
         let scale = Float(1 / Double(config.queryPreAttnScalar).squareRoot())
         // Gemma 2: one RoPE; Gemma 3: one per layer type (built once each).
         let ropes = Dictionary(uniqueKeysWithValues: [LayerType.sliding, .full].map { ($0, config.rope(for: $0)) })
         specs = config.layerTypes.map { type in
-            let window = type == .sliding ? config.slidingWindow : nil
-            let selfSpec = AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,
+            var window = type == .sliding ? config.slidingWindow : nil
+            var windowRight: Int? = nil
+            if t5gemma2 != nil, !isCausal, let w = window { (window, windowRight) = T5Gemma2Text.encoderWindow(w) }
+            var selfSpec = AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,
                                          scale: scale, softCap: config.attnLogitSoftcap, rope: ropes[type]!,
                                          causal: isCausal, window: window,
                                          queryKeyNormEps: config.gemma3 == nil ? nil : config.rmsNormEps)
+            selfSpec.windowRight = windowRight
+            selfSpec.merged = t5gemma2 != nil && isCausal
             // Cross-attention: same heads and scaling, no RoPE, never sliding, never causal.
             let crossSpec = crossAttention
                 ? AttentionSpec(heads: config.numHeads, kvHeads: config.numKVHeads, headDim: config.headDim,
@@ -44,6 +56,18 @@ struct GemmaStack {
         }
     }
 
+    /// Scaled table rows of `ids` into `out` (`[count, d]`); T5Gemma 2's eoi token takes the learned eoi
+    /// vector, unscaled (transformers overwrites those rows after scaling).
+    func embed(_ ids: UnsafePointer<Int32>, count: Int, weights: ParameterStore, into out: UnsafeMutablePointer<Float>) {
+        let table = weights[names.embedding]
+        _ = Embedding.forward(ids: ids, count: count, table: table, scale: embedScale(table: table), into: out)
+        guard let eoiToken, let eoiName = names.eoiEmbedding else { return }
+        let eoi = weights[eoiName], d = config.hiddenSize
+        for i in 0..<count where ids[i] == eoiToken {
+            HalfPrecision.widen(eoi.raw, dtype: eoi.dtype, into: out + i * d, count: d)
+        }
+    }
+
     // MARK: Training forward and backward
 
     /// Forward over a batch, saving what backward needs. `encoder` is the encoder output, its padding
@@ -53,18 +77,19 @@ struct GemmaStack {
     func forward(_ acts: StackActivations, weights: ParameterStore, encoder: EncoderMemory? = nil,
                  cancel: CancellationFlag? = nil) {
         let n = acts.batch * acts.length, d = config.hiddenSize
-        let table = weights[names.embedding]
-        acts.ids.withUnsafeBufferPointer { ids in
-            _ = Embedding.forward(ids: ids.baseAddress!, count: n, table: table, scale: embedScale(table: table),
-                                  into: acts.blocks[0].input)
-        }
-        acts.withContext(encoder: encoder) { context in
+        acts.ids.withUnsafeBufferPointer { ids in embed(ids.baseAddress!, count: n, weights: weights, into: acts.blocks[0].input) }
+        acts.withContext(encoder: encoder, merged: mergedAttention) { context in
             KernelCancellation.with(cancel) {
                 for (i, spec) in specs.enumerated() {
                     if cancel?.isCancelled == true { break }
-                    let crossSource: KeyValueSource? = encoder.map { .projected(encoder: $0.output, length: acts.crossLength) }
+                    var selfSource = KeyValueSource.ownRows
+                    var crossSource: KeyValueSource? = encoder.map { .projected(encoder: $0.output, length: acts.crossLength) }
+                    if spec.attention.merged, let encoder {
+                        selfSource = .merged(encoder: encoder.output, length: acts.crossLength)
+                        crossSource = nil
+                    }
                     GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
-                                       selfSource: .ownRows, crossSource: crossSource, act: acts.block(i),
+                                       selfSource: selfSource, crossSource: crossSource, act: acts.block(i),
                                        output: acts.blockOutput(i))
                 }
             }
@@ -82,12 +107,20 @@ struct GemmaStack {
         let n = acts.batch * acts.length, d = config.hiddenSize
         RMSNorm.backward(acts.dOutput, x: acts.finalInput, weight: weights[names.finalNorm].f32, rstd: acts.finalRstd,
                          rows: n, dim: d, dx: acts.dResidual, accumulate: false, dWeight: grads.pointer(names.finalNorm))
-        acts.withContext(encoder: encoder) { context in
+        acts.withContext(encoder: encoder, merged: mergedAttention) { context in
             for i in specs.indices.reversed() {
                 let cross = encoder.map { (encoder: $0.output, length: acts.crossLength, dEncoder: dEncoder!) }
                 GemmaBlock.backward(spec: specs[i], names: names.blocks[i], weights: weights, grads: grads,
                                     context: context, cross: cross, act: acts.blocks[i], scratch: acts.scratch,
                                     dResidual: acts.dResidual)
+            }
+        }
+        if let eoiToken, let eoiName = names.eoiEmbedding {
+            // The eoi rows' gradient goes to the eoi vector (unscaled), none to the table.
+            for i in 0..<n where acts.ids[i] == eoiToken {
+                let row = acts.dResidual + i * d
+                if let dEoi = grads.pointer(eoiName) { VectorOps.addInPlace(dEoi, row, count: d) }
+                row.update(repeating: 0, count: d)
             }
         }
         if let dTable = grads.pointer(names.embedding) {
@@ -172,13 +205,30 @@ final class StackActivations {
         segments = batch.segments
     }
 
-    func withContext<R>(encoder: EncoderMemory?, _ body: (SequenceContext) -> R) -> R {
-        positions.withUnsafeBufferPointer { pos in
+    /// The masks and positions of this batch; `merged` (T5Gemma 2's decoder) also lays out the keys'
+    /// validity and document ids as merged attention reads them, the encoder's before the own.
+    func withContext<R>(encoder: EncoderMemory?, merged: Bool = false, _ body: (SequenceContext) -> R) -> R {
+        var mergedValid: [Bool]? = nil, mergedSegments: [Int32]? = nil
+        if merged, let encoder {
+            let s = crossLength
+            mergedValid = (0..<batch).flatMap { b in (0..<s).map { encoder.valid[b * s + $0] } + valid[b * length..<(b + 1) * length] }
+            if let segments, let encoderSegments = encoder.segments {
+                mergedSegments = (0..<batch).flatMap { b in
+                    (0..<s).map { encoderSegments[b * s + $0] } + segments[b * length..<(b + 1) * length]
+                }
+            }
+        }
+        return positions.withUnsafeBufferPointer { pos in
             valid.withUnsafeBufferPointer { val in
                 withOptionalBuffer(segments) { seg in
-                    body(SequenceContext(batch: batch, length: length, positions: pos.baseAddress,
-                                         keyValid: val.baseAddress, segments: seg, encoderValid: encoder?.valid,
-                                         encoderSegments: encoder?.segments))
+                    withOptionalBuffer(mergedValid) { mergedVal in
+                        withOptionalBuffer(mergedSegments) { mergedSeg in
+                            body(SequenceContext(batch: batch, length: length, positions: pos.baseAddress,
+                                                 keyValid: val.baseAddress, segments: seg, encoderValid: encoder?.valid,
+                                                 encoderSegments: encoder?.segments, mergedKeyValid: mergedVal,
+                                                 mergedKeySegments: mergedSeg))
+                        }
+                    }
                 }
             }
         }

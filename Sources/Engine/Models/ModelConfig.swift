@@ -127,7 +127,8 @@ public struct Gemma3Text: Sendable, Equatable, Codable {
     }
 }
 
-/// An encoder-decoder T5Gemma model: two Gemma 2 stacks (the decoder with cross-attention).
+/// An encoder-decoder T5Gemma model: two Gemma 2 stacks (the decoder with cross-attention), or with
+/// `t5gemma2` set a T5Gemma 2 model: two Gemma 3 stacks, the decoder with merged attention.
 public struct T5GemmaConfig: Sendable, Equatable, Codable {
     public var encoder: Gemma2Config
     public var decoder: Gemma2Config
@@ -136,13 +137,18 @@ public struct T5GemmaConfig: Sendable, Equatable, Codable {
     public var bosTokenID: TokenID
     public var eosTokenIDs: [TokenID]
     public var torchDtype: DType?
+    /// T5Gemma 2: what it computes beyond T5Gemma (both stacks then carry `gemma3`). nil for T5Gemma.
+    public var t5gemma2: T5Gemma2Text?
 
     public init(encoder: Gemma2Config, decoder: Gemma2Config, tieWordEmbeddings: Bool = true,
                 padTokenID: TokenID = 0, bosTokenID: TokenID = 2, eosTokenIDs: [TokenID] = [1],
-                torchDtype: DType? = nil) {
+                torchDtype: DType? = nil, t5gemma2: T5Gemma2Text? = nil) {
         self.encoder = encoder
         var decoder = decoder
-        decoder.crossAttentionHiddenSize = decoder.crossAttentionHiddenSize ?? encoder.hiddenSize
+        // T5Gemma 2's merged attention reads the encoder through the decoder's own projections: no
+        // cross-attention width.
+        decoder.crossAttentionHiddenSize = t5gemma2 != nil ? nil : decoder.crossAttentionHiddenSize ?? encoder.hiddenSize
+        self.t5gemma2 = t5gemma2
         self.decoder = decoder
         self.tieWordEmbeddings = tieWordEmbeddings
         self.padTokenID = padTokenID

@@ -1,6 +1,9 @@
 /// A T5Gemma encoder-decoder model (`T5GemmaForConditionalGeneration`): a bidirectional Gemma 2
 /// encoder with its own embedding, and a Gemma 2 decoder whose blocks add cross-attention (no RoPE,
 /// never sliding) over the encoder output; LM head tied to the decoder embedding, final soft-cap.
+/// With `config.t5gemma2`, a T5Gemma 2 model (`T5Gemma2ForConditionalGeneration`, text part): Gemma 3
+/// stacks, merged attention in the decoder, one embedding table for both stacks and the head
+/// (see ``T5Gemma2Text``).
 public final class T5GemmaModel: @unchecked Sendable {
     public let config: T5GemmaConfig
     public let parameters: ParameterStore
@@ -10,10 +13,13 @@ public final class T5GemmaModel: @unchecked Sendable {
     public init(config: T5GemmaConfig, parameters: ParameterStore) {
         self.config = config
         self.parameters = parameters
-        let encNames = StackNames.t5gemma(stack: "encoder", layers: config.encoder.numLayers, crossAttention: false)
-        let decNames = StackNames.t5gemma(stack: "decoder", layers: config.decoder.numLayers, crossAttention: true)
-        encoder = GemmaStack(config: config.encoder, names: encNames, causal: false, crossAttention: false)
-        decoder = GemmaStack(config: config.decoder, names: decNames, causal: true, crossAttention: true)
+        let v2 = config.t5gemma2
+        let encNames = v2 != nil ? StackNames.t5gemma2(stack: "encoder", layers: config.encoder.numLayers)
+            : StackNames.t5gemma(stack: "encoder", layers: config.encoder.numLayers, crossAttention: false)
+        let decNames = v2 != nil ? StackNames.t5gemma2(stack: "decoder", layers: config.decoder.numLayers)
+            : StackNames.t5gemma(stack: "decoder", layers: config.decoder.numLayers, crossAttention: true)
+        encoder = GemmaStack(config: config.encoder, names: encNames, causal: false, crossAttention: false, t5gemma2: v2)
+        decoder = GemmaStack(config: config.decoder, names: decNames, causal: true, crossAttention: v2 == nil, t5gemma2: v2)
         let norms = Set(encNames.norms + decNames.norms)
         parameters.widenToF32 { norms.contains($0) }
     }

@@ -6,8 +6,16 @@ public struct AttentionMask {
     public var causal: Bool
     /// Sliding window `W`: causal `(qpos − s) < W` (the query and the `W − 1` before it, HF's
     /// `sliding_window_overlay`); bidirectional `|qpos − s| < W` (the T5Gemma authors' and HF 4.53's
-    /// rule; see t5gemma-reference §3.5). nil = no window.
+    /// rule; see t5gemma-reference §3.5), or with `windowRight` set `0 <= qpos − s < W` to the left
+    /// and `0 < s − qpos < windowRight` to the right. nil = no window.
     public var window: Int?
+    /// Bidirectional windows only: how far keys to the right stay visible, when that differs from
+    /// `window` (T5Gemma 2's encoder splits a window `W` into `(W + 1) / 2` left and `W / 2 + 1` right).
+    public var windowRight: Int? = nil
+    /// T5Gemma 2's merged attention: keys `0..<prefixKeys` are the encoder's, visible to every query
+    /// (padding and segments still apply); the causal and window rules govern the keys after them,
+    /// key `s` sitting at position `s − prefixKeys`.
+    public var prefixKeys: Int = 0
     /// Absolute position of query 0 (KV-cache decode: the number of cached tokens).
     public var queryOffset: Int
     /// `[batch, S]` padding mask (false = padding), nil = all keys valid.
@@ -70,6 +78,9 @@ struct MaskRules {
     init(_ mask: AttentionMask, batch: Int, queryLength: Int, keyLength: Int) {
         precondition((mask.window ?? 1) >= 1, "attention window must be positive, got \(mask.window!)")
         precondition(mask.queryOffset >= 0, "negative query offset \(mask.queryOffset)")
+        precondition(mask.prefixKeys >= 0 && mask.prefixKeys <= keyLength, "prefix of \(mask.prefixKeys) keys out of \(keyLength)")
+        precondition(mask.windowRight == nil || (!mask.causal && (mask.windowRight ?? 0) >= 1),
+                     "a right window needs bidirectional attention and a positive size")
         precondition((mask.querySegments == nil) == (mask.keySegments == nil),
                      "query and key segments go together (both nil, or both set)")
         precondition(mask.querySegments == nil || mask.querySegments != mask.keySegments
@@ -120,16 +131,18 @@ struct MaskRules {
     }
 
     /// True when keys must also be checked one by one (padding or segments).
-    var hasKeyMask: Bool { mask.keyValid != nil || mask.keySegments != nil }
+    /// (A merged prefix with a window masks the window's start key by key: the range starts at 0.)
+    var hasKeyMask: Bool { mask.keyValid != nil || mask.keySegments != nil || (mask.prefixKeys > 0 && mask.window != nil) }
 
-    /// Keys allowed by causality, the window and the document span for query `t` of batch `b`.
+    /// Keys allowed by causality, the window and the document span for query `t` of batch `b`. With
+    /// merged prefix keys the range starts at key 0 and `keyVisible` drops the self keys before the window.
     func keyRange(batch b: Int, query t: Int) -> Range<Int> {
-        let qpos = mask.queryOffset + t
+        let qpos = mask.queryOffset + t, p = mask.prefixKeys
         var lo = 0, hi = keyLength
-        if mask.causal { hi = min(hi, qpos + 1) }
+        if mask.causal { hi = min(hi, p + qpos + 1) }
         if let w = mask.window {
-            lo = max(lo, qpos - w + 1)
-            if !mask.causal { hi = min(hi, qpos + w) }
+            if p == 0 { lo = max(lo, qpos - w + 1) }
+            if !mask.causal { hi = min(hi, p + qpos + (mask.windowRight ?? w)) }
         }
         if !documentSpans.isEmpty {
             let i = 2 * (b * queryLength + t)
@@ -142,6 +155,8 @@ struct MaskRules {
     /// Whether key `s` (already inside `keyRange`) survives padding and segments.
     @inline(__always) func keyVisible(batch b: Int, query t: Int, key s: Int) -> Bool {
         let row = b * keyLength
+        if mask.prefixKeys > 0, s >= mask.prefixKeys, let w = mask.window,
+           s - mask.prefixKeys <= mask.queryOffset + t - w { return false }
         if let valid = mask.keyValid, !valid[row + s] { return false }
         if let keys = mask.keySegments, keys[row + s] != mask.querySegments![b * queryLength + t] { return false }
         return true
