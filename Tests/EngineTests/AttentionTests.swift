@@ -13,6 +13,8 @@ import Testing
         var scale = 0.5, softCap: Double? = nil
         /// Packed cross-attention: document ids of the queries `[B, T]` and keys `[B, S]`.
         var querySegments: [Int32]? = nil, keySegments: [Int32]? = nil
+        /// Split bidirectional window (T5Gemma 2's encoder) and merged encoder keys (its decoder).
+        var windowRight: Int? = nil, prefix = 0
         var testDescription: String { name }
         var shape: AttentionShape { AttentionShape(batch: B, queryLength: T, keyLength: S, heads: H, kvHeads: KV, headDim: hd) }
     }
@@ -42,13 +44,29 @@ import Testing
              causal: false, softCap: 50,
              querySegments: (0..<70).map { t in t < 20 ? 0 : t < 45 ? 1 : t < 60 ? 2 : 3 },
              keySegments: (0..<50).map { s in s < 10 ? 0 : s < 25 ? 1 : s < 30 ? 0 : 2 }),
+        Case(name: "T5Gemma 2 encoder: window 4 split 2 left, 3 right", T: 10, S: 10, H: 2, KV: 1, hd: 8, causal: false,
+             window: 2, softCap: nil, windowRight: 3),
+        Case(name: "merged: 6 encoder keys (2 padded) then 8 causal own keys, window 3", B: 2, T: 8, S: 14, H: 4, KV: 2,
+             hd: 8, window: 3, keyValid: [true, true, true, true, true, true] + Array(repeating: true, count: 8)
+                + [true, true, true, true, false, false] + Array(repeating: true, count: 6) + [false, false], prefix: 6),
+        Case(name: "merged over query blocks: 20 encoder keys, 70 own, window 5", T: 70, S: 90, H: 2, KV: 1, hd: 8,
+             window: 5, prefix: 20),
+        Case(name: "merged decode step: 7 encoder keys, offset 5, window 3", T: 1, S: 13, H: 4, KV: 2, hd: 8, window: 3,
+             offset: 5, prefix: 7),
+        Case(name: "merged packed rows: two documents, encoder keys then own", T: 6, S: 11, H: 2, KV: 1, hd: 8,
+             querySegments: [0, 0, 0, 1, 1, 1], keySegments: [0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1], prefix: 5),
     ]
 
     static func visible(_ c: Case, b: Int, t: Int, s: Int) -> Bool {
         let qpos = c.offset + t
-        if c.causal && s > qpos { return false }
-        if let w = c.window {
-            if c.causal ? qpos - s >= w : abs(qpos - s) >= w { return false }
+        // Merged attention: the first `prefix` keys are the encoder's, seen by every query (but padding
+        // and documents); the causal and window rules apply to the own keys, at position s - prefix.
+        if s >= c.prefix {
+            let kpos = s - c.prefix, distance = qpos - kpos
+            if c.causal && distance < 0 { return false }
+            if let w = c.window {
+                if c.causal ? distance >= w : (distance >= 0 ? distance >= w : -distance >= (c.windowRight ?? w)) { return false }
+            }
         }
         if let kv = c.keyValid, !kv[b * c.S + s] { return false }
         if let seg = c.segments, seg[b * c.S + s] != seg[b * c.S + qpos] { return false }
@@ -111,11 +129,13 @@ import Testing
         let valid = c.keyValid.map { Pinned($0) }, seg = c.segments.map { Pinned($0) }
         let querySeg = c.querySegments.map { Pinned($0) }, keySeg = c.keySegments.map { Pinned($0) }
         let validPointer = valid.map { UnsafePointer($0.pointer) }
-        let mask = seg != nil
+        var mask = seg != nil
             ? AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset, keyValid: validPointer,
                             segments: seg.map { UnsafePointer($0.pointer) })
             : AttentionMask(causal: c.causal, window: c.window, queryOffset: c.offset, keyValid: validPointer,
                             querySegments: querySeg.map { UnsafePointer($0.pointer) }, keySegments: keySeg.map { UnsafePointer($0.pointer) })
+        mask.windowRight = c.windowRight
+        mask.prefixKeys = c.prefix
         return withExtendedLifetime((valid, seg, querySeg, keySeg)) { body(mask) }
     }
 
@@ -222,7 +242,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map { cases[$0] })
+    @Test(arguments: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16].map { cases[$0] })
     func backwardMatchesFiniteDifferences(_ c: Case) {
         let x = Inputs(c, seed: 73)
         var rng = TestRandom(seed: 74)

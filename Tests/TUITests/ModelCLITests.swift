@@ -50,7 +50,8 @@ import Testing
         #expect(worst < 2e-4, "max |logit difference| \(worst)")
     }
 
-    @Test(arguments: [("gemma2-mha", "prompt"), ("gemma3-qknorm", "prompt"), ("t5gemma-unbalanced", "input_ids")])
+    @Test(arguments: [("gemma2-mha", "prompt"), ("gemma3-qknorm", "prompt"), ("t5gemma-unbalanced", "input_ids"),
+                      ("t5gemma2-merged", "input_ids")])
     func generateJSONGivesTheGreedyTokensTransformersGives(_ name: String, _ promptKey: String) throws {
         let golden = try Golden(name)
         let prompt = golden.greedy(promptKey), expected = golden.greedy("tokens")
@@ -77,8 +78,9 @@ import Testing
         #expect(!summary.contains("max_tokens") && !summary.contains("stop:"), "\(summary)")
     }
 
-    @Test func encodeWritesTheEncoderHiddenStates() throws {
-        let golden = try Golden("t5gemma-balanced")
+    @Test(arguments: ["t5gemma-balanced", "t5gemma2-merged"])
+    func encodeWritesTheEncoderHiddenStates(_ name: String) throws {
+        let golden = try Golden(name)
         let ids = golden.firstSequence
         let dir = TemporaryDirectory()
         let npy = dir.file("hidden.npy")
@@ -90,6 +92,29 @@ import Testing
         #expect(hidden.shape[0] == ids.count)
         let worst = zip(mine, expected.prefix(mine.count)).map { abs($0 - $1) }.max() ?? .infinity
         #expect(worst < 2e-4)
+    }
+
+    /// A T5Gemma 2 checkpoint as transformers saves it: inspect names what Duet computes differently
+    /// from T5Gemma and the vision tower it leaves out; an image token in a prompt is refused.
+    @Test func inspectAndGenerateOnT5Gemma2SayWhatIsRunAndWhatIsNot() throws {
+        let model = try Golden("t5gemma2-merged").directory.path
+        let inspect = try runDuet(["inspect", model])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        for text in ["T5Gemma2ForConditionalGeneration", "merged decoder attention", "encoder window 5 split around the query",
+                     "eoi token 61", "not loaded: Duet runs the text part", "q/k norms"] {
+            #expect(inspect.stdout.contains(text), "\(text) missing from\n\(inspect.stdout)")
+        }
+        // The fixture's image token lies outside its tiny vocabulary (transformers saves its default): a
+        // copy whose config puts it at 62.
+        let dir = TemporaryDirectory()
+        for file in ["model.safetensors", "generation_config.json"] {
+            try FileManager.default.copyItem(atPath: model + "/" + file, toPath: dir.file(file))
+        }
+        let config = try String(contentsOfFile: model + "/config.json", encoding: .utf8)
+        try config.replacingOccurrences(of: "\"image_token_index\": 256001", with: "\"image_token_index\": 62")
+            .write(toFile: dir.file("config.json"), atomically: true, encoding: .utf8)
+        let image = try runDuet(["generate", "--model", dir.path, "--prompt-ids", "2,62,7"])
+        #expect(image.status != 0 && image.stderr.contains("image token 62"), "\(image.stderr)")
     }
 
     @Test func badInputsGiveClearErrors() throws {

@@ -2,11 +2,15 @@
 public enum GenerationError: Error, Equatable, CustomStringConvertible {
     case emptyPrompt
     case tokenOutOfRange(TokenID, vocabularySize: Int)
+    /// The prompt holds an image placeholder token; Duet runs T5Gemma 2's text part only.
+    case imageInput(TokenID)
 
     public var description: String {
         switch self {
         case .emptyPrompt: "the prompt has no tokens"
         case let .tokenOutOfRange(id, v): "token id \(id) is outside the vocabulary (0..<\(v))"
+        case let .imageInput(id):
+            "the prompt holds the image token \(id): Duet runs T5Gemma 2 on text only (the vision tower is not loaded)"
         }
     }
 }

@@ -109,6 +109,7 @@ public final class T5GemmaModel: @unchecked Sendable {
     func encode(_ ids: [TokenID], cancel: CancellationFlag?) throws -> Tensor {
         guard !ids.isEmpty else { throw GenerationError.emptyPrompt }
         try GenerationLoop.validate(ids, vocabularySize: config.encoder.vocabSize)
+        if let image = config.t5gemma2?.imageTokenIndex, ids.contains(image) { throw GenerationError.imageInput(image) }
         let acts = StackActivations(stack: encoder, batch: 1, length: ids.count, training: false)
         acts.load(TokenBatch(sequences: [ids], padID: config.padTokenID))
         encoder.forward(acts, weights: parameters, cancel: cancel)

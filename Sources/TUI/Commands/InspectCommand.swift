@@ -72,6 +72,11 @@ struct ModelSummary {
         }
     }
 
+    var t5gemma2: T5Gemma2Text? {
+        if case let .t5gemma(c) = config { return c.t5gemma2 }
+        return nil
+    }
+
     var tied: Bool {
         switch config {
         case let .gemma2(c): c.tieWordEmbeddings
@@ -109,6 +114,18 @@ struct ModelSummary {
             }
             if let cross = s.crossAttentionHiddenSize { extra += ", cross-attention width \(cross)" }
             add("", extra)
+        }
+        if let v2 = t5gemma2 {
+            let window = stacks[0].config.slidingWindow.map { w -> String in
+                let (left, right) = T5Gemma2Text.encoderWindow(w)
+                return "encoder window \(w) split around the query (\(left) left incl. itself, \(right - 1) right)"
+            }
+            add("T5Gemma 2", (["merged decoder attention (own keys then encoder keys, one softmax)", window].compactMap { $0 }
+                              + ["eoi token \(v2.eoiTokenIndex) = learned vector"]).joined(separator: "; "))
+            let vision = WeightLayout.skippedTensors(reader, config: config)
+            add("vision", vision.isEmpty ? "no vision tower stored"
+                : "\(vision.count) tensors (\(Self.count(vision.reduce(0) { $0 + reader.entry($1)!.count })) params) not loaded: "
+                  + "Duet runs the text part; image inputs are refused")
         }
         let t = specialTokens
         add("special tokens", "bos \(t.bos), eos \(t.eos.map(String.init).joined(separator: ", ")), pad \(t.pad) (from config.json)")
@@ -202,6 +219,12 @@ struct ModelSummary {
             ("tie_word_embeddings", .bool(tied)),
         ]
         members += stacks.map { ($0.label, stack($0.config)) }
+        if let v2 = t5gemma2 {
+            members.append(("t5gemma2", .object([
+                ("eoi_token_index", .int(Int(v2.eoiTokenIndex))), ("image_token_index", .int(Int(v2.imageTokenIndex))),
+                ("vision_tensors_skipped", .int(WeightLayout.skippedTensors(reader, config: config).count)),
+            ])))
+        }
         members.append(("special_tokens", .object([
             ("bos", .int(Int(t.bos))), ("eos", .array(t.eos.map { .int(Int($0)) })), ("pad", .int(Int(t.pad))),
         ])))

@@ -30,6 +30,10 @@ public final class Trainer: @unchecked Sendable {
             throw TrainingError.invalidConfiguration(field: "cross-attention warm-up",
                                                      reason: "needs an encoder-decoder model (it has no cross-attention)")
         }
+        if config.crossAttentionWarmupSteps > 0, case let .t5gemma(c) = model.config, c.t5gemma2 != nil {
+            throw TrainingError.invalidConfiguration(field: "cross-attention warm-up",
+                                                     reason: "T5Gemma 2 has no cross-attention weights (its decoder merges the encoder into self-attention)")
+        }
         if config.distillation != nil && teacher == nil {
             throw TrainingError.invalidConfiguration(field: "distillation", reason: "a teacher model is required")
         }
