@@ -9,14 +9,14 @@ struct InitCommand: ParsableCommand {
         abstract: "Write a randomly initialised Gemma 2, Gemma 3 or T5Gemma model in Hugging Face layout.",
         discussion: """
             Presets: gemma2 \(ModelPresets.names.joined(separator: ", ")); gemma3 \(ModelPresets.gemma3Names.joined(separator: ", ")). \
-            T5Gemma presets pair two Gemma 2 presets, e.g. 2b-2b or b-b.
+            T5Gemma presets pair two Gemma 2 presets, e.g. 2b-2b or b-b; T5Gemma 2 presets two equally wide             Gemma 3 presets, e.g. 270m-270m or 1b-1b.
             """)
 
-    enum Architecture: String, ExpressibleByArgument { case gemma2, gemma3, t5gemma }
+    enum Architecture: String, ExpressibleByArgument { case gemma2, gemma3, t5gemma, t5gemma2 }
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "gemma2, gemma3 or t5gemma.") var arch: Architecture = .gemma2
-    @Option(help: "Named size (gemma2: tiny, mini, s, b, 2b, 9b; gemma3: tiny, mini, 270m, 1b; t5gemma: ENC-DEC, e.g. 2b-2b).") var preset: String?
+    @Option(help: "gemma2, gemma3, t5gemma or t5gemma2.") var arch: Architecture = .gemma2
+    @Option(help: "Named size (gemma2: tiny, mini, s, b, 2b, 9b; gemma3: tiny, mini, 270m, 1b; t5gemma: ENC-DEC, e.g. 2b-2b; t5gemma2: e.g. 270m-270m).") var preset: String?
     @Option(help: "A config.json to use instead of a preset.") var config: String?
     @Option(help: "Tokenizer directory: copied into the model, and its vocabulary size used.") var tokenizer: String?
     @Option(help: "Output directory.") var out: String
@@ -82,6 +82,14 @@ struct InitCommand: ParsableCommand {
                 throw ValidationError("t5gemma presets are ENC-DEC pairs of \(ModelPresets.names.joined(separator: ", ")), e.g. 2b-2b")
             }
             return .t5gemma(T5GemmaConfig(encoder: e, decoder: d))
+        case .t5gemma2:
+            let parts = name.split(separator: "-").map(String.init)
+            guard parts.count == 2, let e = ModelPresets.gemma3(parts[0], vocabSize: vocab),
+                  let d = ModelPresets.gemma3(parts[1], vocabSize: vocab), e.hiddenSize == d.hiddenSize else {
+                throw ValidationError("t5gemma2 presets are ENC-DEC pairs of equally wide \(ModelPresets.gemma3Names.joined(separator: ", ")), "
+                                      + "e.g. 270m-270m (merged attention reads the encoder with the decoder's projections)")
+            }
+            return .t5gemma(T5GemmaConfig(encoder: e, decoder: d, t5gemma2: T5Gemma2Text()))
         }
     }
 }
