@@ -52,12 +52,15 @@ import Testing
             try parse(#"{"model_type": "gemma3_text", "rope_scaling": {"rope_type": "yarn", "factor": 4.0}}"#)
         }
         #expect(throws: CheckpointError.self) { try parse(#"{"model_type": "gemma3_text", "use_bidirectional_attention": true}"#) }
-        // duet adapt builds T5Gemma from Gemma 2 only; a Gemma 3 source would lose its q/k norms.
-        let golden = try ModelGolden("gemma3-qknorm")
+        // duet adapt: Gemma 3 becomes T5Gemma 2 and Gemma 2 T5Gemma; a pair of one each is neither.
+        let golden = try ModelGolden("gemma3-qknorm"), gemma2 = try ModelGolden("gemma2-gqa")
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("duet-gemma3-adapt-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        #expect { try Adaptation.adapt(decoderFrom: golden.directory, to: out) } throws: { error in
-            "\(error)".contains("T5Gemma 2")
+        #expect { try Adaptation.adapt(decoderFrom: golden.directory, encoderFrom: gemma2.directory, to: out) } throws: { error in
+            "\(error)".contains("not both Gemma 2 or both Gemma 3")
+        }
+        #expect { try Adaptation.adapt(decoderFrom: golden.directory, crossAttention: .random, to: out) } throws: { error in
+            "\(error)".contains("no cross-attention weights")
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }

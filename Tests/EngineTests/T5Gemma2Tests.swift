@@ -71,4 +71,43 @@ import Testing
         #expect { try Trainer(model: try TrainableModel(trainable), config: TrainingConfig(steps: 2, crossAttentionWarmupSteps: 1)) }
             throws: { "\($0)".contains("no cross-attention weights") }
     }
+
+    /// `duet adapt` from a Gemma 3: both stacks are copies of the source, and merged attention adds no
+    /// weights, so with every encoder key masked the decoder IS the source model: its logits equal the
+    /// Gemma 3 model's on the same tokens (which the golden ties to transformers).
+    @Test func adaptingGemma3GivesAT5Gemma2WhoseDecoderIsTheSource() throws {
+        let golden = try ModelGolden("gemma3-qknorm")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("duet-t5gemma2-adapt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try Adaptation.adapt(decoderFrom: golden.directory, to: out)
+        let adapted = try #require(try ModelLoader.load(directory: out).model as? T5GemmaModel)
+        let source = try #require(try ModelLoader.load(directory: golden.directory).model as? Gemma2Model)
+        #expect(adapted.config.t5gemma2 != nil && adapted.config.encoder.gemma3 == source.config.gemma3)
+        // Copied tensor by tensor (the eoi token lies outside this vocabulary: a zero vector).
+        for name in adapted.parameters.names {
+            let mine = adapted.parameters[name].toArray()
+            if name == "model.encoder.embed_tokens.eoi_embedding" {
+                #expect(mine.allSatisfy { $0 == 0 })
+                continue
+            }
+            let sourceName = "model." + name.split(separator: ".").dropFirst(2).joined(separator: ".")
+                .replacingOccurrences(of: "pre_self_attn_layernorm", with: "input_layernorm")
+                .replacingOccurrences(of: "post_self_attn_layernorm", with: "post_attention_layernorm")
+            #expect(mine == source.parameters[sourceName].toArray(), "\(name) is not \(sourceName)")
+        }
+
+        let ids: [TokenID] = [2, 11, 23, 35, 47, 59, 71, 83, 95]
+        let decoderInput = TokenBatch(sequences: [ids], padID: 0)
+        let sourceActs = source.makeActivations(batch: 1, length: ids.count, training: false)
+        source.forward(decoderInput, sourceActs)
+        let acts = adapted.makeActivations(batch: 1, encoderLength: 4, decoderLength: ids.count, training: false)
+        adapted.forward(encoderInput: TokenBatch(sequences: [[]], padID: 0, length: 4), decoderInput: decoderInput, acts)
+        let worst = zip(acts.logits.toArray(), sourceActs.logits.toArray()).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-5, "decoder over a fully masked encoder differs from the source by \(worst)")
+        // With a real encoder input the merged attention reads it: the logits move.
+        let read = adapted.makeActivations(batch: 1, encoderLength: 4, decoderLength: ids.count, training: false)
+        adapted.forward(encoderInput: TokenBatch(sequences: [[2, 5, 6, 7]], padID: 0), decoderInput: decoderInput, read)
+        let moved = zip(read.logits.toArray(), sourceActs.logits.toArray()).map { abs($0 - $1) }.max() ?? 0
+        #expect(moved > 1e-3)
+    }
 }

@@ -46,9 +46,12 @@ struct GemmaStack {
     /// The embedding multiplier `sqrt(hidden)`. HF casts it to the activation dtype; Duet computes in
     /// f32 but rounds the factor to the table's storage dtype, so a bf16 checkpoint scales exactly as
     /// it did in training (e.g. 59.75 for hidden 3584) and an f32 one by the exact root.
-    func embedScale(table: Tensor) -> Float {
-        let exact = Float(Double(config.hiddenSize).squareRoot())
-        switch table.dtype {
+    func embedScale(table: Tensor) -> Float { Self.embedScale(hidden: config.hiddenSize, table: table.dtype) }
+
+    /// ``embedScale(table:)`` for a width and the table's storage dtype.
+    static func embedScale(hidden: Int, table dtype: DType) -> Float {
+        let exact = Float(Double(hidden).squareRoot())
+        switch dtype {
         case .f32: return exact
         // int8 weights are quantized from a checkpoint that, for every released model, is bf16.
         case .bf16, .i8: return HalfPrecision.bf16ToFloat(HalfPrecision.floatToBF16(exact))

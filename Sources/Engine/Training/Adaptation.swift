@@ -11,18 +11,27 @@ public enum CrossAttentionInit: String, Sendable, Codable {
 /// Errors that make an adaptation impossible, naming the models and fields involved.
 public enum AdaptationError: Error, CustomStringConvertible {
     case notDecoderOnly(URL)
-    /// Gemma 3 sources become T5Gemma 2 (merged attention, query/key norms), which Duet cannot build yet.
-    case gemma3NotSupported(URL)
+    /// One source is Gemma 2 and the other Gemma 3: they adapt to different architectures.
+    case mixedFamilies(encoder: URL, decoder: URL)
+    /// T5Gemma 2's merged attention reads the encoder with the decoder's own projections.
+    case t5gemma2NeedsEqualWidths(encoderHidden: Int, decoderHidden: Int)
     case vocabularyMismatch(encoder: Int, decoder: Int)
     case crossAttentionCopyNeedsEqualWidths(encoderHidden: Int, decoderHidden: Int)
+    /// `--cross-attn random` asked of a T5Gemma 2, which has no cross-attention weights.
+    case noCrossAttentionInT5Gemma2
 
     public var description: String {
         switch self {
-        case let .notDecoderOnly(url): "\(url.path) is not a decoder-only Gemma 2 model (model_type gemma2)"
-        case let .gemma3NotSupported(url):
-            "\(url.path) is a Gemma 3 model: its encoder-decoder is T5Gemma 2, which duet adapt cannot build yet (only Gemma 2 -> T5Gemma)"
+        case let .notDecoderOnly(url): "\(url.path) is not a decoder-only Gemma 2 or Gemma 3 text model (model_type gemma2 or gemma3_text)"
+        case let .mixedFamilies(e, d):
+            "\(e.path) and \(d.path) are not both Gemma 2 or both Gemma 3 (Gemma 2 adapts to T5Gemma, Gemma 3 to T5Gemma 2)"
+        case let .t5gemma2NeedsEqualWidths(e, d):
+            "T5Gemma 2 needs equally wide encoder and decoder (hidden \(e) vs \(d)): its merged attention projects the "
+                + "encoder output with the decoder's own k/v weights"
         case let .vocabularyMismatch(e, d):
             "encoder and decoder sources have different vocabularies (\(e) vs \(d)); they must share a tokenizer"
+        case .noCrossAttentionInT5Gemma2:
+            "a T5Gemma 2 has no cross-attention weights to initialise (its decoder merges the encoder into self-attention)"
         case let .crossAttentionCopyNeedsEqualWidths(e, d):
             "--cross-attn copy needs equal widths (encoder hidden \(e), decoder hidden \(d)); use --cross-attn random"
         }
@@ -44,6 +53,8 @@ public struct AdaptationPlan: Sendable, Codable, Equatable {
 /// (reference §1.2): the encoder is the (bigger, for unbalanced pairs) model with bidirectional
 /// attention; the decoder is the (smaller) model plus cross-attention, copied from its
 /// self-attention when the widths match, else random; embeddings copied into both stacks.
+/// A Gemma 3 text source becomes a T5Gemma 2 (equal widths): both stacks start from it, merged
+/// attention needs no new weights, one shared embedding table plus the eoi vector.
 public enum Adaptation {
     /// Unbalanced pairs train cross-attention alone this many steps first (the paper's K).
     public static let defaultWarmupSteps = 1000
@@ -58,13 +69,18 @@ public enum Adaptation {
         guard case let .gemma2(enc) = try ModelConfigFile.load(directory: encoderURL) else {
             throw AdaptationError.notDecoderOnly(encoderURL)
         }
-        for (config, url) in [(dec, decoderFrom), (enc, encoderURL)] where config.gemma3 != nil {
-            throw AdaptationError.gemma3NotSupported(url)
-        }
+        guard (enc.gemma3 == nil) == (dec.gemma3 == nil) else { throw AdaptationError.mixedFamilies(encoder: encoderURL, decoder: decoderFrom) }
         guard enc.vocabSize == dec.vocabSize else {
             throw AdaptationError.vocabularyMismatch(encoder: enc.vocabSize, decoder: dec.vocabSize)
         }
         let widthsMatch = enc.hiddenSize == dec.hiddenSize
+        // Gemma 3 -> T5Gemma 2: merged attention needs no new weights (the decoder's self-attention
+        // reads the encoder through its own projections), so there is nothing to copy or draw.
+        let t5gemma2 = dec.gemma3 != nil
+        if t5gemma2 && !widthsMatch {
+            throw AdaptationError.t5gemma2NeedsEqualWidths(encoderHidden: enc.hiddenSize, decoderHidden: dec.hiddenSize)
+        }
+        if t5gemma2 && crossAttention == .random { throw AdaptationError.noCrossAttentionInT5Gemma2 }
         let mode = crossAttention ?? (widthsMatch ? .copy : .random)
         if mode == .copy && !widthsMatch {
             throw AdaptationError.crossAttentionCopyNeedsEqualWidths(encoderHidden: enc.hiddenSize, decoderHidden: dec.hiddenSize)
@@ -75,10 +91,11 @@ public enum Adaptation {
         if encReader !== decReader { try WeightLayout.validate(encReader, config: .gemma2(enc)) }
 
         var decoderConfig = dec
-        decoderConfig.crossAttentionHiddenSize = enc.hiddenSize
+        decoderConfig.crossAttentionHiddenSize = t5gemma2 ? nil : enc.hiddenSize
         let config = T5GemmaConfig(encoder: enc, decoder: decoderConfig, tieWordEmbeddings: true,
                                    padTokenID: dec.padTokenID, bosTokenID: dec.bosTokenID,
-                                   eosTokenIDs: dec.eosTokenIDs, torchDtype: dec.torchDtype)
+                                   eosTokenIDs: dec.eosTokenIDs, torchDtype: dec.torchDtype,
+                                   t5gemma2: t5gemma2 ? T5Gemma2Text() : nil)
         let dtype = decReader.info("model.embed_tokens.weight").map(\.dtype) ?? .f32
         let layout = WeightLayout.expectedShapes(.t5gemma(config))
         let sources = AdaptationMapping(crossAttention: mode)
@@ -89,6 +106,7 @@ public enum Adaptation {
             case let .encoder(name): tensor = try encReader.tensor(name)
             case let .decoder(name): tensor = try decReader.tensor(name)
             case .zeros: tensor = Tensor(zeros: spec.shape, dtype: dtype)
+            case .eoiEmbedding: tensor = try eoiEmbedding(encReader, config: config, dtype: dtype)
             case .random:
                 tensor = Tensor(zeros: spec.shape, dtype: dtype)
                 ModelInitializer.fillNormal(tensor, std: 0.02, seed: seed ^ UInt64(truncatingIfNeeded: spec.name.hashValueStable))
@@ -110,15 +128,34 @@ public enum Adaptation {
     }
 }
 
+extension Adaptation {
+    /// T5Gemma 2's eoi vector from a text-only Gemma 3: the source embeds that token as its scaled
+    /// table row, and T5Gemma 2 puts the vector in unscaled, so the row times `sqrt(d)` keeps the
+    /// token's embedding as it was. Zeros when the vocabulary has no such token (Duet's small models).
+    static func eoiEmbedding(_ reader: CheckpointReader, config: T5GemmaConfig, dtype: DType) throws -> Tensor {
+        let d = config.encoder.hiddenSize, vector = Tensor(zeros: [d], dtype: .f32)
+        let eoi = Int(config.t5gemma2?.eoiTokenIndex ?? -1)
+        if eoi >= 0 && eoi < config.encoder.vocabSize {
+            let table = try reader.tensor("model.embed_tokens.weight")
+            let scale = GemmaStack.embedScale(hidden: d, table: table.dtype)
+            _ = Embedding.forward(ids: [Int32(eoi)], count: 1, table: table, scale: scale, into: vector.f32)
+        }
+        return vector.dtype == dtype ? vector : vector.converted(to: dtype)
+    }
+}
+
 /// Where each T5Gemma tensor comes from (reference §1.2's table).
 struct AdaptationMapping {
     enum Source: Equatable {
         case encoder(String), decoder(String), zeros, random
+        /// T5Gemma 2's eoi vector (see ``Adaptation/eoiEmbedding(_:config:dtype:)``).
+        case eoiEmbedding
     }
 
     let crossAttention: CrossAttentionInit
 
     func source(for name: String) -> Source {
+        if name == "model.encoder.embed_tokens.eoi_embedding" { return .eoiEmbedding }
         if let rest = name.dropPrefix("model.encoder.") { return .encoder(gemma2Name(rest)) }
         guard let rest = name.dropPrefix("model.decoder.") else { return .zeros }
         if rest.contains(".cross_attn.") {

@@ -3,15 +3,18 @@ import Foundation
 import Engine
 import Sessions
 
-/// `duet adapt`: a T5Gemma encoder-decoder initialised from decoder-only Gemma 2 checkpoints.
+/// `duet adapt`: a T5Gemma encoder-decoder initialised from decoder-only Gemma 2 checkpoints, or a
+/// T5Gemma 2 from a Gemma 3 text checkpoint.
 struct AdaptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adapt",
-        abstract: "Turn decoder-only Gemma 2 checkpoints into a T5Gemma encoder-decoder (the paper's initialisation).",
+        abstract: "Turn decoder-only Gemma 2 (Gemma 3) checkpoints into a T5Gemma (T5Gemma 2) encoder-decoder (the paper's initialisation).",
         discussion: """
         Balanced (default): encoder and decoder from --from, cross-attention copied from self-attention. \
         Unbalanced: --encoder-from a wider model; cross-attention random (seeded) and the run plan written beside \
-        the checkpoint (duet_adaptation.json) says to train it alone for the first steps. Follow with `duet train`.
+        the checkpoint (duet_adaptation.json) says to train it alone for the first steps. A Gemma 3 text model \
+        (model_type gemma3_text) becomes a T5Gemma 2: both stacks from it, merged attention with no new weights \
+        (equal widths only). Follow with `duet train`.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -40,8 +43,12 @@ struct AdaptCommand: ParsableCommand {
         let random = sources.contains { ModelProvenance.read(URL(fileURLWithPath: $0))?.isRandom == true }
         try ModelProvenance(weights: random ? "random" : "adapted", createdBy: "duet adapt", source: from).write(to: outURL)
         print("wrote \(outURL.path) in " + String(format: "%.1f s", Date().timeIntervalSince(start)))
-        print("cross-attention: \(plan.crossAttention.rawValue)"
-              + (plan.warmupCrossAttentionSteps > 0 ? "; train it alone for the first \(plan.warmupCrossAttentionSteps) steps (--warmup-cross-attn)" : ""))
+        if case let .t5gemma(c) = try ModelConfigFile.load(directory: outURL), c.t5gemma2 != nil {
+            print("T5Gemma 2: merged attention reads the encoder with each decoder layer's own projections (no new weights)")
+        } else {
+            print("cross-attention: \(plan.crossAttention.rawValue)"
+                  + (plan.warmupCrossAttentionSteps > 0 ? "; train it alone for the first \(plan.warmupCrossAttentionSteps) steps (--warmup-cross-attn)" : ""))
+        }
     }
 }
 
