@@ -42,14 +42,18 @@ extension Gemma2Model: LanguageModel {
 public enum FlopCounter {
     /// One decoder token attending to `contextLength` positions (self) and `crossLength` encoder
     /// positions (cross-attention, when present), plus the LM head.
-    public static func decoderToken(_ c: Gemma2Config, contextLength: Int, crossLength: Int) -> Double {
+    /// `merged`: T5Gemma 2's decoder reads the encoder inside its self-attention (no q/o projections of
+    /// its own), so the encoder keys only add their scores and weighted values.
+    public static func decoderToken(_ c: Gemma2Config, contextLength: Int, crossLength: Int, merged: Bool = false) -> Double {
         let d = Double(c.hiddenSize), q = Double(c.qDim), kv = Double(c.kvDim), f = Double(c.intermediateSize)
         let perLayer = 2 * (d * q + 2 * d * kv + q * d) + 2 * 3 * d * f
         var total = 0.0
         for type in c.layerTypes {
             let visible = Double(type == .sliding ? min(contextLength, c.slidingWindow ?? contextLength) : contextLength)
             var layer = perLayer + 2 * 2 * visible * q
-            if crossLength > 0 {
+            if crossLength > 0 && merged {
+                layer += 2 * 2 * Double(crossLength) * q
+            } else if crossLength > 0 {
                 // q and o projections per token; K/V of the encoder output are computed once per request.
                 layer += 2 * 2 * d * q + 2 * 2 * Double(crossLength) * q
             }

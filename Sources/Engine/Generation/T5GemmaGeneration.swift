@@ -59,6 +59,7 @@ extension T5GemmaModel: LanguageModel {
     /// The decoder's cost per token (self-attention over the generated tokens, cross-attention over
     /// the prompt); the encoder runs once per request and is reported as encode time, not per token.
     public func flopsPerGeneratedToken(promptTokens: Int, generatedTokens: Int) -> Double {
-        FlopCounter.decoderToken(config.decoder, contextLength: 1 + generatedTokens / 2, crossLength: promptTokens)
+        FlopCounter.decoderToken(config.decoder, contextLength: 1 + generatedTokens / 2, crossLength: promptTokens,
+                                 merged: config.t5gemma2 != nil)
     }
 }

@@ -18,7 +18,8 @@ public enum TrainingThroughput {
             return 3 * Double(batch) * stackForward(c, length: decoderLength, crossLength: 0, lmHead: true)
         case let .t5gemma(c):
             let encoder = stackForward(c.encoder, length: encoderLength, crossLength: 0, lmHead: false)
-            let decoder = stackForward(c.decoder, length: decoderLength, crossLength: encoderLength, lmHead: true)
+            let merged = c.t5gemma2 != nil
+            let decoder = stackForward(c.decoder, length: decoderLength, crossLength: encoderLength, lmHead: true, merged: merged)
             // Cross-attention keys and values: one projection of every encoder position per decoder layer.
             let crossKV = Double(c.decoder.numLayers) * Double(encoderLength) * 2 * 2
                 * Double(c.decoder.crossAttentionHiddenSize ?? c.encoder.hiddenSize) * Double(c.decoder.kvDim)
@@ -26,12 +27,15 @@ public enum TrainingThroughput {
         }
     }
 
-    /// Forward FLOPs of one sequence of `length` positions through a stack.
-    static func stackForward(_ c: Gemma2Config, length: Int, crossLength: Int, lmHead: Bool) -> Double {
+    /// Forward FLOPs of one sequence of `length` positions through a stack; `merged` (T5Gemma 2) reads
+    /// the encoder inside self-attention, with no query and output projections of its own.
+    static func stackForward(_ c: Gemma2Config, length: Int, crossLength: Int, lmHead: Bool, merged: Bool = false) -> Double {
         let d = Double(c.hiddenSize), q = Double(c.qDim), kv = Double(c.kvDim), f = Double(c.intermediateSize)
         let t = Double(length)
         var perToken = Double(c.numLayers) * (2 * (d * q + 2 * d * kv + q * d) + 2 * 3 * d * f + 2 * 2 * t * q)
-        if crossLength > 0 {
+        if crossLength > 0 && merged {
+            perToken += Double(c.numLayers) * 2 * 2 * Double(crossLength) * q
+        } else if crossLength > 0 {
             perToken += Double(c.numLayers) * (2 * 2 * d * q + 2 * 2 * Double(crossLength) * q)
         }
         if lmHead { perToken += 2 * d * Double(c.vocabSize) }
