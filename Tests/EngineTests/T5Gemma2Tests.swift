@@ -83,6 +83,9 @@ import Testing
         let adapted = try #require(try ModelLoader.load(directory: out).model as? T5GemmaModel)
         let source = try #require(try ModelLoader.load(directory: golden.directory).model as? Gemma2Model)
         #expect(adapted.config.t5gemma2 != nil && adapted.config.encoder.gemma3 == source.config.gemma3)
+        // The zero vision tower transformers expects is stored beside the text weights.
+        let stored = WeightLayout.skippedTensors(try CheckpointReader(directory: out), config: .t5gemma(adapted.config))
+        #expect(stored.count == T5Gemma2VisionPlaceholder.layout(textHidden: 32).count)
         // Copied tensor by tensor (the eoi token lies outside this vocabulary: a zero vector).
         for name in adapted.parameters.names {
             let mine = adapted.parameters[name].toArray()

@@ -12,8 +12,10 @@ import Testing
                                 "--dtype", "f32", "--seed", "5", "--out", model])
         try #require(made.status == 0, "\(made.stderr)")
         let inspected = try runDuet(["inspect", model])
+        // transformers builds a vision tower for every T5Gemma 2: Duet stores a zero placeholder one.
+        let placeholder = T5Gemma2VisionPlaceholder.layout(textHidden: 64).count
         for text in ["T5Gemma2ForConditionalGeneration (model_type t5gemma2)", "merged decoder attention",
-                     "no vision tower stored", "weights         match config.json"] {
+                     "vision          \(placeholder) tensors", "weights         match config.json"] {
             #expect(inspected.stdout.contains(text), "\(text) missing from\n\(inspected.stdout)")
         }
         let unequal = try runDuet(["init", "--arch", "t5gemma2", "--preset", "1b-270m", "--out", dir.file("bad")])
@@ -36,6 +38,10 @@ import Testing
         // checkpoint is a T5Gemma 2 again.
         let loaded = try #require(try ModelLoader.load(directory: URL(fileURLWithPath: checkpoint)).model as? T5GemmaModel)
         #expect(loaded.config.t5gemma2 != nil)
+        // The vision tensors Duet does not train are carried through both runs' checkpoints.
+        let carried = WeightLayout.skippedTensors(try CheckpointReader(directory: URL(fileURLWithPath: checkpoint)),
+                                                  config: .t5gemma(loaded.config))
+        #expect(carried.count == placeholder)
         #expect(loaded.parameters["model.decoder.layers.0.self_attn.k_norm.weight"].toArray().contains { $0 != 0 })
         #expect(loaded.parameters["model.encoder.layers.0.self_attn.q_norm.weight"].toArray().contains { $0 != 0 })
 

@@ -97,7 +97,8 @@ public enum Adaptation {
                                    eosTokenIDs: dec.eosTokenIDs, torchDtype: dec.torchDtype,
                                    t5gemma2: t5gemma2 ? T5Gemma2Text() : nil)
         let dtype = decReader.info("model.embed_tokens.weight").map(\.dtype) ?? .f32
-        let layout = WeightLayout.expectedShapes(.t5gemma(config))
+        // A T5Gemma 2 also gets the zero placeholder vision tower transformers expects.
+        let layout = WeightLayout.expectedShapes(.t5gemma(config)) + T5Gemma2VisionPlaceholder.layout(for: .t5gemma(config))
         let sources = AdaptationMapping(crossAttention: mode)
         try SafeTensorsWriter.writeCheckpoint(layout.map { TensorSpec(name: $0.name, dtype: dtype, shape: $0.shape) },
                                               to: out) { spec in
@@ -156,6 +157,7 @@ struct AdaptationMapping {
 
     func source(for name: String) -> Source {
         if name == "model.encoder.embed_tokens.eoi_embedding" { return .eoiEmbedding }
+        if T5Gemma2Text.visionPrefixes.contains(where: name.hasPrefix) { return .zeros }
         if let rest = name.dropPrefix("model.encoder.") { return .encoder(gemma2Name(rest)) }
         guard let rest = name.dropPrefix("model.decoder.") else { return .zeros }
         if rest.contains(".cross_attn.") {

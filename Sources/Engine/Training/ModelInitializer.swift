@@ -66,10 +66,11 @@ extension ModelInitializer {
         case let .t5gemma(c): (pad, eos, bos) = (Int(c.padTokenID), c.eosTokenIDs, c.bosTokenID)
         }
         let index = Dictionary(uniqueKeysWithValues: layout.enumerated().map { ($1.name, $0) })
+        let vision = T5Gemma2VisionPlaceholder.layout(for: config)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try SafeTensorsWriter.writeCheckpoint(layout.map { TensorSpec(name: $0.name, dtype: dtype, shape: $0.shape) },
+        try SafeTensorsWriter.writeCheckpoint((layout + vision).map { TensorSpec(name: $0.name, dtype: dtype, shape: $0.shape) },
                                               to: directory) { spec in
-            let i = index[spec.name]!
+            guard let i = index[spec.name] else { return Tensor(zeros: spec.shape, dtype: dtype) }  // the placeholder tower
             return randomParameters(layout: [layout[i]], dtype: dtype, seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15,
                                     paddingID: pad)[0].tensor
         }

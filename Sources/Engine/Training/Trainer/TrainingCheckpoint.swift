@@ -68,7 +68,8 @@ public enum TrainingCheckpoint {
     private static func writeContents(_ trainer: Trainer, dataPosition: DataPosition, assets: URL?,
                                       extra: [String: String], to directory: URL) throws {
         let parameters = trainer.model.parameters
-        try SafeTensorsWriter.writeCheckpoint(parameters.names.map { ($0, parameters[$0]) }, to: directory)
+        try SafeTensorsWriter.writeCheckpoint(parameters.names.map { ($0, parameters[$0]) } + (try carriedTensors(from: assets)),
+                                              to: directory)
         try AtomicFile.write(try ModelConfigFile.encode(trainer.model.config, dtype: .f32),
                              to: directory.appendingPathComponent(ModelConfigFile.fileName))
         if let assets {
@@ -93,6 +94,19 @@ public enum TrainingCheckpoint {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(state), to: directory.appendingPathComponent(TrainerState.fileName))
+    }
+
+    /// Tensors of the model directory training started from that Duet does not train but must not drop:
+    /// a T5Gemma 2's vision tower and projector, carried into every checkpoint unchanged so that the
+    /// checkpoint is as complete as its source (transformers reports nothing missing).
+    static func carriedTensors(from assets: URL?) throws -> [(name: String, tensor: Tensor)] {
+        guard let assets, FileManager.default.fileExists(atPath: assets.appendingPathComponent(ModelConfigFile.fileName).path) else {
+            return []
+        }
+        let config = try ModelConfigFile.load(directory: assets)
+        guard case let .t5gemma(c) = config, c.t5gemma2 != nil else { return [] }
+        let reader = try CheckpointReader(directory: assets)
+        return try WeightLayout.skippedTensors(reader, config: config).map { ($0, try reader.tensor($0)) }
     }
 
     /// Renames `temporary` to `final`; an existing `final` (the same step saved again) is moved
