@@ -3,9 +3,10 @@ import PackageDescription
 
 // Duet: one executable (`duet`), an engine library, a persistence library, and their C shims.
 // Dependencies point one way: TUI -> Sessions, DuetMPI -> Engine. Engine knows nothing of SQLite or ncurses.
+// Linux only (Debian 12, Swift 6.3): OpenBLAS, ncursesw and Open MPI are found where Debian installs them,
+// so no Apple platform is declared (none is built or tested).
 let package = Package(
     name: "Duet",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "duet", targets: ["TUI"]),
         .library(name: "Engine", targets: ["Engine"]),
