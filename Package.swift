@@ -12,9 +12,12 @@ let package = Package(
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Sessions", targets: ["Sessions"]),
     ],
+    // Exact versions: every build resolves the same code. (Package.resolved stays out of git: the build
+    // machines serve GitHub packages from local mirrors whose commit ids are not GitHub's, so a committed
+    // one would not resolve on a new machine.)
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // System libraries. No pkgConfig for ncursesw: its .pc carries flags SwiftPM prohibits.
