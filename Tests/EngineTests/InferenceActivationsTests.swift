@@ -45,6 +45,50 @@ import Testing
         #expect(floats(encoded) == Array(expected))
     }
 
+    /// `duet score` never holds `[T, V]` logits: hidden states once, then the LM head a few rows at a
+    /// time gives the same logits as the whole forward, for both architectures.
+    @Test func logitsReadInChunksEqualTheWholeForward() throws {
+        let g = try gemma()
+        let batch = TokenBatch(sequences: [rows[0]], padID: g.config.padTokenID)
+        let whole = g.makeActivations(batch: 1, length: batch.length, training: false)
+        g.forward(batch, whole)
+        let hidden = g.makeHiddenActivations(batch: 1, length: batch.length)
+        g.forwardHidden(batch, hidden)
+        #expect(hidden.logits.count == 0)
+        // A GEMM of fewer rows may sum in another order: equal to float rounding.
+        let worst = maxDifference(chunked(rows: batch.length, vocabulary: g.vocabularySize) { g.logits(rows: $0, hidden, into: $1) },
+                                  floats(whole.logits))
+        #expect(worst < 1e-5, "decoder-only: chunked logits differ by \(worst)")
+
+        let t = try t5gemma()
+        let encoderInput = TokenBatch(sequences: [rows[1]], padID: t.config.padTokenID)
+        let decoderInput = TokenBatch(sequences: [[t.config.bosTokenID, 9, 14, 30, 22, 5, 61]], padID: t.config.padTokenID)
+        let full = t.makeActivations(batch: 1, encoderLength: encoderInput.length, decoderLength: decoderInput.length, training: false)
+        t.forward(encoderInput: encoderInput, decoderInput: decoderInput, full)
+        let light = t.makeHiddenActivations(batch: 1, encoderLength: encoderInput.length, decoderLength: decoderInput.length)
+        t.forwardHidden(encoderInput: encoderInput, decoderInput: decoderInput, light)
+        let worstT5 = maxDifference(chunked(rows: decoderInput.length, vocabulary: t.vocabularySize) { t.logits(rows: $0, light, into: $1) },
+                                    floats(full.logits))
+        #expect(worstT5 < 1e-5, "encoder-decoder: chunked logits differ by \(worstT5)")
+    }
+
+    func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
+        a.count == b.count ? zip(a, b).map { abs($0 - $1) }.max() ?? 0 : .infinity
+    }
+
+    /// Logits gathered three rows at a time.
+    func chunked(rows: Int, vocabulary: Int, _ read: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        var out: [Float] = []
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 3 * vocabulary)
+        defer { buffer.deallocate() }
+        for start in stride(from: 0, to: rows, by: 3) {
+            let range = start..<min(rows, start + 3)
+            read(range, buffer)
+            out += UnsafeBufferPointer(start: buffer, count: range.count * vocabulary)
+        }
+        return out
+    }
+
     /// Inference memory grows linearly with the length (no T x T term) and does not depend on the
     /// number of layers; training keeps per-layer state and probabilities.
     @Test func inferenceMemoryIsLinearInLengthAndIndependentOfDepth() throws {

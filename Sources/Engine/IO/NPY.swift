@@ -9,23 +9,35 @@ public enum NPY {
     /// Writes `tensor` as little-endian f32 in C order (widening bf16/f16), atomically.
     public static func write(_ tensor: Tensor, to url: URL) throws {
         let values = tensor.dtype == .f32 ? tensor : tensor.converted(to: .f32)
-        let shapeText = tensor.shape.isEmpty ? "()"
-            : tensor.shape.count == 1 ? "(\(tensor.shape[0]),)"
-            : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
+        try write(shape: tensor.shape, to: url) { sink in try sink.write(values.f32, count: values.count) }
+    }
+
+    /// Writes an f32 array of `shape` whose data `body` streams in C order (`shape.product` floats in
+    /// all; a large array never needs to be in memory at once), atomically: a failed or short write
+    /// leaves no file.
+    public static func write(shape: [Int], to url: URL, _ body: (NPYSink) throws -> Void) throws {
+        let shapeText = shape.isEmpty ? "()"
+            : shape.count == 1 ? "(\(shape[0]),)"
+            : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         var header = Array("{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }".utf8)
         // Version 1.0: magic (6) + version (2) + u16 length (2) + header, padded to 64 bytes with a final '\n'.
         let total = 10 + header.count + 1
         header += [UInt8](repeating: 0x20, count: (64 - total % 64) % 64) + [0x0A]
         guard header.count <= Int(UInt16.max) else {
-            throw CheckpointError.invalidWrite(file: url.path, reason: "shape \(tensor.shape) is too long for .npy")
+            throw CheckpointError.invalidWrite(file: url.path, reason: "shape \(shape) is too long for .npy")
         }
         var prefix = Data(magic + [1, 0])
         prefix.append(UInt8(header.count & 0xFF))
         prefix.append(UInt8(header.count >> 8))
         prefix.append(contentsOf: header)
+        let expected = shape.reduce(1, *) * 4
         try AtomicFile.write(to: url) { sink in
             try sink.write(prefix)
-            try sink.write(values.raw, count: values.byteCount)
+            let data = NPYSink(sink)
+            try body(data)
+            guard data.bytes == expected else {
+                throw CheckpointError.invalidWrite(file: url.path, reason: "\(data.bytes) bytes of data for shape \(shape) (\(expected) expected)")
+            }
         }
     }
 
@@ -114,5 +126,18 @@ public enum NPY {
         }
         if overflow { throw CheckpointError.badNPY(file: file, reason: "shape \(text) is too large") }
         return shape
+    }
+}
+
+/// Where ``NPY/write(shape:to:_:)`` streams an array's floats.
+public final class NPYSink {
+    private let sink: FileSink
+    fileprivate(set) var bytes = 0
+    fileprivate init(_ sink: FileSink) { self.sink = sink }
+
+    /// Appends `count` floats.
+    public func write(_ values: UnsafePointer<Float>, count: Int) throws {
+        try sink.write(UnsafeRawPointer(values), count: count * 4)
+        bytes += count * 4
     }
 }

@@ -38,9 +38,9 @@ public final class Gemma2Model: @unchecked Sendable {
         let dLogits: Tensor
         var targets: [Int32] = []
 
-        init(model: Gemma2Model, batch: Int, length: Int, training: Bool) {
+        init(model: Gemma2Model, batch: Int, length: Int, training: Bool, logits keepLogits: Bool = true) {
             stack = StackActivations(stack: model.stack, batch: batch, length: length, training: training)
-            logits = Tensor(zeros: [batch * length, model.config.vocabSize])
+            logits = keepLogits ? Tensor(zeros: [batch * length, model.config.vocabSize]) : Tensor(zeros: [0])
             dLogits = training ? Tensor(zeros: [batch * length, model.config.vocabSize]) : Tensor(zeros: [0])
         }
     }
@@ -51,12 +51,29 @@ public final class Gemma2Model: @unchecked Sendable {
         Activations(model: self, batch: batch, length: length, training: training)
     }
 
-    /// Forward over `batch`; the logits land in `acts.logits`.
-    public func forward(_ batch: TokenBatch, _ acts: Activations) {
+    /// Inference activations without the `[rows, V]` logits (4 GB for a 256k vocabulary at 4,096
+    /// tokens): run ``forwardHidden(_:_:)``, then read the logits a few rows at a time with
+    /// ``logits(rows:_:into:)``.
+    public func makeHiddenActivations(batch: Int, length: Int) -> Activations {
+        Activations(model: self, batch: batch, length: length, training: false, logits: false)
+    }
+
+    /// Forward through the stack and final norm, without the LM head.
+    public func forwardHidden(_ batch: TokenBatch, _ acts: Activations) {
         acts.stack.load(batch)
         stack.forward(acts.stack, weights: parameters)
-        LanguageModelHead.forward(acts.stack.output, rows: batch.batch * batch.length, table: embeddingTable,
-                                  softCap: config.finalLogitSoftcap, into: acts.logits.f32)
+    }
+
+    /// Final (soft-capped) logits of rows `rows` of the last forward into `out` (`[rows.count, V]`).
+    public func logits(rows: Range<Int>, _ acts: Activations, into out: UnsafeMutablePointer<Float>) {
+        LanguageModelHead.forward(acts.stack.output + rows.lowerBound * config.hiddenSize, rows: rows.count,
+                                  table: embeddingTable, softCap: config.finalLogitSoftcap, into: out)
+    }
+
+    /// Forward over `batch`; the logits land in `acts.logits`.
+    public func forward(_ batch: TokenBatch, _ acts: Activations) {
+        forwardHidden(batch, acts)
+        logits(rows: 0..<batch.batch * batch.length, acts, into: acts.logits.f32)
     }
 
     /// The final-normed hidden states `[ids.count, d]` of one sequence (what the LM head reads), for

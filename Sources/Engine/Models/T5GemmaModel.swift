@@ -44,12 +44,13 @@ public final class T5GemmaModel: @unchecked Sendable {
         public let logits: Tensor
         let dLogits: Tensor
 
-        init(model: T5GemmaModel, batch: Int, encoderLength: Int, decoderLength: Int, training: Bool) {
+        init(model: T5GemmaModel, batch: Int, encoderLength: Int, decoderLength: Int, training: Bool,
+             logits keepLogits: Bool = true) {
             encoder = StackActivations(stack: model.encoder, batch: batch, length: encoderLength, training: training)
             decoder = StackActivations(stack: model.decoder, batch: batch, length: decoderLength, crossLength: encoderLength,
                                        training: training)
             let rows = batch * decoderLength, v = model.config.decoder.vocabSize
-            logits = Tensor(zeros: [rows, v])
+            logits = keepLogits ? Tensor(zeros: [rows, v]) : Tensor(zeros: [0])
             dLogits = training ? Tensor(zeros: [rows, v]) : Tensor(zeros: [0])
         }
 
@@ -63,12 +64,15 @@ public final class T5GemmaModel: @unchecked Sendable {
         Activations(model: self, batch: batch, encoderLength: encoderLength, decoderLength: decoderLength, training: training)
     }
 
-    /// Encoder then decoder forward; logits land in `acts.logits`.
-    ///
-    /// Packed rows (several examples per row) carry `segments` on both inputs, with the same ids for
-    /// the same example: example k of a decoder row cross-attends only to example k of its encoder
-    /// row, as each stack's self-attention stays inside its own example.
-    public func forward(encoderInput: TokenBatch, decoderInput: TokenBatch, _ acts: Activations) {
+    /// Inference activations without the `[rows, V]` logits: ``forwardHidden(encoderInput:decoderInput:_:)``,
+    /// then ``logits(rows:_:into:)`` a few rows at a time.
+    public func makeHiddenActivations(batch: Int, encoderLength: Int, decoderLength: Int) -> Activations {
+        Activations(model: self, batch: batch, encoderLength: encoderLength, decoderLength: decoderLength, training: false,
+                    logits: false)
+    }
+
+    /// Encoder then decoder forward, without the LM head.
+    public func forwardHidden(encoderInput: TokenBatch, decoderInput: TokenBatch, _ acts: Activations) {
         precondition((encoderInput.segments == nil) == (decoderInput.segments == nil),
                      "packed encoder-decoder rows need segments on both the encoder and the decoder input")
         acts.encoder.load(encoderInput)
@@ -77,9 +81,22 @@ public final class T5GemmaModel: @unchecked Sendable {
         acts.encoder.withEncoderMemory { memory in
             decoder.forward(acts.decoder, weights: parameters, encoder: memory)
         }
-        LanguageModelHead.forward(acts.decoder.output, rows: decoderInput.batch * decoderInput.length,
-                                  table: decoderEmbeddingTable, softCap: config.decoder.finalLogitSoftcap,
-                                  into: acts.logits.f32)
+    }
+
+    /// Final (soft-capped) decoder logits of rows `rows` of the last forward into `out` (`[rows.count, V]`).
+    public func logits(rows: Range<Int>, _ acts: Activations, into out: UnsafeMutablePointer<Float>) {
+        LanguageModelHead.forward(acts.decoder.output + rows.lowerBound * config.decoder.hiddenSize, rows: rows.count,
+                                  table: decoderEmbeddingTable, softCap: config.decoder.finalLogitSoftcap, into: out)
+    }
+
+    /// Encoder then decoder forward; logits land in `acts.logits`.
+    ///
+    /// Packed rows (several examples per row) carry `segments` on both inputs, with the same ids for
+    /// the same example: example k of a decoder row cross-attends only to example k of its encoder
+    /// row, as each stack's self-attention stays inside its own example.
+    public func forward(encoderInput: TokenBatch, decoderInput: TokenBatch, _ acts: Activations) {
+        forwardHidden(encoderInput: encoderInput, decoderInput: decoderInput, acts)
+        logits(rows: 0..<decoderInput.batch * decoderInput.length, acts, into: acts.logits.f32)
     }
 
     /// HF's training convention: `decoder_input_ids = shift_right(labels)` (start with `<bos>`,

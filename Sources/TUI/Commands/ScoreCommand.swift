@@ -26,36 +26,55 @@ struct ScoreCommand: ParsableCommand {
         let loaded = try openModel(model, quantization: weights.quantize)
         let ids = try parseTokenIDs(inputIds, option: "--input-ids")
         guard !ids.isEmpty else { throw ValidationError("--input-ids: no ids given") }
-        let logits: Tensor, scored: [TokenID]
+        // The hidden states of every position, then the logits a few rows at a time: [T, V] logits are
+        // never held at once (4 GB for a 256k vocabulary at 4,096 tokens).
+        let scored: [TokenID], vocabulary: Int
+        let logitRows: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
         switch loaded.model {
         case let m as Gemma2Model:
             try validate(ids, vocabulary: m.vocabularySize, option: "--input-ids")
-            let batch = TokenBatch(sequences: [ids], padID: m.config.padTokenID)
-            let acts = m.makeActivations(batch: 1, length: ids.count, training: false)
-            m.forward(batch, acts)
-            logits = acts.logits
-            scored = ids
+            let acts = m.makeHiddenActivations(batch: 1, length: ids.count)
+            m.forwardHidden(TokenBatch(sequences: [ids], padID: m.config.padTokenID), acts)
+            (scored, vocabulary) = (ids, m.vocabularySize)
+            logitRows = { m.logits(rows: $0, acts, into: $1) }
         case let m as T5GemmaModel:
             let decoderIDs = try decoderInputIds.map { try parseTokenIDs($0, option: "--decoder-input-ids") } ?? [m.config.bosTokenID]
             try validate(ids, vocabulary: m.config.encoder.vocabSize, option: "--input-ids")
             try validate(decoderIDs, vocabulary: m.vocabularySize, option: "--decoder-input-ids")
-            let acts = m.makeActivations(batch: 1, encoderLength: ids.count, decoderLength: decoderIDs.count, training: false)
-            m.forward(encoderInput: TokenBatch(sequences: [ids], padID: m.config.padTokenID),
-                      decoderInput: TokenBatch(sequences: [decoderIDs], padID: m.config.padTokenID), acts)
-            logits = acts.logits
-            scored = decoderIDs
+            let acts = m.makeHiddenActivations(batch: 1, encoderLength: ids.count, decoderLength: decoderIDs.count)
+            m.forwardHidden(encoderInput: TokenBatch(sequences: [ids], padID: m.config.padTokenID),
+                            decoderInput: TokenBatch(sequences: [decoderIDs], padID: m.config.padTokenID), acts)
+            (scored, vocabulary) = (decoderIDs, m.vocabularySize)
+            logitRows = { m.logits(rows: $0, acts, into: $1) }
         default:
             throw ValidationError("unsupported model type")
         }
-        if let logitsOut { try NPY.write(logits, to: URL(fileURLWithPath: logitsOut)) }
-        let logprobs = Self.nextTokenLogProbabilities(logits: logits, tokens: scored)
+        let chunk = max(1, Self.chunkFloats / vocabulary)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: chunk * vocabulary)
+        defer { buffer.deallocate() }
+        var logprobs: [Double] = []
+        func scoreRows(_ write: ((UnsafePointer<Float>, Int) throws -> Void)?) throws {
+            for start in stride(from: 0, to: scored.count, by: chunk) {
+                let rows = start..<min(scored.count, start + chunk)
+                logitRows(rows, buffer)
+                logprobs += Self.nextTokenLogProbabilities(logits: buffer, vocabulary: vocabulary, rows: rows, tokens: scored)
+                try write?(buffer, rows.count * vocabulary)
+            }
+        }
+        if let logitsOut {
+            try NPY.write(shape: [scored.count, vocabulary], to: URL(fileURLWithPath: logitsOut)) { sink in
+                try scoreRows { try sink.write($0, count: $1) }
+            }
+        } else {
+            try scoreRows(nil)
+        }
         let loss: Double? = logprobs.isEmpty ? nil : -logprobs.reduce(0, +) / Double(logprobs.count)
         if json {
             try printJSON(["tokens": scored.count, "loss": loss.map { $0 as Any } ?? NSNull(), "logprobs": logprobs])
         } else {
             print("tokens: \(scored.count)")
             print("loss:   \(loss.map { String(format: "%.6f", $0) } ?? "n/a (one token)")")
-            if let logitsOut { print("logits: \(logitsOut) [\(logits.shape.map(String.init).joined(separator: ", "))]") }
+            if let logitsOut { print("logits: \(logitsOut) [\(scored.count), \(vocabulary)]") }
         }
     }
 
@@ -65,12 +84,15 @@ struct ScoreCommand: ParsableCommand {
         }
     }
 
-    /// log p(tokens[t+1] | ...) from row t of the logits, computed in double precision.
-    static func nextTokenLogProbabilities(logits: Tensor, tokens: [TokenID]) -> [Double] {
-        let v = logits.shape[1]
-        let p = logits.f32
-        return (0..<max(0, tokens.count - 1)).map { t in
-            let row = p + t * v
+    /// Floats of logits computed at once (16 MiB; a few rows of a 256k vocabulary).
+    static let chunkFloats = 4 << 20
+
+    /// log p(tokens[t+1] | ...) for the positions `t` of `rows` that have a next token, from the logits
+    /// of those rows (`[rows.count, vocabulary]`), in double precision.
+    static func nextTokenLogProbabilities(logits: UnsafePointer<Float>, vocabulary v: Int, rows: Range<Int>,
+                                          tokens: [TokenID]) -> [Double] {
+        rows.filter { $0 + 1 < tokens.count }.map { t in
+            let row = logits + (t - rows.lowerBound) * v
             var maxValue = row[0]
             for i in 1..<v { maxValue = max(maxValue, row[i]) }
             var sum = 0.0
