@@ -156,9 +156,15 @@ import Glibc
         let constant = ["--schedule", "constant"]
         let args = Self.arguments(dir, model: "model", objective: "clm", data: "corpus.jsonl", out: "killed", steps: steps, batch: 4,
                                   extra: constant)
-        let job = try #require(BackgroundProcess(Self.mpirunArguments(2, args)))
+        // mpirun ends the surviving ranks with SIGTERM, then SIGKILL after odls_base_sigkill_timeout (1 s
+        // by default): the README's setting gives rank 0 the time to save on a loaded machine too.
+        var launch = Self.mpirunArguments(2, args)
+        launch.insert(contentsOf: ["--mca", "odls_base_sigkill_timeout", "10"], at: 1)
+        let job = try #require(BackgroundProcess(launch))
         let checkpoint = job.waitForLine(timeout: 120) { $0.contains("\"event\":\"checkpoint\"") }
         try #require(checkpoint != nil, "no checkpoint: \(job.stderr)")
+        // Between two regular checkpoints (every 8 steps).
+        _ = job.waitForLine(timeout: 120) { $0.contains("\"step\":12,") }
         let victim = try #require(Self.rankPid(1, parent: job.pid), "rank 1 not found among mpirun's children")
         let root = try #require(Self.rankPid(0, parent: job.pid), "rank 0 not found among mpirun's children")
         kill(victim, SIGKILL)
@@ -179,6 +185,9 @@ import Glibc
         // The newest checkpoint on disk (the database may not have recorded it before rank 0 was ended).
         let latest = try #require(try TrainingCheckpoint.latest(in: URL(fileURLWithPath: dir.file("killed"))))
         let saved = try #require(Int(latest.lastPathComponent.replacingOccurrences(of: "step-", with: "")))
+        // Rank 0 saved its last completed step on mpirun's SIGTERM, not only the regular one of step 8.
+        #expect(saved >= 12 && saved >= (before.keys.max() ?? 0), "saved step \(saved); printed up to \(before.keys.max() ?? 0)\n\(job.stderr)")
+        #expect(job.stderr.contains("before mpirun ends the job"), "\(job.stderr)")
 
         // Resume with two ranks to a shorter total, then alone (another rank count, same global batch).
         let total = saved + 16

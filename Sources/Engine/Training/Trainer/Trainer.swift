@@ -1,3 +1,4 @@
+import Foundation
 /// Optimizer steps over a `TrainableModel`: forward/backward of each micro-batch into flat
 /// gradients, a NaN/inf check, global-norm clipping, one AdamW update with the scheduled learning
 /// rate. fp32 master weights (the model's flat f32 parameters) and no randomness of its own, so the
@@ -62,6 +63,10 @@ public final class Trainer: @unchecked Sendable {
         }
     }
 
+    /// Held while a step changes the weights, the optimizer state and `step`: a checkpoint written from
+    /// another thread (a failing job's signal or watchdog) takes it, and so sees one whole step.
+    public let updateLock = NSLock()
+
     /// The learning rate of the next step.
     public var learningRate: Double { config.schedule.learningRate(at: step) }
 
@@ -117,18 +122,21 @@ public final class Trainer: @unchecked Sendable {
             clipped: false, skipped: false, phase: trainedPhase, targetTokens: sums.count,
             inputTokens: inputTokens, allReduceSeconds: reduceSeconds)
         report.gradientNorm = GradientClipping.globalNorm(flat.f32, count: flat.count)
-        step += 1
-        guard report.loss.isFinite && report.gradientNorm.isFinite else {
-            consecutiveNonFinite += 1
-            report.skipped = true
+        // The update, under the lock a failure-time checkpoint takes (see `updateLock`).
+        return updateLock.withLock {
+            step += 1
+            guard report.loss.isFinite && report.gradientNorm.isFinite else {
+                consecutiveNonFinite += 1
+                report.skipped = true
+                return report
+            }
+            consecutiveNonFinite = 0
+            if let clip = config.clipNorm {
+                report.clipped = GradientClipping.clip(flat.f32, count: flat.count, norm: report.gradientNorm, maxNorm: clip).clipped
+            }
+            optimizer.step(learningRate: lr)
             return report
         }
-        consecutiveNonFinite = 0
-        if let clip = config.clipNorm {
-            report.clipped = GradientClipping.clip(flat.f32, count: flat.count, norm: report.gradientNorm, maxNorm: clip).clipped
-        }
-        optimizer.step(learningRate: lr)
-        return report
     }
 
     /// Throws when the last `maxConsecutiveNonFinite` steps were all skipped.

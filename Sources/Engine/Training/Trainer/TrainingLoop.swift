@@ -67,14 +67,56 @@ public final class TrainingLoop<Source: TrainingBatchSource> {
         self.assets = assets
     }
 
-    /// Trains from `trainer.step` to `trainer.config.steps`.
+    /// The data position that goes with the trainer's state: where the batches of the last completed
+    /// step ended (`committed`), and where those of the step in progress end (`pending`, for when its
+    /// update has happened but `trainStep` has not returned yet). A step that fails (a collective call
+    /// to a dead rank, say) fails before its update, so the weights and optimizer are still `committed`'s.
+    private let positions = NSLock()
+    private var committed: (step: Int, position: DataPosition)?
+    private var pending: (step: Int, position: DataPosition)?
+
+    /// Trains from `trainer.step` to `trainer.config.steps`. When a step or an evaluation fails, rank 0
+    /// first saves a checkpoint of the last completed step (see ``saveLastCompletedStep()``), so that
+    /// `--resume` loses nothing, and then rethrows.
     public func run() throws -> TrainingOutcome {
+        positions.withLock { committed = (trainer.step, source.position) }
+        do {
+            return try runSteps()
+        } catch {
+            _ = saveLastCompletedStep()
+            throw error
+        }
+    }
+
+    /// Rank 0: saves the trainer as of its last completed step (weights, optimizer, data position) and
+    /// returns the directory; nil on other ranks or when the save fails. For failures only: it writes
+    /// without waiting for the other ranks, and may be called from another thread while this one is stuck
+    /// in a collective call (the weights and optimizer do not move there: only gradients are reduced).
+    @discardableResult
+    public func saveLastCompletedStep() -> URL? {
+        guard trainer.group.isRoot else { return nil }
+        let saved = trainer.updateLock.withLock { () -> (step: Int, directory: URL)? in
+            let step = trainer.step
+            let state = positions.withLock { pending?.step == step ? pending : committed }
+            guard let state, state.step == step else { return nil }
+            guard let directory = try? TrainingCheckpoint.save(trainer, dataPosition: state.position, assets: assets,
+                                                               runDirectory: runDirectory, extra: extra) else { return nil }
+            return (step, directory)
+        }
+        guard let saved else { return nil }
+        observer?.didCheckpoint(step: saved.step, directory: saved.directory)
+        return saved.directory
+    }
+
+    private func runSteps() throws -> TrainingOutcome {
         let config = trainer.config
         while trainer.step < config.steps {
             if try handleControls() == .stopped { return .stopped }
             let start = nowMilliseconds()
             let batches = (0..<config.gradientAccumulation).map { _ in source.next() }
+            positions.withLock { pending = (trainer.step + 1, source.position) }
             let report = try trainer.trainStep(batches)
+            positions.withLock { committed = (trainer.step, source.position) }
             let seconds = max(1e-9, (nowMilliseconds() - start) / 1000)
             let flops = batches.reduce(0.0) {
                 $0 + TrainingThroughput.flops(trainer.model.config, batch: $1.decoderInput.batch,
@@ -100,8 +142,11 @@ public final class TrainingLoop<Source: TrainingBatchSource> {
     public func checkpoint() throws {
         let group = trainer.group
         if group.isRoot {
-            let directory = try TrainingCheckpoint.save(trainer, dataPosition: source.position, assets: assets,
-                                                        runDirectory: runDirectory, extra: extra)
+            // Under the update lock: never beside a failure-time save from another thread.
+            let directory = try trainer.updateLock.withLock {
+                try TrainingCheckpoint.save(trainer, dataPosition: source.position, assets: assets,
+                                            runDirectory: runDirectory, extra: extra)
+            }
             observer?.didCheckpoint(step: trainer.step, directory: directory)
         }
         if group.size > 1 { try group.barrier() }

@@ -81,6 +81,13 @@ struct TrainSession {
         do {
             try runFile.save(in: runDirectory)
             let signals = TrainSignals()
+            if group.size > 1 {
+                signals.onFirstSignal = {
+                    if let saved = loop.saveLastCompletedStep() {
+                        FileHandle.standardError.write(Data("duet train: saved \(saved.path) before mpirun ends the job\n".utf8))
+                    }
+                }
+            }
             signals.install()
             let monitor = TrainMonitor(store: store, runId: runId, metrics: metrics, signals: signals, output: output)
             monitor.keepCheckpoints = keepCheckpoints
@@ -96,7 +103,12 @@ struct TrainSession {
                                resumed: checkpoint != nil, runDirectory: runDirectory.path, ranks: group.size))
             monitor.startHeartbeat()
             defer { monitor.stopHeartbeat() }
-            (group as? MPIProcessGroup)?.armTimeout { message in _ = try? store.failRun(id: runId, error: message) }
+            // A stalled rank: save the last completed step (this thread is stuck in the collective call,
+            // the weights are not moving), record the failure, then the watchdog ends the job.
+            (group as? MPIProcessGroup)?.armTimeout { message in
+                let saved = loop.saveLastCompletedStep()
+                _ = try? store.failRun(id: runId, error: message + (saved.map { "; saved \($0.path)" } ?? ""))
+            }
             let outcome = try loop.run()
             monitor.stopHeartbeat()
             try metrics.close()
