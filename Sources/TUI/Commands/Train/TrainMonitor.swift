@@ -13,7 +13,8 @@ final class TrainMonitor: TrainingLoopObserver {
     /// Seconds between database polls for control requests (a tiny model steps in milliseconds).
     var pollInterval = 0.1
     private var lastPoll = -Double.infinity
-    private var heartbeat: DispatchSourceTimer?
+    private let heartbeatLock = NSLock()
+    private var heartbeating = false
     private var pendingCheckpointRequests: [Int64] = []
     private var lastEvaluation: EvaluationReport?
     private(set) var stopReason: String?
@@ -29,21 +30,27 @@ final class TrainMonitor: TrainingLoopObserver {
         self.output = output
     }
 
-    /// Sends a heartbeat every `interval` seconds from a background timer, so a step that takes
-    /// minutes (a large model) or a pause does not make the run look lost.
+    /// Sends a heartbeat every `interval` seconds from a thread of its own, so a step that takes
+    /// minutes (a large model) or a pause does not make the run look lost. Not a Dispatch timer: a rank
+    /// that mpirun binds to one core has a one-thread pool, which busy work can hold past the staleness limit.
     func startHeartbeat(every interval: Double = 5) {
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + interval, repeating: interval)
-        timer.setEventHandler { [store, runId, output] in
-            do { try store.heartbeat(runId: runId) } catch { output.warning("heartbeat failed: \(error)") }
+        heartbeatLock.withLock { heartbeating = true }
+        let thread = Thread { [weak self, store, runId, output] in
+            var next = ProcessInfo.processInfo.systemUptime + interval
+            while let self, self.heartbeatLock.withLock({ self.heartbeating }) {
+                if ProcessInfo.processInfo.systemUptime >= next {
+                    do { try store.heartbeat(runId: runId) } catch { output.warning("heartbeat failed: \(error)") }
+                    next += interval
+                }
+                usleep(100_000)
+            }
         }
-        timer.resume()
-        heartbeat = timer
+        thread.name = "duet-train-heartbeat"
+        thread.start()
     }
 
     func stopHeartbeat() {
-        heartbeat?.cancel()
-        heartbeat = nil
+        heartbeatLock.withLock { heartbeating = false }
     }
 
     func pollControl() -> [TrainingControl] {
