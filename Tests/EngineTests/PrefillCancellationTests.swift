@@ -17,7 +17,7 @@ import Testing
             let cache = StackCache(stack: m.stack, capacity: prompt.count, maxChunk: prompt.count)
             cache.keys[0].update(repeating: 0, count: 16)  // the cache is not zeroed: mark what a layer would overwrite
             _ = prompt.withUnsafeBufferPointer {
-                m.stack.forwardCached($0.baseAddress!, count: prompt.count, cache: cache, weights: m.parameters, cancel: cancel)
+                m.stack.forwardCached($0.baseAddress!, count: prompt.count, cache: cache, weights: m.stackWeights, cancel: cancel)
             }
             return Array(UnsafeBufferPointer(start: cache.keys[0], count: 16))
         }

@@ -18,7 +18,7 @@ extension Gemma2Model: LanguageModel {
 
         // Feeds tokens; the LM head runs on the last row only.
         let step: (UnsafePointer<Int32>, Int) -> UnsafePointer<Float> = { ids, count in
-            let hidden = self.stack.forwardCached(ids, count: count, cache: cache, weights: self.parameters, cancel: cancel)
+            let hidden = self.stack.forwardCached(ids, count: count, cache: cache, weights: self.stackWeights, cancel: cancel)
             LanguageModelHead.forward(hidden + (count - 1) * self.config.hiddenSize, rows: 1, table: table,
                                       softCap: self.config.finalLogitSoftcap, into: logits)
             return UnsafePointer(logits)

@@ -65,7 +65,7 @@ extension GemmaStack {
     /// Runs `count` new tokens (at positions `cache.length...`) through the stack with the cache and
     /// returns the final-normed hidden rows `[count, d]` (in `cache.output`). With `cancel` set midway
     /// the remaining layers are skipped and the rows are meaningless (the generation stops anyway).
-    func forwardCached(_ ids: UnsafePointer<Int32>, count: Int, cache: StackCache, weights: ParameterStore,
+    func forwardCached(_ ids: UnsafePointer<Int32>, count: Int, cache: StackCache, weights: StackWeights,
                        encoderValid: UnsafePointer<Bool>? = nil, cancel: CancellationFlag? = nil) -> UnsafeMutablePointer<Float> {
         precondition(count <= cache.maxChunk && cache.length + count <= cache.capacity, "KV cache overflow")
         let d = config.hiddenSize
@@ -82,11 +82,11 @@ extension GemmaStack {
                 let crossSource: KeyValueSource? = spec.cross == nil ? nil
                     : .external(keys: cache.crossKeys[i], values: cache.crossValues[i], length: cache.crossLength)
                 // The block output may overwrite its input buffer: the input is last read before the final add.
-                GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
+                GemmaBlock.forward(spec: spec, weights: weights.blocks[i], context: context,
                                    selfSource: selfSource, crossSource: crossSource, act: act, output: act.input)
             }
         }
-        RMSNorm.forward(act.input, weight: weights[names.finalNorm].f32, rows: count, dim: d, eps: config.rmsNormEps,
+        RMSNorm.forward(act.input, weight: weights.finalNorm.f32, rows: count, dim: d, eps: config.rmsNormEps,
                         into: cache.output, rstd: cache.finalRstd)
         cache.advance(by: count)
         return cache.output

@@ -22,13 +22,13 @@ extension T5GemmaModel: LanguageModel {
         }
         let capacity = 1 + max(sampling.maxTokens, 1)
         let cache = StackCache(stack: decoder, capacity: capacity, maxChunk: 1, crossLength: prompt.count)
-        for (i, block) in decoder.names.blocks.enumerated() where cancel?.isCancelled != true {
-            if decoder.mergedAttention {
-                AttentionLayer.projectMergedEncoder(encoded.f32, rows: prompt.count, weights: parameters, names: block.attention,
-                                                   spec: decoder.specs[i].attention, keys: cache.keys[i], values: cache.values[i])
-            } else {
-                AttentionLayer.projectKeysValues(encoded.f32, rows: prompt.count, weights: parameters, names: block.cross!,
+        for (i, block) in decoderWeights.blocks.enumerated() where cancel?.isCancelled != true {
+            if let cross = block.cross {
+                AttentionLayer.projectKeysValues(encoded.f32, rows: prompt.count, weights: cross.attention,
                                                  keys: cache.crossKeys[i], values: cache.crossValues[i])
+            } else {
+                AttentionLayer.projectMergedEncoder(encoded.f32, rows: prompt.count, weights: block.attention,
+                                                   spec: decoder.specs[i].attention, keys: cache.keys[i], values: cache.values[i])
             }
         }
         stats.encodeMilliseconds = nowMilliseconds() - start
@@ -39,7 +39,7 @@ extension T5GemmaModel: LanguageModel {
         let table = decoderEmbeddingTable
         return encoderValid.withUnsafeBufferPointer { valid in
             let step: (UnsafePointer<Int32>, Int) -> UnsafePointer<Float> = { ids, count in
-                let hidden = self.decoder.forwardCached(ids, count: count, cache: cache, weights: self.parameters,
+                let hidden = self.decoder.forwardCached(ids, count: count, cache: cache, weights: self.decoderWeights,
                                                         encoderValid: valid.baseAddress, cancel: cancel)
                 LanguageModelHead.forward(hidden + (count - 1) * self.config.decoder.hiddenSize, rows: 1, table: table,
                                           softCap: self.config.decoder.finalLogitSoftcap, into: logits)

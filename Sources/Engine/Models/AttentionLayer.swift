@@ -53,7 +53,7 @@ struct AttentionSpec {
     var windowRight: Int? = nil
     /// T5Gemma 2's decoder: one softmax over the encoder's keys and this block's own (see `KeyValueSource.merged`).
     var merged = false
-    /// Gemma 3: queries and keys are RMS-normalised per head (weights `names.qNorm`/`kNorm`) with
+    /// Gemma 3: queries and keys are RMS-normalised per head (weights `qNorm`/`kNorm`) with
     /// this epsilon, before RoPE. nil: no such norms.
     var queryKeyNormEps: Float? = nil
     var qDim: Int { heads * headDim }
@@ -66,14 +66,14 @@ enum AttentionLayer {
     /// `x` is the normed input `[batch*T, d]`; results go to `act`. `segments` are the document ids of
     /// packed rows: of the queries `[batch, T]` and of the keys `[batch, S]` (the same array for
     /// self-attention), nil for one document per row.
-    static func forward(_ x: UnsafePointer<Float>, batch: Int, length t: Int, weights: ParameterStore,
-                        names: AttentionNames, spec: AttentionSpec, source: KeyValueSource,
+    static func forward(_ x: UnsafePointer<Float>, batch: Int, length t: Int, weights: AttentionWeights,
+                        spec: AttentionSpec, source: KeyValueSource,
                         positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?,
                         segments: SegmentPair?, act: AttentionActivations) {
         let n = batch * t
         let saved = act.queryKeyNorm
-        Linear.forward(x, rows: n, weight: weights[names.q], into: saved?.qRaw ?? act.q)
-        normalizeHeads(saved?.qRaw ?? act.q, rows: n, heads: spec.heads, weights: weights, name: names.qNorm, spec: spec,
+        Linear.forward(x, rows: n, weight: weights.q, into: saved?.qRaw ?? act.q)
+        normalizeHeads(saved?.qRaw ?? act.q, rows: n, heads: spec.heads, norm: weights.qNorm, spec: spec,
                        into: act.q, rstd: saved?.qRstd)
         if let rope = spec.rope, let positions { rope.forward(act.q, tokens: n, heads: spec.heads, positions: positions) }
 
@@ -81,9 +81,9 @@ enum AttentionLayer {
         var keyLength = t, queryOffset = 0, kvBatchStride: Int? = nil, prefix = 0
         switch source {
         case .ownRows:
-            Linear.forward(x, rows: n, weight: weights[names.k], into: saved?.kRaw ?? act.k)
-            Linear.forward(x, rows: n, weight: weights[names.v], into: act.v)
-            normalizeHeads(saved?.kRaw ?? act.k, rows: n, heads: spec.kvHeads, weights: weights, name: names.kNorm, spec: spec,
+            Linear.forward(x, rows: n, weight: weights.k, into: saved?.kRaw ?? act.k)
+            Linear.forward(x, rows: n, weight: weights.v, into: act.v)
+            normalizeHeads(saved?.kRaw ?? act.k, rows: n, heads: spec.kvHeads, norm: weights.kNorm, spec: spec,
                            into: act.k, rstd: saved?.kRstd)
             if let rope = spec.rope, let positions { rope.forward(act.k, tokens: n, heads: spec.kvHeads, positions: positions) }
             keys = UnsafePointer(act.k)
@@ -91,9 +91,9 @@ enum AttentionLayer {
         case let .cache(cacheK, cacheV, past, encoderRows):
             precondition(batch == 1, "the KV cache holds one sequence")
             let kRows = cacheK + (encoderRows + past) * spec.kvDim, vRows = cacheV + (encoderRows + past) * spec.kvDim
-            Linear.forward(x, rows: t, weight: weights[names.k], into: kRows)
-            Linear.forward(x, rows: t, weight: weights[names.v], into: vRows)
-            normalizeHeads(kRows, rows: t, heads: spec.kvHeads, weights: weights, name: names.kNorm, spec: spec,
+            Linear.forward(x, rows: t, weight: weights.k, into: kRows)
+            Linear.forward(x, rows: t, weight: weights.v, into: vRows)
+            normalizeHeads(kRows, rows: t, heads: spec.kvHeads, norm: weights.kNorm, spec: spec,
                            into: kRows, rstd: nil)
             if let rope = spec.rope, let positions { rope.forward(kRows, tokens: t, heads: spec.kvHeads, positions: positions) }
             keys = UnsafePointer(cacheK)
@@ -107,12 +107,12 @@ enum AttentionLayer {
             keyLength = length
             kvBatchStride = length * spec.kvDim
         case let .projected(encoder, length):
-            projectKeysValues(encoder, rows: batch * length, weights: weights, names: names, keys: act.k, values: act.v)
+            projectKeysValues(encoder, rows: batch * length, weights: weights, keys: act.k, values: act.v)
             keys = UnsafePointer(act.k)
             values = UnsafePointer(act.v)
             keyLength = length
         case let .merged(encoder, length):
-            projectMerged(x, encoder: encoder, batch: batch, length: t, encoderLength: length, weights: weights, names: names,
+            projectMerged(x, encoder: encoder, batch: batch, length: t, encoderLength: length, weights: weights,
                           spec: spec, positions: positions, act: act)
             keys = UnsafePointer(act.k)
             values = UnsafePointer(act.v)
@@ -127,41 +127,41 @@ enum AttentionLayer {
         mask.prefixKeys = prefix
         Attention.forward(q: act.q, k: keys, v: values, shape: shape, mask: mask, scale: spec.scale,
                           softCap: spec.softCap, kvBatchStride: kvBatchStride, probs: act.probs, into: act.context)
-        Linear.forward(act.context, rows: n, weight: weights[names.o], into: act.output)
+        Linear.forward(act.context, rows: n, weight: weights.o, into: act.output)
     }
 
     /// Gemma 3's per-head RMSNorm of queries or keys (`x` `[rows, heads * headDim]`, `y` may alias
     /// it); nothing without such norms (then the projection was written to `y` itself).
-    static func normalizeHeads(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, weights: ParameterStore,
-                               name: String?, spec: AttentionSpec, into y: UnsafeMutablePointer<Float>,
+    static func normalizeHeads(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, norm: Tensor?,
+                               spec: AttentionSpec, into y: UnsafeMutablePointer<Float>,
                                rstd: UnsafeMutablePointer<Float>?) {
-        guard let eps = spec.queryKeyNormEps, let name else {
+        guard let eps = spec.queryKeyNormEps, let norm else {
             precondition(x == y, "pre-norm buffers exist only with query/key norms")
             return
         }
-        RMSNorm.forward(x, weight: weights[name].f32, rows: rows * heads, dim: spec.headDim, eps: eps, into: y, rstd: rstd)
+        RMSNorm.forward(x, weight: norm.f32, rows: rows * heads, dim: spec.headDim, eps: eps, into: y, rstd: rstd)
     }
 
     /// Cross-attention keys and values of encoder rows (no RoPE): `[rows, kvDim]` each.
-    static func projectKeysValues(_ encoder: UnsafePointer<Float>, rows: Int, weights: ParameterStore,
-                                  names: AttentionNames, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>) {
-        Linear.forward(encoder, rows: rows, weight: weights[names.k], into: keys)
-        Linear.forward(encoder, rows: rows, weight: weights[names.v], into: values)
+    static func projectKeysValues(_ encoder: UnsafePointer<Float>, rows: Int, weights: AttentionWeights,
+                                  keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>) {
+        Linear.forward(encoder, rows: rows, weight: weights.k, into: keys)
+        Linear.forward(encoder, rows: rows, weight: weights.v, into: values)
     }
 
     /// Backward from `dOutput` (gradient of the o_proj output). Writes the gradient of the normed
     /// input into `dx` (overwritten). For cross-attention, `dKeysValues` receives the gradients of the
     /// projected keys/values (`[B*S, kvDim]` each) and `dEncoder` accumulates the encoder-output gradient.
     static func backward(_ dOutput: UnsafePointer<Float>, x: UnsafePointer<Float>, batch: Int, length t: Int,
-                         weights: ParameterStore, grads: GradientStore, names: AttentionNames, spec: AttentionSpec,
+                         weights: AttentionWeights, grads: AttentionGradients, spec: AttentionSpec,
                          cross: (encoder: UnsafePointer<Float>, length: Int, dEncoder: UnsafeMutablePointer<Float>)?,
                          positions: UnsafePointer<Int32>?, keyValid: UnsafePointer<Bool>?, segments: SegmentPair?,
                          act: AttentionActivations, scratch: AttentionScratch, dx: UnsafeMutablePointer<Float>) {
         let n = batch * t
         let keyLength = spec.merged ? (cross?.length ?? 0) + t : cross?.length ?? t
         let kvRows = batch * keyLength
-        Linear.backward(dOutput, x: act.context, rows: n, weight: weights[names.o], dx: scratch.dContext,
-                        dW: grads.pointer(names.o))
+        Linear.backward(dOutput, x: act.context, rows: n, weight: weights.o, dx: scratch.dContext,
+                        dW: grads.o)
         let shape = AttentionShape(batch: batch, queryLength: t, keyLength: keyLength,
                                    heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim)
         var mask = AttentionMask(causal: spec.causal, window: spec.window, keyValid: keyValid,
@@ -182,31 +182,31 @@ enum AttentionLayer {
             }
         }
         var dq = UnsafePointer(scratch.dq), dk = UnsafePointer(scratch.dk)
-        if spec.queryKeyNormEps != nil, let saved = act.queryKeyNorm, let qNorm = names.qNorm, let kNorm = names.kNorm,
+        if spec.queryKeyNormEps != nil, let saved = act.queryKeyNorm, let qNorm = weights.qNorm, let kNorm = weights.kNorm,
            let dqRaw = scratch.dqRaw, let dkRaw = scratch.dkRaw {
-            RMSNorm.backward(scratch.dq, x: saved.qRaw, weight: weights[qNorm].f32, rstd: saved.qRstd, rows: n * spec.heads,
-                             dim: spec.headDim, dx: dqRaw, accumulate: false, dWeight: grads.pointer(qNorm))
-            RMSNorm.backward(scratch.dk, x: saved.kRaw, weight: weights[kNorm].f32, rstd: saved.kRstd, rows: kvRows * spec.kvHeads,
-                             dim: spec.headDim, dx: dkRaw, accumulate: false, dWeight: grads.pointer(kNorm))
+            RMSNorm.backward(scratch.dq, x: saved.qRaw, weight: qNorm.f32, rstd: saved.qRstd, rows: n * spec.heads,
+                             dim: spec.headDim, dx: dqRaw, accumulate: false, dWeight: grads.qNorm)
+            RMSNorm.backward(scratch.dk, x: saved.kRaw, weight: kNorm.f32, rstd: saved.kRstd, rows: kvRows * spec.kvHeads,
+                             dim: spec.headDim, dx: dkRaw, accumulate: false, dWeight: grads.kNorm)
             dq = UnsafePointer(dqRaw)
             dk = UnsafePointer(dkRaw)
         } else {
             precondition(spec.queryKeyNormEps == nil, "query/key norms need their saved activations and scratch for the backward")
         }
-        Linear.backward(dq, x: x, rows: n, weight: weights[names.q], dx: dx, dW: grads.pointer(names.q))
+        Linear.backward(dq, x: x, rows: n, weight: weights.q, dx: dx, dW: grads.q)
         if let merged, let cross {
             merged.keyValueBackward(dk, dv: scratch.dv, x: x, encoder: cross.encoder, weights: weights, grads: grads,
-                                    names: names, dx: dx, dEncoder: cross.dEncoder)
+                                    dx: dx, dEncoder: cross.dEncoder)
         } else if let cross {
-            Linear.backward(scratch.dk, x: cross.encoder, rows: kvRows, weight: weights[names.k], dx: cross.dEncoder,
-                            accumulateDx: true, dW: grads.pointer(names.k))
-            Linear.backward(scratch.dv, x: cross.encoder, rows: kvRows, weight: weights[names.v], dx: cross.dEncoder,
-                            accumulateDx: true, dW: grads.pointer(names.v))
+            Linear.backward(scratch.dk, x: cross.encoder, rows: kvRows, weight: weights.k, dx: cross.dEncoder,
+                            accumulateDx: true, dW: grads.k)
+            Linear.backward(scratch.dv, x: cross.encoder, rows: kvRows, weight: weights.v, dx: cross.dEncoder,
+                            accumulateDx: true, dW: grads.v)
         } else {
-            Linear.backward(dk, x: x, rows: n, weight: weights[names.k], dx: dx, accumulateDx: true,
-                            dW: grads.pointer(names.k))
-            Linear.backward(scratch.dv, x: x, rows: n, weight: weights[names.v], dx: dx, accumulateDx: true,
-                            dW: grads.pointer(names.v))
+            Linear.backward(dk, x: x, rows: n, weight: weights.k, dx: dx, accumulateDx: true,
+                            dW: grads.k)
+            Linear.backward(scratch.dv, x: x, rows: n, weight: weights.v, dx: dx, accumulateDx: true,
+                            dW: grads.v)
         }
     }
 }

@@ -6,24 +6,22 @@ struct FeedForwardActivations {
 
 /// Gemma's feed-forward: `down(gelu_tanh(gate(x)) * up(x))`.
 enum FeedForwardLayer {
-    static func forward(_ x: UnsafePointer<Float>, rows n: Int, intermediate f: Int, weights: ParameterStore,
-                        names: BlockNames, act: FeedForwardActivations) {
-        Linear.forward(x, rows: n, weight: weights[names.gate], into: act.gate)
-        Linear.forward(x, rows: n, weight: weights[names.up], into: act.up)
+    static func forward(_ x: UnsafePointer<Float>, rows n: Int, intermediate f: Int, weights w: FeedForwardWeights,
+                        act: FeedForwardActivations) {
+        Linear.forward(x, rows: n, weight: w.gate, into: act.gate)
+        Linear.forward(x, rows: n, weight: w.up, into: act.up)
         GeGLU.forward(gate: act.gate, up: act.up, count: n * f, into: act.hidden)
-        Linear.forward(act.hidden, rows: n, weight: weights[names.down], into: act.output)
+        Linear.forward(act.hidden, rows: n, weight: w.down, into: act.output)
     }
 
     /// Writes the gradient of the normed input `x` into `dx` (overwritten).
     static func backward(_ dOutput: UnsafePointer<Float>, x: UnsafePointer<Float>, rows n: Int, intermediate f: Int,
-                         weights: ParameterStore, grads: GradientStore, names: BlockNames,
+                         weights w: FeedForwardWeights, grads g: FeedForwardGradients,
                          act: FeedForwardActivations, scratch: FeedForwardScratch, dx: UnsafeMutablePointer<Float>) {
-        Linear.backward(dOutput, x: act.hidden, rows: n, weight: weights[names.down], dx: scratch.dHidden,
-                        dW: grads.pointer(names.down))
+        Linear.backward(dOutput, x: act.hidden, rows: n, weight: w.down, dx: scratch.dHidden, dW: g.down)
         GeGLU.backward(scratch.dHidden, gate: act.gate, up: act.up, count: n * f, dGate: scratch.dGate, dUp: scratch.dUp)
-        Linear.backward(scratch.dGate, x: x, rows: n, weight: weights[names.gate], dx: dx, dW: grads.pointer(names.gate))
-        Linear.backward(scratch.dUp, x: x, rows: n, weight: weights[names.up], dx: dx, accumulateDx: true,
-                        dW: grads.pointer(names.up))
+        Linear.backward(scratch.dGate, x: x, rows: n, weight: w.gate, dx: dx, dW: g.gate)
+        Linear.backward(scratch.dUp, x: x, rows: n, weight: w.up, dx: dx, accumulateDx: true, dW: g.up)
     }
 }
 

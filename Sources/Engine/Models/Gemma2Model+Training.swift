@@ -13,7 +13,7 @@ extension Gemma2Model {
             acts.stack.output, rows: rows, table: embeddingTable, softCap: config.finalLogitSoftcap,
             logits: acts.logits.f32, dLogits: acts.dLogits.f32, targets: targets,
             dTable: grads.pointer(stack.names.embedding), dH: acts.stack.dOutput)
-        stack.backward(acts.stack, weights: parameters, grads: grads)
+        stack.backward(acts.stack, weights: stackWeights, grads: grads)
         return sums
     }
 }

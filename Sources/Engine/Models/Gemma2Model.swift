@@ -6,6 +6,8 @@ public final class Gemma2Model: @unchecked Sendable {
     public let config: Gemma2Config
     public let parameters: ParameterStore
     let stack: GemmaStack
+    /// The stack's weights, resolved once (after the norms are widened).
+    let stackWeights: StackWeights
 
     /// Builds the model over `parameters` (names and shapes as `Gemma2Model.layout(config)`).
     /// Norm weights are widened to f32 (kernels read them as f32); matrices keep their dtype.
@@ -16,6 +18,7 @@ public final class Gemma2Model: @unchecked Sendable {
         stack = GemmaStack(config: config, names: names, causal: true, crossAttention: false)
         let norms = Set(names.norms)
         parameters.widenToF32 { norms.contains($0) }
+        stackWeights = StackWeights(names, in: parameters)
     }
 
     /// Every parameter name with its shape, in checkpoint order.
@@ -61,7 +64,7 @@ public final class Gemma2Model: @unchecked Sendable {
     /// Forward through the stack and final norm, without the LM head.
     public func forwardHidden(_ batch: TokenBatch, _ acts: Activations) {
         acts.stack.load(batch)
-        stack.forward(acts.stack, weights: parameters)
+        stack.forward(acts.stack, weights: stackWeights)
     }
 
     /// Final (soft-capped) logits of rows `rows` of the last forward into `out` (`[rows.count, V]`).
@@ -83,7 +86,7 @@ public final class Gemma2Model: @unchecked Sendable {
         try GenerationLoop.validate(ids, vocabularySize: config.vocabSize)
         let acts = StackActivations(stack: stack, batch: 1, length: ids.count, training: false)
         acts.load(TokenBatch(sequences: [ids], padID: config.padTokenID))
-        stack.forward(acts, weights: parameters)
+        stack.forward(acts, weights: stackWeights)
         let out = Tensor(zeros: [ids.count, config.hiddenSize])
         out.f32.update(from: acts.output, count: out.count)
         return out

@@ -15,10 +15,8 @@ struct BlockActivations {
     var attentionRstd, attentionPostRstd: UnsafeMutablePointer<Float>   // [N]
     var attention: AttentionActivations
     var afterAttention: UnsafeMutablePointer<Float>    // [N, d] residual after self-attention
-    var crossNormed: UnsafeMutablePointer<Float>?
-    var crossRstd, crossPostRstd: UnsafeMutablePointer<Float>?
-    var cross: AttentionActivations?
-    var afterCross: UnsafeMutablePointer<Float>?       // [N, d] residual after cross-attention
+    /// T5Gemma's decoder: the cross-attention sub-block's buffers.
+    var cross: CrossAttentionActivations?
     var feedForwardNormed: UnsafeMutablePointer<Float>
     var feedForwardRstd, feedForwardPostRstd: UnsafeMutablePointer<Float>
     var feedForward: FeedForwardActivations
@@ -48,14 +46,13 @@ struct BlockActivations {
         afterAttention = floats(n * d)
         if let c = spec.cross {
             let kvRows = batch * crossLength
-            crossNormed = floats(n * d)
-            crossRstd = floats(n)
-            crossPostRstd = floats(n)
-            cross = AttentionActivations(
-                q: floats(n * c.qDim), k: floats(kvRows * c.kvDim), v: floats(kvRows * c.kvDim),
-                probs: saveProbabilities ? floats(batch * c.heads * length * crossLength) : nil,
-                context: floats(n * c.qDim), output: floats(n * d))
-            afterCross = floats(n * d)
+            cross = CrossAttentionActivations(
+                normed: floats(n * d), rstd: floats(n), postRstd: floats(n),
+                attention: AttentionActivations(
+                    q: floats(n * c.qDim), k: floats(kvRows * c.kvDim), v: floats(kvRows * c.kvDim),
+                    probs: saveProbabilities ? floats(batch * c.heads * length * crossLength) : nil,
+                    context: floats(n * c.qDim), output: floats(n * d)),
+                after: floats(n * d))
         }
         feedForwardNormed = floats(n * d)
         feedForwardRstd = floats(n)
@@ -109,85 +106,93 @@ struct SequenceContext {
 enum GemmaBlock {
     /// Forward of the block on `act.input`, writing the block output to `output` (may be the next
     /// block's `input`).
-    static func forward(spec: BlockSpec, names: BlockNames, weights: ParameterStore, context: SequenceContext,
+    static func forward(spec: BlockSpec, weights w: BlockWeights, context: SequenceContext,
                         selfSource: KeyValueSource, crossSource: KeyValueSource?,
                         act: BlockActivations, output: UnsafeMutablePointer<Float>) {
         let n = context.batch * context.length, d = spec.hidden, eps = spec.eps
-        RMSNorm.forward(act.input, weight: weights[names.preAttentionNorm].f32, rows: n, dim: d, eps: eps,
+        RMSNorm.forward(act.input, weight: w.preAttentionNorm.f32, rows: n, dim: d, eps: eps,
                         into: act.attentionNormed, rstd: act.attentionRstd)
-        AttentionLayer.forward(act.attentionNormed, batch: context.batch, length: context.length, weights: weights,
-                               names: names.attention, spec: spec.attention, source: selfSource,
+        AttentionLayer.forward(act.attentionNormed, batch: context.batch, length: context.length, weights: w.attention,
+                               spec: spec.attention, source: selfSource,
                                positions: context.positions, keyValid: context.selfKeyValid,
                                segments: context.selfSegments, act: act.attention)
-        RMSNorm.forward(act.attention.output, weight: weights[names.postAttentionNorm].f32, rows: n, dim: d, eps: eps,
+        RMSNorm.forward(act.attention.output, weight: w.postAttentionNorm.f32, rows: n, dim: d, eps: eps,
                         into: act.postNormed, rstd: act.attentionPostRstd)
         VectorOps.add(act.input, act.postNormed, count: n * d, into: act.afterAttention)
         var residual = act.afterAttention
-        if let crossSpec = spec.cross, let crossNames = names.cross, let crossSource, let crossAct = act.cross {
-            RMSNorm.forward(residual, weight: weights[names.preCrossNorm!].f32, rows: n, dim: d, eps: eps,
-                            into: act.crossNormed!, rstd: act.crossRstd!)
-            AttentionLayer.forward(act.crossNormed!, batch: context.batch, length: context.length, weights: weights,
-                                   names: crossNames, spec: crossSpec, source: crossSource, positions: nil,
-                                   keyValid: context.encoderValid, segments: context.crossSegments, act: crossAct)
-            RMSNorm.forward(crossAct.output, weight: weights[names.postCrossNorm!].f32, rows: n, dim: d, eps: eps,
-                            into: act.postNormed, rstd: act.crossPostRstd!)
-            VectorOps.add(residual, act.postNormed, count: n * d, into: act.afterCross!)
-            residual = act.afterCross!
+        if let crossSpec = spec.cross, let crossWeights = w.cross, let crossSource, let crossAct = act.cross {
+            RMSNorm.forward(residual, weight: crossWeights.preNorm.f32, rows: n, dim: d, eps: eps,
+                            into: crossAct.normed, rstd: crossAct.rstd)
+            AttentionLayer.forward(crossAct.normed, batch: context.batch, length: context.length, weights: crossWeights.attention,
+                                   spec: crossSpec, source: crossSource, positions: nil,
+                                   keyValid: context.encoderValid, segments: context.crossSegments, act: crossAct.attention)
+            RMSNorm.forward(crossAct.attention.output, weight: crossWeights.postNorm.f32, rows: n, dim: d, eps: eps,
+                            into: act.postNormed, rstd: crossAct.postRstd)
+            VectorOps.add(residual, act.postNormed, count: n * d, into: crossAct.after)
+            residual = crossAct.after
         }
-        RMSNorm.forward(residual, weight: weights[names.preFeedForwardNorm].f32, rows: n, dim: d, eps: eps,
+        RMSNorm.forward(residual, weight: w.preFeedForwardNorm.f32, rows: n, dim: d, eps: eps,
                         into: act.feedForwardNormed, rstd: act.feedForwardRstd)
-        FeedForwardLayer.forward(act.feedForwardNormed, rows: n, intermediate: spec.intermediate, weights: weights,
-                                 names: names, act: act.feedForward)
-        RMSNorm.forward(act.feedForward.output, weight: weights[names.postFeedForwardNorm].f32, rows: n, dim: d,
+        FeedForwardLayer.forward(act.feedForwardNormed, rows: n, intermediate: spec.intermediate, weights: w.feedForward,
+                                 act: act.feedForward)
+        RMSNorm.forward(act.feedForward.output, weight: w.postFeedForwardNorm.f32, rows: n, dim: d,
                         eps: eps, into: act.postNormed, rstd: act.feedForwardPostRstd)
         VectorOps.add(residual, act.postNormed, count: n * d, into: output)
     }
 
     /// Backward through the block. `dResidual` holds the gradient of the block output on entry and
     /// the gradient of the block input on return (accumulated in place, as the residual stream is).
-    static func backward(spec: BlockSpec, names: BlockNames, weights: ParameterStore, grads: GradientStore,
-                         context: SequenceContext,
+    static func backward(spec: BlockSpec, weights w: BlockWeights, grads g: BlockGradients, context: SequenceContext,
                          cross: (encoder: UnsafePointer<Float>, length: Int, dEncoder: UnsafeMutablePointer<Float>)?,
                          act: BlockActivations, scratch: BlockScratch, dResidual: UnsafeMutablePointer<Float>) {
         let n = context.batch * context.length, d = spec.hidden
-        let residualBeforeFFN = act.afterCross ?? act.afterAttention
+        let residualBeforeFFN = act.cross?.after ?? act.afterAttention
         // Feed-forward branch.
-        RMSNorm.backward(dResidual, x: act.feedForward.output, weight: weights[names.postFeedForwardNorm].f32,
+        RMSNorm.backward(dResidual, x: act.feedForward.output, weight: w.postFeedForwardNorm.f32,
                          rstd: act.feedForwardPostRstd, rows: n, dim: d, dx: scratch.dSub, accumulate: false,
-                         dWeight: grads.pointer(names.postFeedForwardNorm))
+                         dWeight: g.postFeedForwardNorm)
         FeedForwardLayer.backward(scratch.dSub, x: act.feedForwardNormed, rows: n, intermediate: spec.intermediate,
-                                  weights: weights, grads: grads, names: names, act: act.feedForward,
+                                  weights: w.feedForward, grads: g.feedForward, act: act.feedForward,
                                   scratch: scratch.feedForward, dx: scratch.dNormed)
-        RMSNorm.backward(scratch.dNormed, x: residualBeforeFFN, weight: weights[names.preFeedForwardNorm].f32,
+        RMSNorm.backward(scratch.dNormed, x: residualBeforeFFN, weight: w.preFeedForwardNorm.f32,
                          rstd: act.feedForwardRstd, rows: n, dim: d, dx: dResidual, accumulate: true,
-                         dWeight: grads.pointer(names.preFeedForwardNorm))
+                         dWeight: g.preFeedForwardNorm)
         // Cross-attention branch.
-        if let crossSpec = spec.cross, let crossNames = names.cross, let crossAct = act.cross, let cross {
-            RMSNorm.backward(dResidual, x: crossAct.output, weight: weights[names.postCrossNorm!].f32,
-                             rstd: act.crossPostRstd!, rows: n, dim: d, dx: scratch.dSub, accumulate: false,
-                             dWeight: grads.pointer(names.postCrossNorm!))
-            AttentionLayer.backward(scratch.dSub, x: act.crossNormed!, batch: context.batch, length: context.length,
-                                    weights: weights, grads: grads, names: crossNames, spec: crossSpec, cross: cross,
-                                    positions: nil, keyValid: context.encoderValid, segments: context.crossSegments, act: crossAct,
-                                    scratch: scratch.crossAttention!, dx: scratch.dNormed)
-            RMSNorm.backward(scratch.dNormed, x: act.afterAttention, weight: weights[names.preCrossNorm!].f32,
-                             rstd: act.crossRstd!, rows: n, dim: d, dx: dResidual, accumulate: true,
-                             dWeight: grads.pointer(names.preCrossNorm!))
+        if let crossSpec = spec.cross, let crossWeights = w.cross, let crossGrads = g.cross, let crossAct = act.cross, let cross {
+            RMSNorm.backward(dResidual, x: crossAct.attention.output, weight: crossWeights.postNorm.f32,
+                             rstd: crossAct.postRstd, rows: n, dim: d, dx: scratch.dSub, accumulate: false,
+                             dWeight: crossGrads.postNorm)
+            AttentionLayer.backward(scratch.dSub, x: crossAct.normed, batch: context.batch, length: context.length,
+                                    weights: crossWeights.attention, grads: crossGrads.attention, spec: crossSpec, cross: cross,
+                                    positions: nil, keyValid: context.encoderValid, segments: context.crossSegments,
+                                    act: crossAct.attention, scratch: scratch.crossAttention!, dx: scratch.dNormed)
+            RMSNorm.backward(scratch.dNormed, x: act.afterAttention, weight: crossWeights.preNorm.f32,
+                             rstd: crossAct.rstd, rows: n, dim: d, dx: dResidual, accumulate: true,
+                             dWeight: crossGrads.preNorm)
         }
         // Self-attention branch.
-        RMSNorm.backward(dResidual, x: act.attention.output, weight: weights[names.postAttentionNorm].f32,
+        RMSNorm.backward(dResidual, x: act.attention.output, weight: w.postAttentionNorm.f32,
                          rstd: act.attentionPostRstd, rows: n, dim: d, dx: scratch.dSub, accumulate: false,
-                         dWeight: grads.pointer(names.postAttentionNorm))
+                         dWeight: g.postAttentionNorm)
         AttentionLayer.backward(scratch.dSub, x: act.attentionNormed, batch: context.batch, length: context.length,
-                                weights: weights, grads: grads, names: names.attention, spec: spec.attention,
+                                weights: w.attention, grads: g.attention, spec: spec.attention,
                                 cross: spec.attention.merged ? cross : nil, positions: context.positions,
                                 keyValid: context.selfKeyValid,
                                 segments: context.selfSegments, act: act.attention, scratch: scratch.attention,
                                 dx: scratch.dNormed)
-        RMSNorm.backward(scratch.dNormed, x: act.input, weight: weights[names.preAttentionNorm].f32,
+        RMSNorm.backward(scratch.dNormed, x: act.input, weight: w.preAttentionNorm.f32,
                          rstd: act.attentionRstd, rows: n, dim: d, dx: dResidual, accumulate: true,
-                         dWeight: grads.pointer(names.preAttentionNorm))
+                         dWeight: g.preAttentionNorm)
     }
+}
+
+/// T5Gemma's cross-attention sub-block: its pre-norm output and `1/rms`, the attention's saved tensors,
+/// the post-norm's `1/rms`, and the residual after it.
+struct CrossAttentionActivations {
+    var normed: UnsafeMutablePointer<Float>            // [N, d]
+    var rstd, postRstd: UnsafeMutablePointer<Float>    // [N]
+    var attention: AttentionActivations
+    var after: UnsafeMutablePointer<Float>             // [N, d] residual after cross-attention
 }
 
 /// Gradient scratch shared by all blocks of a stack.

@@ -61,11 +61,11 @@ struct GemmaStack {
 
     /// Scaled table rows of `ids` into `out` (`[count, d]`); T5Gemma 2's eoi token takes the learned eoi
     /// vector, unscaled (transformers overwrites those rows after scaling).
-    func embed(_ ids: UnsafePointer<Int32>, count: Int, weights: ParameterStore, into out: UnsafeMutablePointer<Float>) {
-        let table = weights[names.embedding]
+    func embed(_ ids: UnsafePointer<Int32>, count: Int, weights: StackWeights, into out: UnsafeMutablePointer<Float>) {
+        let table = weights.embedding
         _ = Embedding.forward(ids: ids, count: count, table: table, scale: embedScale(table: table), into: out)
-        guard let eoiToken, let eoiName = names.eoiEmbedding else { return }
-        let eoi = weights[eoiName], d = config.hiddenSize
+        guard let eoiToken, let eoi = weights.eoiEmbedding else { return }
+        let d = config.hiddenSize
         for i in 0..<count where ids[i] == eoiToken {
             HalfPrecision.widen(eoi.raw, dtype: eoi.dtype, into: out + i * d, count: d)
         }
@@ -77,7 +77,7 @@ struct GemmaStack {
     /// mask and, for packed rows, its document ids when this is a T5Gemma decoder.
     /// With `cancel` set midway, the remaining layers are skipped (the output is then meaningless: an
     /// inference caller checks the flag and discards it).
-    func forward(_ acts: StackActivations, weights: ParameterStore, encoder: EncoderMemory? = nil,
+    func forward(_ acts: StackActivations, weights: StackWeights, encoder: EncoderMemory? = nil,
                  cancel: CancellationFlag? = nil) {
         let n = acts.batch * acts.length, d = config.hiddenSize
         acts.ids.withUnsafeBufferPointer { ids in embed(ids.baseAddress!, count: n, weights: weights, into: acts.blocks[0].input) }
@@ -91,43 +91,44 @@ struct GemmaStack {
                         selfSource = .merged(encoder: encoder.output, length: acts.crossLength)
                         crossSource = nil
                     }
-                    GemmaBlock.forward(spec: spec, names: names.blocks[i], weights: weights, context: context,
+                    GemmaBlock.forward(spec: spec, weights: weights.blocks[i], context: context,
                                        selfSource: selfSource, crossSource: crossSource, act: acts.block(i),
                                        output: acts.blockOutput(i))
                 }
             }
         }
-        RMSNorm.forward(acts.finalInput, weight: weights[names.finalNorm].f32, rows: n, dim: d,
+        RMSNorm.forward(acts.finalInput, weight: weights.finalNorm.f32, rows: n, dim: d,
                         eps: config.rmsNormEps, into: acts.output, rstd: acts.finalRstd)
     }
 
     /// Backward from `acts.dOutput` (gradient of the final-normed output, `[N, d]`). Accumulates
     /// parameter gradients into `grads`; for a decoder, the encoder-output gradient into `dEncoder`.
-    func backward(_ acts: StackActivations, weights: ParameterStore, grads: GradientStore,
+    func backward(_ acts: StackActivations, weights: StackWeights, grads store: GradientStore,
                   encoder: EncoderMemory? = nil, dEncoder: UnsafeMutablePointer<Float>? = nil) {
         precondition(acts.training, "backward needs activations made for training")
+        let grads = StackGradients(names, in: store)
         precondition((encoder == nil) == (dEncoder == nil), "a decoder's backward takes the encoder memory and its gradient together")
         let n = acts.batch * acts.length, d = config.hiddenSize
-        RMSNorm.backward(acts.dOutput, x: acts.finalInput, weight: weights[names.finalNorm].f32, rstd: acts.finalRstd,
-                         rows: n, dim: d, dx: acts.dResidual, accumulate: false, dWeight: grads.pointer(names.finalNorm))
+        RMSNorm.backward(acts.dOutput, x: acts.finalInput, weight: weights.finalNorm.f32, rstd: acts.finalRstd,
+                         rows: n, dim: d, dx: acts.dResidual, accumulate: false, dWeight: grads.finalNorm)
         acts.withContext(encoder: encoder, merged: mergedAttention) { context in
             for i in specs.indices.reversed() {
                 let cross = encoder.map { (encoder: $0.output, length: acts.crossLength, dEncoder: dEncoder!) }
-                GemmaBlock.backward(spec: specs[i], names: names.blocks[i], weights: weights, grads: grads,
+                GemmaBlock.backward(spec: specs[i], weights: weights.blocks[i], grads: grads.blocks[i],
                                     context: context, cross: cross, act: acts.blocks[i], scratch: acts.scratch,
                                     dResidual: acts.dResidual)
             }
         }
-        if let eoiToken, let eoiName = names.eoiEmbedding {
+        if let eoiToken, weights.eoiEmbedding != nil {
             // The eoi rows' gradient goes to the eoi vector (unscaled), none to the table.
             for i in 0..<n where acts.ids[i] == eoiToken {
                 let row = acts.dResidual + i * d
-                if let dEoi = grads.pointer(eoiName) { VectorOps.addInPlace(dEoi, row, count: d) }
+                if let dEoi = grads.eoiEmbedding { VectorOps.addInPlace(dEoi, row, count: d) }
                 row.update(repeating: 0, count: d)
             }
         }
-        if let dTable = grads.pointer(names.embedding) {
-            let table = weights[names.embedding]
+        if let dTable = grads.embedding {
+            let table = weights.embedding
             acts.ids.withUnsafeBufferPointer { ids in
                 Embedding.backward(acts.dResidual, ids: ids.baseAddress!, count: n, dim: d,
                                    scale: embedScale(table: table), paddingID: config.padTokenID, dTable: dTable)

@@ -20,18 +20,17 @@ struct MergedRows {
     /// `[batch·(S+T), kvDim]`, go to the encoder output's gradient for the encoder rows and to the
     /// block input's (`dx`, accumulated) for the own rows; `k_proj`/`v_proj` gradients get both.
     func keyValueBackward(_ dk: UnsafePointer<Float>, dv: UnsafePointer<Float>, x: UnsafePointer<Float>,
-                          encoder: UnsafePointer<Float>, weights: ParameterStore, grads: GradientStore, names: AttentionNames,
+                          encoder: UnsafePointer<Float>, weights: AttentionWeights, grads: AttentionGradients,
                           dx: UnsafeMutablePointer<Float>, dEncoder: UnsafeMutablePointer<Float>) {
-        let kv = weights[names.k].shape[0], d = weights[names.k].shape[1]
-        for (name, gradient) in [(names.k, dk), (names.v, dv)] {
+        let kv = weights.k.shape[0], d = weights.k.shape[1]
+        for (weight, gradient, dW) in [(weights.k, dk, grads.k), (weights.v, dv, grads.v)] {
             forEachEncoderBlock { b, row in
                 Linear.backward(gradient + row * kv, x: encoder + b * encoderLength * d, rows: encoderLength,
-                                weight: weights[name], dx: dEncoder + b * encoderLength * d, accumulateDx: true,
-                                dW: grads.pointer(name))
+                                weight: weight, dx: dEncoder + b * encoderLength * d, accumulateDx: true, dW: dW)
             }
             forEachSelfBlock { b, row in
-                Linear.backward(gradient + row * kv, x: x + b * length * d, rows: length, weight: weights[name],
-                                dx: dx + b * length * d, accumulateDx: true, dW: grads.pointer(name))
+                Linear.backward(gradient + row * kv, x: x + b * length * d, rows: length, weight: weight,
+                                dx: dx + b * length * d, accumulateDx: true, dW: dW)
             }
         }
     }
@@ -42,21 +41,21 @@ extension AttentionLayer {
     /// output's and the block input's rows through `k_proj`/`v_proj`, every key through `k_norm`
     /// (pre-norm keys and `1/rms` saved when training), RoPE on the own keys only.
     static func projectMerged(_ x: UnsafePointer<Float>, encoder: UnsafePointer<Float>, batch: Int, length t: Int,
-                              encoderLength s: Int, weights: ParameterStore, names: AttentionNames, spec: AttentionSpec,
+                              encoderLength s: Int, weights: AttentionWeights, spec: AttentionSpec,
                               positions: UnsafePointer<Int32>?, act: AttentionActivations) {
         let layout = MergedRows(batch: batch, encoderLength: s, length: t)
-        let d = weights[names.k].shape[1], kv = spec.kvDim
+        let d = weights.k.shape[1], kv = spec.kvDim
         let saved = act.queryKeyNorm
         let rawKeys = saved?.kRaw ?? act.k
         layout.forEachEncoderBlock { b, row in
-            Linear.forward(encoder + b * s * d, rows: s, weight: weights[names.k], into: rawKeys + row * kv)
-            Linear.forward(encoder + b * s * d, rows: s, weight: weights[names.v], into: act.v + row * kv)
+            Linear.forward(encoder + b * s * d, rows: s, weight: weights.k, into: rawKeys + row * kv)
+            Linear.forward(encoder + b * s * d, rows: s, weight: weights.v, into: act.v + row * kv)
         }
         layout.forEachSelfBlock { b, row in
-            Linear.forward(x + b * t * d, rows: t, weight: weights[names.k], into: rawKeys + row * kv)
-            Linear.forward(x + b * t * d, rows: t, weight: weights[names.v], into: act.v + row * kv)
+            Linear.forward(x + b * t * d, rows: t, weight: weights.k, into: rawKeys + row * kv)
+            Linear.forward(x + b * t * d, rows: t, weight: weights.v, into: act.v + row * kv)
         }
-        normalizeHeads(rawKeys, rows: batch * layout.rowsPerBatch, heads: spec.kvHeads, weights: weights, name: names.kNorm,
+        normalizeHeads(rawKeys, rows: batch * layout.rowsPerBatch, heads: spec.kvHeads, norm: weights.kNorm,
                        spec: spec, into: act.k, rstd: saved?.kRstd)
         if let rope = spec.rope, let positions {
             layout.forEachSelfBlock { b, row in
@@ -67,11 +66,10 @@ extension AttentionLayer {
 
     /// The encoder's merged-attention keys and values of one decoder layer for a KV cache (batch 1):
     /// `k_proj`, `k_norm` (no RoPE) and `v_proj` of the encoder output, into rows `0..<rows`.
-    static func projectMergedEncoder(_ encoder: UnsafePointer<Float>, rows: Int, weights: ParameterStore,
-                                     names: AttentionNames, spec: AttentionSpec,
+    static func projectMergedEncoder(_ encoder: UnsafePointer<Float>, rows: Int, weights: AttentionWeights,
+                                     spec: AttentionSpec,
                                      keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>) {
-        projectKeysValues(encoder, rows: rows, weights: weights, names: names, keys: keys, values: values)
-        normalizeHeads(keys, rows: rows, heads: spec.kvHeads, weights: weights, name: names.kNorm, spec: spec,
-                       into: keys, rstd: nil)
+        projectKeysValues(encoder, rows: rows, weights: weights, keys: keys, values: values)
+        normalizeHeads(keys, rows: rows, heads: spec.kvHeads, norm: weights.kNorm, spec: spec, into: keys, rstd: nil)
     }
 }

@@ -18,10 +18,10 @@ extension T5GemmaModel {
         let encoderRows = encoderInput.batch * encoderInput.length
         acts.encoder.dOutput.update(repeating: 0, count: encoderRows * config.encoder.hiddenSize)
         acts.encoder.withEncoderMemory { memory in
-            decoder.backward(acts.decoder, weights: parameters, grads: grads, encoder: memory, dEncoder: acts.encoder.dOutput)
+            decoder.backward(acts.decoder, weights: decoderWeights, grads: grads, encoder: memory, dEncoder: acts.encoder.dOutput)
         }
         if grads.names.contains(where: { $0.hasPrefix("model.encoder.") }) {
-            encoder.backward(acts.encoder, weights: parameters, grads: grads)
+            encoder.backward(acts.encoder, weights: encoderWeights, grads: grads)
         }
         return sums
     }

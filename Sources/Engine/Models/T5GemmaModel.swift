@@ -9,6 +9,9 @@ public final class T5GemmaModel: @unchecked Sendable {
     public let parameters: ParameterStore
     let encoder: GemmaStack
     let decoder: GemmaStack
+    /// Each stack's weights, resolved once (after the norms are widened).
+    let encoderWeights: StackWeights
+    let decoderWeights: StackWeights
 
     public init(config: T5GemmaConfig, parameters: ParameterStore) {
         self.config = config
@@ -22,6 +25,8 @@ public final class T5GemmaModel: @unchecked Sendable {
         decoder = GemmaStack(config: config.decoder, names: decNames, causal: true, crossAttention: v2 == nil, t5gemma2: v2)
         let norms = Set(encNames.norms + decNames.norms)
         parameters.widenToF32 { norms.contains($0) }
+        encoderWeights = StackWeights(encNames, in: parameters)
+        decoderWeights = StackWeights(decNames, in: parameters)
     }
 
     /// Every parameter name with its shape, in checkpoint order (no `lm_head` when tied).
@@ -77,9 +82,9 @@ public final class T5GemmaModel: @unchecked Sendable {
                      "packed encoder-decoder rows need segments on both the encoder and the decoder input")
         acts.encoder.load(encoderInput)
         acts.decoder.load(decoderInput)
-        encoder.forward(acts.encoder, weights: parameters)
+        encoder.forward(acts.encoder, weights: encoderWeights)
         acts.encoder.withEncoderMemory { memory in
-            decoder.forward(acts.decoder, weights: parameters, encoder: memory)
+            decoder.forward(acts.decoder, weights: decoderWeights, encoder: memory)
         }
     }
 
@@ -129,7 +134,7 @@ public final class T5GemmaModel: @unchecked Sendable {
         if let image = config.t5gemma2?.imageTokenIndex, ids.contains(image) { throw GenerationError.imageInput(image) }
         let acts = StackActivations(stack: encoder, batch: 1, length: ids.count, training: false)
         acts.load(TokenBatch(sequences: [ids], padID: config.padTokenID))
-        encoder.forward(acts, weights: parameters, cancel: cancel)
+        encoder.forward(acts, weights: encoderWeights, cancel: cancel)
         let out = Tensor(zeros: [ids.count, config.encoder.hiddenSize])
         out.f32.update(from: acts.output, count: out.count)
         return out
