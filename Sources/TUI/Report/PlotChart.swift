@@ -24,6 +24,8 @@ struct PlotChart: Sendable {
     var xLabel: String
     var yLabel: String
     var series: [PlotSeries]
+    /// Fixed y-axis bounds (e.g. 0–100 for accuracy), instead of bounds fitted to the data.
+    var yBounds: (low: Double, high: Double)? = nil
     var width = 800
     var height = 500
 
@@ -35,7 +37,8 @@ struct PlotChart: Sendable {
         image.text(title, x: left, y: 10, .black, scale: 2)
         let finite = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         let ys = finite.flatMap { [$0.y, $0.low ?? $0.y, $0.high ?? $0.y] }.filter(\.isFinite)
-        let xRange = Self.niceRange(finite.map(\.x)), yRange = Self.niceRange(ys)
+        let xRange = Self.niceRange(finite.map(\.x))
+        let yRange = yBounds.map { Self.niceRange([$0.low, $0.high]) } ?? Self.niceRange(ys)
         func px(_ x: Double) -> Int { plot.x0 + Int(((x - xRange.low) / (xRange.high - xRange.low) * Double(plot.x1 - plot.x0)).rounded()) }
         func py(_ y: Double) -> Int { plot.y1 - Int(((y - yRange.low) / (yRange.high - yRange.low) * Double(plot.y1 - plot.y0)).rounded()) }
         // Grid, ticks and their labels.

@@ -1,5 +1,5 @@
 /// A colour of 8-bit red, green and blue.
-struct RGB: Equatable, Sendable {
+struct RGB: Hashable, Sendable {
     var r: UInt8
     var g: UInt8
     var b: UInt8

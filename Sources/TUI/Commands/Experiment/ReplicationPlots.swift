@@ -51,7 +51,7 @@ enum ReplicationPlots {
                               points: [PlotPoint(x: r.bench.decodeMillisecondsPerToken, y: accuracy, low: ci.low * 100, high: ci.high * 100)])
         }
         return PlotChart(title: "Quality against decode cost", xLabel: "decode ms per token (1 thread)",
-                         yLabel: "held-out accuracy %", series: series)
+                         yLabel: "held-out accuracy %", series: series, yBounds: (0, 100))
     }
 }
 

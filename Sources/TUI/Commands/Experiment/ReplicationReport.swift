@@ -66,7 +66,7 @@ enum ReplicationReport {
         out.append("")
         out.append("## Claims")
         out.append("")
-        out.append("Each verdict is computed from the interval printed beside it: **holds** when the 95% interval of A − B lies above 0, **does not hold** when it lies below 0, **inconclusive (CI crosses 0)** otherwise. Claim 2 also needs L-S to decode within \(ClaimThresholds.aboutSameLatency)× S-S's milliseconds per token; faster than that or not, a worse L-S does not hold. Differences are in accuracy points.")
+        out.append("Each verdict is computed from the interval printed beside it: **holds** when the 95% interval of A − B lies above 0, **does not hold** when it lies below 0, **inconclusive (CI crosses 0)** otherwise. Claim 2 also needs L-S to decode within \(ClaimThresholds.aboutSameLatency)× S-S's milliseconds per token; an L-S that is better but slower than that does not hold either. Differences are in accuracy points.")
         out.append("")
         out.append("| # | claim (A beats B) | A − B | 95% CI | latency ratio A/B | verdict |")
         out.append("| --- | --- | ---: | --- | ---: | --- |")
