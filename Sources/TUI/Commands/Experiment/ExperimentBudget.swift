@@ -69,30 +69,38 @@ struct ExperimentBudget: Sendable, Equatable {
                 rationale: "The test budget checks the plumbing in seconds: models of a few thousand parameters and a handful of steps. Its numbers mean nothing.")
         case .quick:
             return ExperimentBudget(
-                name: .quick, dataMegabytes: 1, evalPerTask: 8, vocabulary: 1024,
+                name: .quick, dataMegabytes: 2, evalPerTask: 10, vocabulary: 1024,
                 small: shape(hidden: 64, intermediate: 192, layers: 2, heads: 4, kvHeads: 2, headDim: 16),
                 large: shape(hidden: 128, intermediate: 384, layers: 3, heads: 4, kvHeads: 2, headDim: 32),
-                sequenceLength: 128, sftTargetLength: 64, batch: 4, pretrainSteps: 150, continuedSteps: 40, crossAttentionWarmup: 10,
-                sftSteps: 60, learningRate: 2e-3, sftLearningRate: 1e-3, distillWeight: 0.5, defaultSeeds: 2,
-                maxReplyTokens: 48, probeTrain: 160, probeTest: 100, probeTasks: ["statement", "older"],
+                sequenceLength: 128, sftTargetLength: 64, batch: 4, pretrainSteps: 750, continuedSteps: 200, crossAttentionWarmup: 40,
+                sftSteps: 300, learningRate: 2e-3, sftLearningRate: 1e-3, distillWeight: 0.5, defaultSeeds: 2,
+                maxReplyTokens: 48, probeTrain: 200, probeTest: 100, probeTasks: ["statement", "older"],
                 benchPromptTokens: 128, benchTokens: 32, benchRuns: 3,
-                rationale: "The quick budget is a smoke test of a real run in under 10 minutes on 2 cores: S is 64 wide with 2 layers and L 128 wide with 3, trained for a few hundred thousand tokens, far too little for the models to learn the tasks; expect chance-level numbers and inconclusive claims.")
+                rationale: """
+                The quick budget is a smoke test of a real run in a few minutes on 2 cores (under 10): S is 64 wide with 2 \
+                layers (about 0.16M parameters with a 1k vocabulary) and L 128 wide with 3 (about 0.7M), pretrained on \
+                about 0.4M tokens. That is far too little for the models to learn most tasks, and 10 items per task give \
+                wide intervals: read its claims as a check of the pipeline, not as evidence.
+                """)
         case .full:
             return ExperimentBudget(
-                name: .full, dataMegabytes: 8, evalPerTask: 40, vocabulary: 2048,
+                name: .full, dataMegabytes: 16, evalPerTask: 40, vocabulary: 2048,
                 small: shape(hidden: 128, intermediate: 384, layers: 4, heads: 4, kvHeads: 2, headDim: 32),
                 large: shape(hidden: 256, intermediate: 768, layers: 6, heads: 4, kvHeads: 2, headDim: 64),
-                sequenceLength: 256, sftTargetLength: 64, batch: 8, pretrainSteps: 1500, continuedSteps: 300, crossAttentionWarmup: 60,
-                sftSteps: 400, learningRate: 1e-3, sftLearningRate: 5e-4, distillWeight: 0.5, defaultSeeds: 3,
+                sequenceLength: 256, sftTargetLength: 64, batch: 8, pretrainSteps: 3000, continuedSteps: 500, crossAttentionWarmup: 100,
+                sftSteps: 700, learningRate: 1e-3, sftLearningRate: 5e-4, distillWeight: 0.5, defaultSeeds: 3,
                 maxReplyTokens: 64, probeTrain: 400, probeTest: 200, probeTasks: ["statement", "older"],
                 benchPromptTokens: 128, benchTokens: 32, benchRuns: 5,
                 rationale: """
-                The full budget is sized for about 2.5 hours on 2 cores with 3 SFT seeds. S (128 wide, 4 layers, about 0.9M \
-                parameters with a 2k vocabulary) is small enough that 5 arms × 3 seeds of SFT and their evaluations fit; L \
-                (256 wide, 6 layers, Duet's `mini` shape, about 5M parameters) is the largest encoder whose pretraining \
-                (1500 steps of 8×256 tokens, about 3M tokens) fits beside them. The default recipe's mini models took 2 hours \
-                for one pair with 4000 pretraining steps; here pretraining is shorter and most of the time goes to the 15 \
-                SFT runs and their greedy evaluations. Estimated from the recipe's measured throughput, not yet run end to end.
+                The full budget is sized for at most 2.5 hours on 2 cores with 3 SFT seeds. S is 128 wide with 4 layers \
+                (about 1.05M parameters with a 2k vocabulary) and L is Duet's `mini` shape, 256 wide with 6 layers (about \
+                5.2M), so that L-S has a 5× larger encoder while its decoder is S's. Measured on 2 shared cores with the \
+                release build (8×256-token batches): S pretrains at about 9.4k tokens/s and L at 3.5k, S-S trains at \
+                0.2-0.3 s per step and L-S at about 0.45. Pretraining (3000 steps, 6.1M tokens each: S about 11 min, L about \
+                30 min), continued pretraining of 5 arms (500 steps, about 14 min) and SFT of 5 arms × 3 seeds (700 steps, \
+                about 45 min) then take about 1 h 40 min; the greedy evaluations (360 held-out and 360 robustness items per \
+                SFT run), probes and benchmarks add about 10-20 min. Larger models or longer pretraining would not leave \
+                room for three seeds. This is an estimate from those measurements; the full budget has not been run end to end.
                 """)
         }
     }
