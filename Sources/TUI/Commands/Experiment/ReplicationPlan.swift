@@ -140,32 +140,3 @@ struct ReplicationPlan {
         ExperimentLayout.finalCheckpoint(layout.sftRun(arm, seed: seed), steps: budget.sftSteps)
     }
 }
-
-/// A paired comparison of two arms after the same SFT: a claim of the paper or an ablation.
-struct ReplicationComparison: Sendable, Equatable {
-    var id: String
-    var a: ReplicationArm
-    var b: ReplicationArm
-
-    static let balancedVsDecoder = ReplicationComparison(id: "SS-vs-dec", a: .balanced, b: .decoderOnly)
-    static let unbalancedVsBalanced = ReplicationComparison(id: "LS-vs-SS", a: .unbalanced, b: .balanced)
-    static let ul2VsPrefixLM = ReplicationComparison(id: "ul2-vs-prefixlm", a: .balancedUL2, b: .balanced)
-    static let distillVsNone = ReplicationComparison(id: "distill-vs-none", a: .balancedDistilled, b: .balanced)
-    static let all = [balancedVsDecoder, unbalancedVsBalanced, ul2VsPrefixLM, distillVsNone]
-}
-
-/// Writes S's and L's config.json files with the trained tokenizer's vocabulary, for `duet init --config`.
-enum ReplicationShapes {
-    static func write(budget: ExperimentBudget, layout: ExperimentLayout) throws {
-        guard let tokenizer = try TokenizerLoader.load(directory: URL(fileURLWithPath: layout.tokenizer)) else {
-            throw CommandFailure("no tokenizer in \(layout.tokenizer)")
-        }
-        for (source, shape) in [("S", budget.small), ("L", budget.large)] {
-            var config = shape
-            config.vocabSize = tokenizer.vocabularySize
-            let url = URL(fileURLWithPath: layout.shapeFile(source))
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFile.write(try ModelConfigFile.encode(.gemma2(config), dtype: .f32), to: url)
-        }
-    }
-}

@@ -1,59 +1,6 @@
 import Engine
 import Foundation
 
-/// A linear probe's result on one task (`duet eval probe --json`).
-struct ProbeResult: Sendable {
-    var task: String
-    var test: Int
-    var majorityBaseline: Double
-    /// Held-out accuracy by feature kind ("encoder, mean-pooled", "decoder-only, last token", ...).
-    var accuracy: [String: Double]
-
-    /// The best feature kind's held-out accuracy (for a decoder-only model: the better of last token and mean).
-    var best: Double { accuracy.values.max() ?? 0 }
-
-    static func load(_ path: String) throws -> ProbeResult {
-        guard let data = FileManager.default.contents(atPath: path),
-              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let task = object["task"] as? String, let test = object["test"] as? Int,
-              let majority = object["majority_baseline"] as? Double, let features = object["features"] as? [[String: Any]] else {
-            throw CommandFailure("\(path) is not the output of `duet eval probe --json`")
-        }
-        var accuracy: [String: Double] = [:]
-        for f in features {
-            if let name = f["features"] as? String, let value = f["test_accuracy"] as? Double { accuracy[name] = value }
-        }
-        return ProbeResult(task: task, test: test, majorityBaseline: majority, accuracy: accuracy)
-    }
-}
-
-/// The decode cost `duet bench generate` printed.
-struct BenchFigures: Sendable {
-    var decodeTokensPerSecond: Double
-    /// Encoder time of the prompt (encoder-decoders only).
-    var encodeMilliseconds: Double?
-    var prefillMilliseconds: Double
-
-    /// Milliseconds per generated token.
-    var decodeMillisecondsPerToken: Double { decodeTokensPerSecond > 0 ? 1000 / decodeTokensPerSecond : .infinity }
-
-    static func parse(_ text: String, file: String) throws -> BenchFigures {
-        func number(after prefix: String, before suffix: String) -> Double? {
-            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return nil }
-            let rest = line.dropFirst(prefix.count)
-            let end = rest.range(of: suffix)?.lowerBound ?? rest.endIndex
-            let words = rest[..<end].split(separator: " ")
-            return words.last.flatMap { Double($0) }
-        }
-        guard let decode = number(after: "decode:", before: " tok/s"),
-              let prefill = number(after: "prefill:", before: " ms") else {
-            throw CommandFailure("\(file) is not the output of `duet bench generate`")
-        }
-        return BenchFigures(decodeTokensPerSecond: decode, encodeMilliseconds: number(after: "encode:", before: " ms"),
-                            prefillMilliseconds: prefill)
-    }
-}
-
 /// Everything measured for one arm.
 struct ArmResults {
     var arm: ReplicationArm
