@@ -24,6 +24,9 @@ import Testing
         let deadline = Date().addingTimeInterval(180)
         while !fm.fileExists(atPath: latest) && !first.hasExited && Date() < deadline { usleep(20_000) }
         try #require(!first.hasExited, "it ended before S's first checkpoint:\n\(first.stdout)\n\(first.stderr)")
+        // A second invocation in the same directory meanwhile is refused, not run alongside.
+        let concurrent = try runDuet(arguments)
+        #expect(concurrent.status != 0 && concurrent.stderr.contains("is still running in"), "\(concurrent.stderr)")
         first.signal(SIGTERM)
         #expect(first.wait() == 130, "\(first.stderr)")
         #expect(first.stderr.contains("stopped by SIGTERM") && first.stderr.contains("Continue with the same command"), "\(first.stderr)")

@@ -63,6 +63,8 @@ struct MiniReplicationCommand: ParsableCommand {
         let database = global.db.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath).standardizedFileURL.path }
             ?? layout.path("experiment.sqlite")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let lock = try ExperimentLock(directory: root.path)
+        defer { withExtendedLifetime(lock) {} }
         let settings = ExperimentSettings(budget: b.name.rawValue, seeds: seedList.count, pretrainSteps: b.pretrainSteps,
                                           continuedSteps: b.continuedSteps, sftSteps: b.sftSteps, database: database)
         try settings.checkOrWrite(layout.settings)
