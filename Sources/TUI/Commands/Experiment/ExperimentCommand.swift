@@ -75,7 +75,8 @@ struct MiniReplicationCommand: ParsableCommand {
         plan = ReplicationPlan(layout: layout, budget: b, seeds: seedList, database: database, threads: global.threads,
                                writeReport: { try ReplicationReportWriter.write(plan: reportPlan) })
         let stages = plan.stages
-        let continueCommand = Self.shellCommand(["duet"] + Array(CommandLine.arguments.dropFirst()))
+        // Exactly as invoked (the program as typed, global options where they were), to copy and paste.
+        let continueCommand = Self.shellCommand(CommandLine.arguments)
         print("mini-replication: budget \(b.name.rawValue), \(seedList.count) SFT seed\(seedList.count == 1 ? "" : "s"), \(stages.count) stages")
         print("  state: \(root.path) (a marker per finished stage in stages/, logs in logs/)")
         print("  runs:  \(database) (watch them live: duet --db \(Self.shellQuote(database)), F4)")

@@ -12,7 +12,7 @@ enum ReplicationReport {
         out.append("")
         out.append("Written by `duet experiment mini-replication` (budget `\(b.name.rawValue)`, \(seeds.count) SFT seed\(seeds.count == 1 ? "" : "s"): "
                    + "\(seeds.map(String.init).joined(separator: ", "))). Stages took " + duration(wallSeconds)
-                   + " in total (the sum of their recorded times, across reruns). Every training run is in `\(plan.database)`.")
+                   + " in total (the sum of the finished stages' recorded times; a stage resumed after an interruption counts its last attempt only). Every training run is in `\(plan.database)`.")
         out.append("")
         out.append("## Setup")
         out.append("")
