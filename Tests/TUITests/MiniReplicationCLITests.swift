@@ -20,13 +20,14 @@ import Testing
 
         // 1. Interrupt S's pretraining once it has saved a checkpoint.
         let first = try #require(startDuet(arguments))
+        try #require(first.waitForLine(timeout: 180) { $0.contains("S pretraining (clm)") } != nil, "\(first.stdout)\n\(first.stderr)")
+        // A second invocation in the same directory meanwhile is refused, not run alongside.
+        let concurrent = try runDuet(arguments)
+        #expect(concurrent.status != 0 && concurrent.stderr.contains("is still running in"), "\(concurrent.stderr)")
         let latest = out + "/runs/pretrain-S/latest"
         let deadline = Date().addingTimeInterval(180)
         while !fm.fileExists(atPath: latest) && !first.hasExited && Date() < deadline { usleep(20_000) }
         try #require(!first.hasExited, "it ended before S's first checkpoint:\n\(first.stdout)\n\(first.stderr)")
-        // A second invocation in the same directory meanwhile is refused, not run alongside.
-        let concurrent = try runDuet(arguments)
-        #expect(concurrent.status != 0 && concurrent.stderr.contains("is still running in"), "\(concurrent.stderr)")
         first.signal(SIGTERM)
         #expect(first.wait() == 130, "\(first.stderr)")
         #expect(first.stderr.contains("stopped by SIGTERM") && first.stderr.contains("Continue with the same command"), "\(first.stderr)")
