@@ -27,6 +27,7 @@ struct Duet: AsyncParsableCommand {
             AdaptCommand.self,
             DataCommand.self,
             EvalCommand.self,
+            ExperimentCommand.self,
             ConvertCommand.self,
             TokenizerCommand.self,
             TrainCommand.self,

@@ -7,6 +7,11 @@ public enum Bootstrap {
         public var low: Double
         public var high: Double
 
+        public init(low: Double, high: Double) {
+            self.low = low
+            self.high = high
+        }
+
         /// True when the interval lies wholly above zero (a difference "outside the noise").
         public var excludesZero: Bool { low > 0 || high < 0 }
     }
