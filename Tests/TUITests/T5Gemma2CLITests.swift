@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Testing
 
-/// A T5Gemma 2 model through the commands a user runs: init, inspect, train (PrefixLM and UL2), convert,
+/// A T5Gemma 2 model through the commands a user runs: init, inspect, train (PrefixLM, UL2, SFT), convert,
 /// generate, score and encode on the trained bf16 copy.
 @Suite struct T5Gemma2CLITests {
     @Test func initTrainConvertAndGenerateAT5Gemma2Model() throws {
@@ -24,12 +24,18 @@ import Testing
         var words = TrainFixtures.WordSalad(seed: 12)
         let corpus = dir.file("corpus.txt")
         try (0..<200).map { _ in words.words(12) }.joined(separator: "\n").write(toFile: corpus, atomically: true, encoding: .utf8)
+        // Instruction tuning data: one-turn chats.
+        let chats = dir.file("sft.jsonl")
+        try (0..<40).map { i -> String in
+            let question = words.words(6), answer = words.words(2)
+            return #"{"messages":[{"role":"user","content":"\#(question) \#(i)"},{"role":"model","content":"\#(answer)"}]}"#
+        }.joined(separator: "\n").write(toFile: chats, atomically: true, encoding: .utf8)
         var checkpoint = model
-        for objective in ["prefixlm", "ul2"] {
+        for objective in ["prefixlm", "ul2", "sft"] {
             let run = dir.file("run-" + objective)
             let trained = try runDuet(["train", "--db", dir.file("runs.sqlite"), "--model", checkpoint, "--objective", objective,
-                                       "--data", corpus, "--steps", "8", "--batch", "2", "--seq-len", "32", "--lr", "1e-2",
-                                       "--out", run, "--threads", "1"])
+                                       "--data", objective == "sft" ? chats : corpus, "--steps", "8", "--batch", "2",
+                                       "--seq-len", "32", "--lr", "1e-2", "--out", run, "--threads", "1"])
             try #require(trained.status == 0, "\(objective): \(trained.stderr)")
             checkpoint = run + "/" + (try String(contentsOfFile: run + "/latest", encoding: .utf8))
                 .trimmingCharacters(in: .whitespacesAndNewlines)
