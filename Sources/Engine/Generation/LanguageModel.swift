@@ -27,6 +27,8 @@ public protocol LanguageModel: AnyObject, Sendable {
     var vocabularySize: Int { get }
     /// Total parameters.
     var parameterCount: Int { get }
+    /// The weights by Hugging Face name.
+    var parameters: ParameterStore { get }
     /// Generates after `prompt` (decoder-only: the whole prompt is the prefix; encoder-decoder: the
     /// prompt goes to the encoder and the decoder starts from `<bos>`). `onToken` sees each token
     /// as it is chosen; stops on `stopTokens` (unless `ignoreEOS`), `maxTokens`, or `cancel`.

@@ -13,21 +13,13 @@ public struct LoadedModel: @unchecked Sendable {
     /// model config's, plus `<end_of_turn>` when the tokenizer has it (IT models end turns with it).
     public var stopTokens: Set<TokenID> {
         var ids = Set(generationConfig?.eosTokenIDs ?? [])
-        switch config {
-        case let .gemma2(c): ids.formUnion(c.eosTokenIDs)
-        case let .t5gemma(c): ids.formUnion(c.eosTokenIDs)
-        }
+        ids.formUnion(config.eosTokenIDs)
         if let endOfTurn = tokenizer?.id(forPiece: "<end_of_turn>") { ids.insert(endOfTurn) }
         return ids
     }
 
     /// The `<bos>` id the encoder/decoder-only prompt starts with.
-    public var bosTokenID: TokenID {
-        switch config {
-        case let .gemma2(c): c.bosTokenID
-        case let .t5gemma(c): c.bosTokenID
-        }
-    }
+    public var bosTokenID: TokenID { config.bosTokenID }
 }
 
 /// How weights are held in memory for inference, whatever the file stores.
@@ -52,12 +44,7 @@ public enum ModelLoader {
         }
         let parameters = trainable ? ParameterStore(trainableCopyOf: named) : ParameterStore(named)
         if quantization == .int8 { parameters.quantizeMatrices() }
-        let model: any LanguageModel
-        switch config {
-        case let .gemma2(c): model = Gemma2Model(config: c, parameters: parameters)
-        case let .t5gemma(c): model = T5GemmaModel(config: c, parameters: parameters)
-        }
-        return LoadedModel(directory: directory, config: config, model: model,
+        return LoadedModel(directory: directory, config: config, model: config.makeModel(parameters: parameters),
                            tokenizer: try TokenizerLoader.load(directory: directory),
                            generationConfig: try GenerationConfig.load(directory: directory))
     }

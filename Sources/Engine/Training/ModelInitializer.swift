@@ -58,13 +58,7 @@ extension ModelInitializer {
     public static func writeRandomModel(_ config: ModelConfig, dtype: DType, seed: UInt64, to directory: URL,
                                         stopTokens: [TokenID] = []) throws {
         let layout = WeightLayout.expectedShapes(config)
-        let pad: Int
-        let eos: [TokenID]
-        let bos: TokenID
-        switch config {
-        case let .gemma2(c): (pad, eos, bos) = (Int(c.padTokenID), c.eosTokenIDs, c.bosTokenID)
-        case let .t5gemma(c): (pad, eos, bos) = (Int(c.padTokenID), c.eosTokenIDs, c.bosTokenID)
-        }
+        let (pad, eos, bos) = (Int(config.padTokenID), config.eosTokenIDs, config.bosTokenID)
         let index = Dictionary(uniqueKeysWithValues: layout.enumerated().map { ($1.name, $0) })
         let vision = T5Gemma2VisionPlaceholder.layout(for: config)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

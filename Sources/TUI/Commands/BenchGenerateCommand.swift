@@ -73,12 +73,15 @@ extension BenchGenerateCommand {
 /// encoder-decoder models the decoder only, with cross K/V cached.
 enum DecodeTraffic {
     static func bytesPerToken(_ loaded: LoadedModel) -> Int {
-        let parameters = (loaded.model as? Gemma2Model)?.parameters ?? (loaded.model as? T5GemmaModel)?.parameters
+        let parameters = loaded.model.parameters
+        // T5Gemma 2's one table (the decoder's embedding and LM head) is stored under the encoder.
+        var sharedTable: String?
+        if case let .t5gemma(c) = loaded.config, c.t5gemma2 != nil { sharedTable = "model.encoder.embed_tokens.weight" }
         var total = 0
         for (name, shape) in WeightLayout.expectedShapes(loaded.config) where shape.count == 2 {
-            if name.contains(".encoder.") || name.hasPrefix("encoder.") { continue }
+            if (name.contains(".encoder.") || name.hasPrefix("encoder.")) && name != sharedTable { continue }
             if name.contains("cross_attn.k_proj") || name.contains("cross_attn.v_proj") { continue }
-            guard let t = parameters?.tensor(name) else {
+            guard let t = parameters.tensor(name) else {
                 total += shape.reduce(1, *) * 2
                 continue
             }

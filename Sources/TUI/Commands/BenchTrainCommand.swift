@@ -36,10 +36,7 @@ struct BenchTrainCommand: ParsableCommand {
             config = try presetConfig()
             let named = ModelInitializer.randomParameters(layout: WeightLayout.expectedShapes(config), dtype: .f32, seed: 1)
             let parameters = ParameterStore(trainableCopyOf: named)
-            switch config {
-            case let .gemma2(c): trainable = try TrainableModel(Gemma2Model(config: c, parameters: parameters))
-            case let .t5gemma(c): trainable = try TrainableModel(T5GemmaModel(config: c, parameters: parameters))
-            }
+            trainable = try TrainableModel(config.makeModel(parameters: parameters))
         }
         let trainer = try Trainer(model: trainable, config: TrainingConfig(steps: steps + 1, learningRate: 1e-4), group: group)
         let batchData = randomBatch(encoderDecoder: trainable.isEncoderDecoder, vocab: trainable.vocabularySize)

@@ -58,31 +58,16 @@ struct ModelSummary {
         return out
     }
 
-    var stacks: [(label: String, config: Gemma2Config)] {
-        switch config {
-        case let .gemma2(c): [("model", c)]
-        case let .t5gemma(c): [("encoder", c.encoder), ("decoder", c.decoder)]
-        }
-    }
+    var stacks: [(label: String, config: Gemma2Config)] { config.stacks }
 
-    var specialTokens: (bos: TokenID, eos: [TokenID], pad: TokenID) {
-        switch config {
-        case let .gemma2(c): (c.bosTokenID, c.eosTokenIDs, c.padTokenID)
-        case let .t5gemma(c): (c.bosTokenID, c.eosTokenIDs, c.padTokenID)
-        }
-    }
+    var specialTokens: (bos: TokenID, eos: [TokenID], pad: TokenID) { (config.bosTokenID, config.eosTokenIDs, config.padTokenID) }
 
     var t5gemma2: T5Gemma2Text? {
         if case let .t5gemma(c) = config { return c.t5gemma2 }
         return nil
     }
 
-    var tied: Bool {
-        switch config {
-        case let .gemma2(c): c.tieWordEmbeddings
-        case let .t5gemma(c): c.tieWordEmbeddings
-        }
-    }
+    var tied: Bool { config.tieWordEmbeddings }
 
     // MARK: text
 
@@ -93,7 +78,7 @@ struct ModelSummary {
         add("architecture", "\(config.architecture) (model_type \(config.modelType))")
         let c = counts
         var params = "total \(Self.count(c.total)) = "
-        if case .t5gemma = config { params += "encoder \(Self.count(c.encoder)) + " }
+        if config.isEncoderDecoder { params += "encoder \(Self.count(c.encoder)) + " }
         params += "decoder \(Self.count(c.decoder)) + embeddings \(Self.count(c.embeddings))"
         add("parameters", params)
         add("config dtype", config.torchDtype?.torchName ?? "(not declared)")

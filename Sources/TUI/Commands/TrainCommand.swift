@@ -106,9 +106,7 @@ struct TrainCommand: ParsableCommand {
     private func newRunFile(ranks: Int) throws -> TrainRunFile {
         let modelPath = URL(fileURLWithPath: (model! as NSString).expandingTildeInPath).standardizedFileURL.path
         let config = try ModelConfigFile.load(directory: URL(fileURLWithPath: modelPath))
-        var encoderDecoder = false
-        if case .t5gemma = config { encoderDecoder = true }
-        let dataOptions = DataOptions(objective: objective, encoderDecoder: encoderDecoder, batchSize: batch * ranks,
+        let dataOptions = DataOptions(objective: objective, encoderDecoder: config.isEncoderDecoder, batchSize: batch * ranks,
                                       sequenceLength: seqLen, targetLength: targetLen,
                                       packing: packing, validationFraction: validationFraction, seed: seed)
         let training = TrainingConfig(
