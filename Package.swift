@@ -44,8 +44,11 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]),
         // The seeded mutator and driver of the fuzz tests (Tests/*/Fuzz), shared by both test targets.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "FuzzSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "Sessions", "FuzzSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // What every test target shares (temporary directories).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "FuzzSupport", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "TestSupport"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "Sessions", "FuzzSupport", "TestSupport"],
+                    swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )

@@ -69,7 +69,7 @@ import Testing
                              "-1", "4294967296", "9223372036854775807"]
 
     @Test func safetensorsHeadersNeverCrashHangOrBalloon() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         var opened = 0
         let report = fuzz("safetensors", seeds: Self.headerSeeds, extra: Self.craftedFiles, count: 3000, style: .json,
                           dictionary: Self.dictionary, prepare: Self.makeFile) { file in
@@ -81,7 +81,7 @@ import Testing
             // Accepted files also go through the real mmap path and have each tensor read.
             guard opened < 500 else { return }
             opened += 1
-            let url = dir.file("m.safetensors")
+            let url = dir.fileURL("m.safetensors")
             try Data(file).write(to: url)
             let mapped = try SafeTensorsFile(url: url)
             #expect(mapped.entries == parsed.entries)

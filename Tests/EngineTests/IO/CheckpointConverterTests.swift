@@ -5,20 +5,20 @@ import Testing
 @Suite struct CheckpointConverterTests {
     /// A copy of the gemma2 fixture with extra files a real model directory carries.
     func sourceDirectory() throws -> TemporaryDirectory {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         for name in try FileManager.default.contentsOfDirectory(atPath: CheckpointFixtures.gemma2.path) {
-            try FileManager.default.copyItem(at: CheckpointFixtures.gemma2.appendingPathComponent(name), to: dir.file(name))
+            try FileManager.default.copyItem(at: CheckpointFixtures.gemma2.appendingPathComponent(name), to: dir.fileURL(name))
         }
-        try Data("{\"model\": {}}".utf8).write(to: dir.file("tokenizer.json"))
-        try Data("{{ bos_token }}".utf8).write(to: dir.file("chat_template.jinja"))
-        try Data("*.safetensors filter=lfs".utf8).write(to: dir.file(".gitattributes"))
-        try Data([0, 1, 2]).write(to: dir.file("pytorch_model.bin"))
+        try Data("{\"model\": {}}".utf8).write(to: dir.fileURL("tokenizer.json"))
+        try Data("{{ bos_token }}".utf8).write(to: dir.fileURL("chat_template.jinja"))
+        try Data("*.safetensors filter=lfs".utf8).write(to: dir.fileURL(".gitattributes"))
+        try Data([0, 1, 2]).write(to: dir.fileURL("pytorch_model.bin"))
         return dir
     }
 
     @Test func convertsShardsToOneF32FileAndCopiesTheRest() throws {
         let source = try sourceDirectory()
-        let out = try TemporaryDirectory()
+        let out = TemporaryDirectory()
         var calls = 0
         let report = try CheckpointConverter.convert(from: source.url, to: out.url, dtype: .f32) { done, total in
             calls += 1
@@ -36,14 +36,14 @@ import Testing
             #expect(t.toArray() == (try original.tensor(name)).toArray(), "\(name)")  // bf16 -> f32 is exact
         }
         #expect(try ModelConfigFile.load(directory: out.url) == ModelConfig.gemma2(tinyGemma2).withTorchDtype(.f32))
-        let config = try JSONParser.parse(try Data(contentsOf: out.file("config.json")))
+        let config = try JSONParser.parse(try Data(contentsOf: out.fileURL("config.json")))
         #expect(config["dtype"] == .string("float32"))
         #expect(config["transformers_version"] == .string("5.23.0"))  // other fields kept as they were
-        #expect(try Data(contentsOf: out.file("generation_config.json")) == (try Data(contentsOf: source.file("generation_config.json"))))
+        #expect(try Data(contentsOf: out.fileURL("generation_config.json")) == (try Data(contentsOf: source.fileURL("generation_config.json"))))
     }
 
     @Test func backToBF16IsBitExactAndShardsOnRequest() throws {
-        let f32 = try TemporaryDirectory(), bf16 = try TemporaryDirectory()
+        let f32 = TemporaryDirectory(), bf16 = TemporaryDirectory()
         _ = try CheckpointConverter.convert(from: CheckpointFixtures.gemma2, to: f32.url, dtype: .f32)
         _ = try CheckpointConverter.convert(from: f32.url, to: bf16.url, dtype: .bf16, maxShardBytes: 4096)
         let original = try CheckpointReader(directory: CheckpointFixtures.gemma2)
@@ -55,29 +55,29 @@ import Testing
     }
 
     @Test func keepsDTypesWhenNoneIsGiven() throws {
-        let out = try TemporaryDirectory()
+        let out = TemporaryDirectory()
         _ = try CheckpointConverter.convert(from: CheckpointFixtures.t5gemma, to: out.url, dtype: nil, maxShardBytes: 1 << 15)
         let reader = try CheckpointReader(directory: out.url)
         #expect(reader.files.count == 3 && reader.tensorNames.allSatisfy { reader.info($0)?.dtype == .f32 })
-        #expect(try Data(contentsOf: out.file("config.json")) == (try Data(contentsOf: CheckpointFixtures.t5gemma.appendingPathComponent("config.json"))))
+        #expect(try Data(contentsOf: out.fileURL("config.json")) == (try Data(contentsOf: CheckpointFixtures.t5gemma.appendingPathComponent("config.json"))))
     }
 
     @Test func normalizedConfigComesFromTheEncoder() throws {
-        let out = try TemporaryDirectory()
+        let out = TemporaryDirectory()
         _ = try CheckpointConverter.convert(from: CheckpointFixtures.t5gemma, to: out.url, dtype: .bf16, normalizeConfig: true)
         let config = try ModelConfigFile.load(directory: CheckpointFixtures.t5gemma)
-        #expect(try Data(contentsOf: out.file("config.json")) == (try ModelConfigFile.encode(config, dtype: .bf16)))
+        #expect(try Data(contentsOf: out.fileURL("config.json")) == (try ModelConfigFile.encode(config, dtype: .bf16)))
     }
 
     @Test func refusesF16OverflowAndTheInputDirectory() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let source = try CheckpointReader(directory: CheckpointFixtures.gemma2)
         var tensors: [(name: String, tensor: Tensor)] = try source.tensorNames.map { ($0, try source.tensor($0)) }
         let i = tensors.firstIndex { $0.name == "model.norm.weight" }!
         tensors[i].tensor = makeTensor([16], [Float](repeating: 1e6, count: 16), dtype: .bf16)
         try SafeTensorsWriter.writeCheckpoint(tensors, to: dir.url)
-        try FileManager.default.copyItem(at: CheckpointFixtures.gemma2.appendingPathComponent("config.json"), to: dir.file("config.json"))
-        let out = try TemporaryDirectory()
+        try FileManager.default.copyItem(at: CheckpointFixtures.gemma2.appendingPathComponent("config.json"), to: dir.fileURL("config.json"))
+        let out = TemporaryDirectory()
         let overflow = checkpointError { _ = try CheckpointConverter.convert(from: dir.url, to: out.url, dtype: .f16) }
         #expect(overflow?.kind == "invalidWrite")
         #expect(overflow?.description.contains("model.norm.weight") == true && overflow?.description.contains("16 value(s)") == true)

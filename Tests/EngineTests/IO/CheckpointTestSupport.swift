@@ -1,5 +1,6 @@
 import Foundation
 @testable import Engine
+@_exported import TestSupport
 
 /// Paths of the checkpoint goldens (tools/golden/make_checkpoint_goldens.py).
 enum CheckpointFixtures {
@@ -8,24 +9,6 @@ enum CheckpointFixtures {
         .appendingPathComponent("Fixtures/checkpoints")
     static let gemma2 = root.appendingPathComponent("gemma2-bf16-sharded")
     static let t5gemma = root.appendingPathComponent("t5gemma-f32")
-}
-
-/// A fresh directory under the system temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = URL(fileURLWithPath: NSTemporaryDirectory())
-            .appendingPathComponent("duet-io-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    /// Names in the directory, sorted.
-    func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() }
 }
 
 /// Builds raw safetensors bytes from a header text and a data region, for corrupt-file tests.

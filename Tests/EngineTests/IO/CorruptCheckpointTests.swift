@@ -7,8 +7,8 @@ import Testing
 @Suite struct CorruptCheckpointTests {
     /// Opens `bytes` written to a file; returns the error and the file's path.
     func openError(_ bytes: Data) throws -> (CheckpointError?, String) {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("bad.safetensors")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("bad.safetensors")
         try bytes.write(to: url)
         return (checkpointError { _ = try SafeTensorsFile(url: url) }, url.path)
     }
@@ -94,8 +94,8 @@ import Testing
     }
 
     @Test func unsupportedDTypeIsListedButNotRead() throws {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("ids.safetensors")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("ids.safetensors")
         let h = #"{"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]},"w":{"dtype":"F32","shape":[1],"data_offsets":[16,20]}}"#
         try rawSafeTensors(header: h, data: [UInt8](repeating: 0, count: 20)).write(to: url)
         let file = try SafeTensorsFile(url: url)
@@ -112,16 +112,16 @@ import Testing
     }
 
     @Test func scalarShapeHasOneElement() throws {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("s.safetensors")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("s.safetensors")
         let h = #"{"s":{"dtype":"F16","shape":[],"data_offsets":[0,2]}}"#
         try rawSafeTensors(header: h, data: [0x00, 0x3C]).write(to: url)  // 1.0 in f16
         #expect(try SafeTensorsFile(url: url).tensor("s").toArray() == [1])
     }
 
     @Test func misalignedTensorsAreCopiedNotMisread() throws {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("m.safetensors")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("m.safetensors")
         // Hand-made header of odd length without padding: the f32 data starts at an odd address.
         let h = #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} "#
         #expect((8 + h.utf8.count) % 4 != 0)
@@ -131,10 +131,10 @@ import Testing
     }
 
     @Test func directoriesWithoutWeightsOrWithBadIndexes() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         #expect(checkpointError { _ = try CheckpointReader(directory: dir.url) }?.kind == "noWeights")
 
-        let index = dir.file("model.safetensors.index.json")
+        let index = dir.fileURL("model.safetensors.index.json")
         try Data(#"{"weight_map":{"a":"model-00001-of-00002.safetensors"}}"#.utf8).write(to: index)
         let missingShard = checkpointError { _ = try CheckpointReader(directory: dir.url) }
         #expect(missingShard?.kind == "io")
@@ -148,14 +148,14 @@ import Testing
         #expect(checkpointError { _ = try CheckpointReader(directory: dir.url) }?.kind == "badIndex")
 
         // The index names a tensor its shard does not hold.
-        try SafeTensorsWriter.write([("b", makeTensor([1], [1]))], to: dir.file("shard.safetensors"))
+        try SafeTensorsWriter.write([("b", makeTensor([1], [1]))], to: dir.fileURL("shard.safetensors"))
         try Data(#"{"weight_map":{"a":"shard.safetensors"}}"#.utf8).write(to: index)
         let absent = checkpointError { _ = try CheckpointReader(directory: dir.url) }
         #expect(absent?.kind == "badIndex")
         #expect(absent?.description.contains("'a'") == true)
 
         // A corrupt shard names the shard.
-        try Data([1, 2, 3]).write(to: dir.file("shard.safetensors"))
+        try Data([1, 2, 3]).write(to: dir.fileURL("shard.safetensors"))
         let corrupt = checkpointError { _ = try CheckpointReader(directory: dir.url) }
         #expect(corrupt?.kind == "truncated")
         #expect(corrupt?.description.contains("shard.safetensors") == true)

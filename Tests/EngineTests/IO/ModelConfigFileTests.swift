@@ -120,10 +120,10 @@ import Testing
     }
 
     @Test func missingConfigFile() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let error = checkpointError { _ = try ModelConfigFile.load(directory: dir.url) }
         #expect(error?.kind == "missingFile")
-        #expect(error?.description.contains(dir.file("config.json").path) == true)
+        #expect(error?.description.contains(dir.fileURL("config.json").path) == true)
     }
 
     @Test func encodeRoundTripsAndLooksLikeTransformers() throws {

@@ -4,9 +4,9 @@ import Testing
 
 @Suite struct NPYTests {
     @Test func roundTripsShapesIncludingScalarAndEmpty() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         for (shape, values) in [([2, 3], (0..<6).map { Float($0) - 2.5 }), ([], [4.25]), ([0, 3], []), ([5], [1, 2, 3, 4, 5])] {
-            let url = dir.file("t.npy")
+            let url = dir.fileURL("t.npy")
             try NPY.write(makeTensor(shape, values), to: url)
             let back = try NPY.read(url)
             #expect(back.shape == shape && back.toArray() == values)
@@ -14,8 +14,8 @@ import Testing
             let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
             #expect((10 + headerLength) % 64 == 0 && bytes[10 + headerLength - 1] == 0x0A)
         }
-        try NPY.write(makeTensor([3], [1, 0.5, -2], dtype: .bf16), to: dir.file("w.npy"))  // widened to f32
-        #expect(try NPY.read(dir.file("w.npy")).toArray() == [1, 0.5, -2])
+        try NPY.write(makeTensor([3], [1, 0.5, -2], dtype: .bf16), to: dir.fileURL("w.npy"))  // widened to f32
+        #expect(try NPY.read(dir.fileURL("w.npy")).toArray() == [1, 0.5, -2])
     }
 
     @Test func readsWhatNumpyWrote() throws {
@@ -24,8 +24,8 @@ import Testing
     }
 
     @Test func malformedFiles() throws {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("bad.npy")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("bad.npy")
         func error(_ bytes: [UInt8]) throws -> CheckpointError? {
             try Data(bytes).write(to: url)
             return checkpointError { _ = try NPY.read(url) }

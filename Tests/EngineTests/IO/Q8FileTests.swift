@@ -7,7 +7,7 @@ import Testing
 @Suite struct Q8FileTests {
     func converted(_ fixture: String) throws -> (source: URL, int8: TemporaryDirectory) {
         let source = try ModelGolden(fixture).directory
-        let out = try TemporaryDirectory()
+        let out = TemporaryDirectory()
         _ = try CheckpointConverter.convert(from: source, to: out.url, dtype: .i8)
         return (source, out)
     }
@@ -42,7 +42,7 @@ import Testing
                 #expect(info.dtype == original.info(name)!.dtype, "\(name) keeps its dtype")
             }
         }
-        let config = try JSONParser.parse(try Data(contentsOf: out.file("config.json")))
+        let config = try JSONParser.parse(try Data(contentsOf: out.fileURL("config.json")))
         #expect(config["quantization_config"]?["quant_method"] == .string("duet-q8"))
         #expect(try ModelConfigFile.load(directory: out.url) == (try ModelConfigFile.load(directory: source)))
 
@@ -55,7 +55,7 @@ import Testing
 
     @Test func backToBF16GivesTheDequantizedValues() throws {
         let (_, int8) = try converted("t5gemma-balanced")
-        let bf16 = try TemporaryDirectory()
+        let bf16 = TemporaryDirectory()
         _ = try CheckpointConverter.convert(from: int8.url, to: bf16.url, dtype: .bf16)
         let quantized = try CheckpointReader(directory: int8.url), back = try CheckpointReader(directory: bf16.url)
         #expect(back.tensorNames.sorted() == quantized.parameterNames.sorted())
@@ -63,14 +63,14 @@ import Testing
             let expected = try quantized.tensor(name).converted(to: .bf16).toArray()
             #expect(try back.tensor(name).toArray() == expected, "\(name)")
         }
-        let config = try JSONParser.parse(try Data(contentsOf: bf16.file("config.json")))
+        let config = try JSONParser.parse(try Data(contentsOf: bf16.fileURL("config.json")))
         #expect(config["quantization_config"] == nil)
         _ = try ModelLoader.load(directory: bf16.url, trainable: true)
     }
 
     /// Rewrites the int8 file of `out` through `edit` (name -> tensor, nil to drop).
     func rewrite(_ out: TemporaryDirectory, _ edit: (String, Tensor) -> Tensor?) throws {
-        let file = out.file(CheckpointReader.singleFileName)
+        let file = out.fileURL(CheckpointReader.singleFileName)
         let reader = try SafeTensorsFile(url: file)
         var tensors: [(name: String, tensor: Tensor)] = []
         for entry in reader.entries {

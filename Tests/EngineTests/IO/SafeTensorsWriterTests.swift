@@ -16,16 +16,16 @@ import Testing
     }
 
     @Test func byteIdenticalToSafetensorsSaveFile() throws {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("out.safetensors")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("out.safetensors")
         try SafeTensorsWriter.write(Self.referenceTensors, to: url)
         let expected = try Data(contentsOf: CheckpointFixtures.root.appendingPathComponent("writer-reference.safetensors"))
         #expect(try Data(contentsOf: url) == expected)
     }
 
     @Test func roundTripsEveryDTypeScalarAndEmptyShapes() throws {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("t.safetensors")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("t.safetensors")
         let tensors = Self.referenceTensors + [("wide.bf16", makeTensor([3, 1, 2], [1, 2, 3, 4, 5, 6].map { $0 / 3 }, dtype: .bf16))]
         try SafeTensorsWriter.write(tensors, to: url, metadata: ["format": "pt", "note": "duet"])
         let file = try SafeTensorsFile(url: url)
@@ -49,9 +49,9 @@ import Testing
     }
 
     @Test func headerIsPaddedWithSpacesToAMultipleOf8() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         for length in 1...9 {
-            let url = dir.file("p\(length).safetensors")
+            let url = dir.fileURL("p\(length).safetensors")
             try SafeTensorsWriter.write([(String(repeating: "n", count: length), makeTensor([1], [1]))], to: url)
             let bytes = [UInt8](try Data(contentsOf: url))
             let n = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
@@ -67,13 +67,13 @@ import Testing
     }
 
     @Test func shardsAndIndexRoundTrip() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let tensors = (0..<5).map { i in ("layer.\(i).weight", makeTensor([4, 4], (0..<16).map { Float($0 + 16 * i) }, dtype: .bf16)) }
         // 32 bytes each; 80-byte shards hold two.
         try SafeTensorsWriter.writeCheckpoint(tensors, to: dir.url, maxShardBytes: 80)
         #expect(try dir.contents() == ["model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
                                        "model-00003-of-00003.safetensors", "model.safetensors.index.json"])
-        let index = try JSONParser.parse(try Data(contentsOf: dir.file("model.safetensors.index.json")))
+        let index = try JSONParser.parse(try Data(contentsOf: dir.fileURL("model.safetensors.index.json")))
         #expect(index["metadata"]?["total_size"] == .int(160))
         #expect(index["metadata"]?["total_parameters"] == .int(80))
         #expect(index["weight_map"]?["layer.4.weight"] == .string("model-00003-of-00003.safetensors"))
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func aTensorLargerThanTheShardLimitGetsItsOwnShard() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let tensors = [("a", makeTensor([2], [1, 2])), ("big", Tensor(zeros: [64])), ("c", makeTensor([1], [3]))]
         try SafeTensorsWriter.writeCheckpoint(tensors, to: dir.url, maxShardBytes: 16)
         let reader = try CheckpointReader(directory: dir.url)
@@ -102,8 +102,8 @@ import Testing
     }
 
     @Test func failureMidWriteLeavesTheOldFileIntact() throws {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("model.safetensors")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("model.safetensors")
         try SafeTensorsWriter.write([("old", makeTensor([2], [1, 2]))], to: url)
         let before = try Data(contentsOf: url)
         struct Boom: Error {}
@@ -133,26 +133,26 @@ import Testing
             }
         }
         // Old checkpoint a single file.
-        let single = try TemporaryDirectory()
+        let single = TemporaryDirectory()
         try SafeTensorsWriter.writeCheckpoint([("old", makeTensor([2], [1, 2]))], to: single.url)
         failingWrite(single.url)
         #expect(try single.contents() == ["model.safetensors"])
         #expect(try CheckpointReader(directory: single.url).tensor("old").toArray() == [1, 2])
 
         // Old checkpoint sharded under the very names the new one uses.
-        let sharded = try TemporaryDirectory()
+        let sharded = TemporaryDirectory()
         let old = (0..<3).map { ("t\($0)", makeTensor([8], [Float](repeating: Float($0 + 1), count: 8))) }
         try SafeTensorsWriter.writeCheckpoint(old, to: sharded.url, maxShardBytes: 32)
-        let before = try sharded.contents().map { try Data(contentsOf: sharded.file($0)) }
+        let before = try sharded.contents().map { try Data(contentsOf: sharded.fileURL($0)) }
         failingWrite(sharded.url)
-        #expect(try sharded.contents().map { try Data(contentsOf: sharded.file($0)) } == before)
+        #expect(try sharded.contents().map { try Data(contentsOf: sharded.fileURL($0)) } == before)
         #expect(try CheckpointReader(directory: sharded.url).tensor("t2").toArray() == [Float](repeating: 3, count: 8))
     }
 
     @Test func producedTensorsMustMatchTheirSpecs() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let error = checkpointError {
-            try SafeTensorsWriter.write([TensorSpec(name: "a", dtype: .bf16, shape: [2])], to: dir.file("x.safetensors")) { _ in
+            try SafeTensorsWriter.write([TensorSpec(name: "a", dtype: .bf16, shape: [2])], to: dir.fileURL("x.safetensors")) { _ in
                 makeTensor([2], [1, 2])
             }
         }
@@ -161,22 +161,22 @@ import Testing
     }
 
     @Test func rejectsDuplicateAndReservedNames() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let t = makeTensor([1], [1])
-        #expect(checkpointError { try SafeTensorsWriter.write([("a", t), ("a", t)], to: dir.file("x")) }?.kind == "invalidWrite")
-        #expect(checkpointError { try SafeTensorsWriter.write([("__metadata__", t)], to: dir.file("x")) }?.kind == "invalidWrite")
+        #expect(checkpointError { try SafeTensorsWriter.write([("a", t), ("a", t)], to: dir.fileURL("x")) }?.kind == "invalidWrite")
+        #expect(checkpointError { try SafeTensorsWriter.write([("__metadata__", t)], to: dir.fileURL("x")) }?.kind == "invalidWrite")
         #expect(checkpointError { try SafeTensorsWriter.writeCheckpoint([("", t)], to: dir.url) }?.kind == "invalidWrite")
         #expect(try dir.contents().isEmpty)
     }
 
     @Test func atomicFileReplacesContents() throws {
-        let dir = try TemporaryDirectory()
-        let url = dir.file("a.txt")
+        let dir = TemporaryDirectory()
+        let url = dir.fileURL("a.txt")
         try AtomicFile.write(Data("one".utf8), to: url)
         try AtomicFile.write(Data("two".utf8), to: url)
         #expect(try String(contentsOf: url, encoding: .utf8) == "two")
         #expect(try dir.contents() == ["a.txt"])
-        let missing = checkpointError { try AtomicFile.write(Data(), to: dir.file("no/such/dir/a.txt")) }
+        let missing = checkpointError { try AtomicFile.write(Data(), to: dir.fileURL("no/such/dir/a.txt")) }
         #expect(missing?.kind == "io")
         #expect(missing?.description.contains("no/such/dir/a.txt") == true)
     }

@@ -45,7 +45,7 @@ import Testing
         let source = try CheckpointReader(directory: CheckpointFixtures.gemma2)
         var tensors: [(name: String, tensor: Tensor)] = try source.tensorNames.map { ($0, try source.tensor($0)) }
         edit(&tensors)
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         try SafeTensorsWriter.writeCheckpoint(tensors, to: dir.url)
         return (dir, try CheckpointReader(directory: dir.url))
     }
@@ -89,12 +89,12 @@ import Testing
     }
 
     @Test func unsupportedDTypeInACheckpointIsNamed() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let source = try CheckpointReader(directory: CheckpointFixtures.gemma2)
         let tensors = try source.tensorNames.map { ($0, try source.tensor($0)) }
         try SafeTensorsWriter.writeCheckpoint(tensors, to: dir.url)
         // Relabel model.norm.weight (16 bf16 = 32 bytes) as 4 I64 in place: same size, same offsets.
-        let url = dir.file("model.safetensors")
+        let url = dir.fileURL("model.safetensors")
         var bytes = [UInt8](try Data(contentsOf: url))
         let n = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         let header = String(decoding: bytes[8..<8 + n], as: UTF8.self)

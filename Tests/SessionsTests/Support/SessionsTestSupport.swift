@@ -1,25 +1,8 @@
 import Foundation
 @testable import Sessions
+@_exported import TestSupport
 
-/// A fresh directory under the system temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        var template = Array((NSTemporaryDirectory() + "duet-sessions-XXXXXX").utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(created != nil, "mkdtemp failed")
-        path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    deinit {
-        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// A path inside the directory.
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
+extension TemporaryDirectory {
     /// Opens (creating) a store at `name` inside the directory.
     func store(_ name: String = "duet.sqlite", options: DuetStore.Options = .init()) throws -> DuetStore {
         try DuetStore.open(path: file(name), options: options)
