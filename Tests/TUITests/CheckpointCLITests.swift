@@ -10,10 +10,6 @@ import Testing
     static let t5gemma = fixtures.appendingPathComponent("t5gemma-f32").path
 
     /// A fresh temporary directory path (not created) and a cleanup to defer.
-    func temporaryPath() -> (String, () -> Void) {
-        let path = NSTemporaryDirectory() + "duet-cli-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
-        return (path, { try? FileManager.default.removeItem(atPath: path) })
-    }
 
     @Test func inspectDescribesAT5GemmaCheckpoint() throws {
         let out = try runDuet(["inspect", Self.t5gemma])
@@ -46,8 +42,8 @@ import Testing
     }
 
     @Test func inspectReportsBrokenCheckpoints() throws {
-        let (dir, cleanup) = temporaryPath()
-        defer { cleanup() }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.path
         try FileManager.default.copyItem(atPath: Self.gemma2, toPath: dir)
         // Weights that do not match the config: exit 1, the problem named.
         let config = dir + "/config.json"
@@ -68,8 +64,8 @@ import Testing
     }
 
     @Test func convertWritesACheckpointInspectAccepts() throws {
-        let (dir, cleanup) = temporaryPath()
-        defer { cleanup() }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.path
         let out = try runDuet(["convert", Self.t5gemma, dir, "--dtype", "bf16", "--max-shard-mb", "0.02"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("wrote 60 tensors (BF16)") && out.stdout.contains("model-00001-of-00002.safetensors"))
@@ -82,8 +78,8 @@ import Testing
     }
 
     @Test func convertFailingMidWriteLeavesTheOldCheckpoint() throws {
-        let (dir, cleanup) = temporaryPath()
-        defer { cleanup() }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.path
         #expect(try runDuet(["convert", Self.t5gemma, dir]).status == 0)
         let weights = dir + "/model.safetensors"
         let before = try Data(contentsOf: URL(fileURLWithPath: weights))

@@ -6,14 +6,10 @@ import Testing
 /// `duet data synth` and `duet eval tasks` run as a user runs them.
 @Suite struct DataEvalCLITests {
 
-    func temporaryPath() -> (String, () -> Void) {
-        let path = NSTemporaryDirectory() + "duet-data-cli-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
-        return (path, { try? FileManager.default.removeItem(atPath: path) })
-    }
 
     @Test func synthThenEvaluateARandomModel() throws {
-        let (root, cleanup) = temporaryPath()
-        defer { cleanup() }
+        let scratch = TemporaryDirectory()
+        let root = scratch.path
         let data = root + "/data", model = root + "/model"
         let synth = try runDuet(["data", "synth", "--out", data, "--size-mb", "0.05", "--seed", "9", "--eval-per-task", "3"])
         #expect(synth.status == 0, "\(synth.stderr)")
@@ -54,8 +50,8 @@ import Testing
     /// suggests them). A random model answers nothing on purpose, so the test first asks what it replies
     /// and then makes that the expected answer of one item.
     @Test func recordExamplesStoresPromptsTheModelAnswered() throws {
-        let (root, cleanup) = temporaryPath()
-        defer { cleanup() }
+        let scratch = TemporaryDirectory()
+        let root = scratch.path
         let model = root + "/model", eval = root + "/eval.jsonl"
         let initialised = try runDuet(["init", "--preset", "tiny", "--tokenizer", gemmaLikeTokenizer, "--dtype", "f32", "--out", model])
         try #require(initialised.status == 0, "\(initialised.stderr)")
@@ -81,8 +77,8 @@ import Testing
     /// `--report` writes the JSON with per-item results next to the table; `duet eval diff` pairs two such
     /// reports item by item.
     @Test func reportThenDiffComparesTwoModelsItemByItem() throws {
-        let (root, cleanup) = temporaryPath()
-        defer { cleanup() }
+        let scratch = TemporaryDirectory()
+        let root = scratch.path
         let model = root + "/model", eval = root + "/eval.jsonl", report = root + "/a.json", other = root + "/b.json"
         try #require(try runDuet(["init", "--preset", "tiny", "--tokenizer", gemmaLikeTokenizer, "--dtype", "f32", "--out", model]).status == 0)
         let items = (0..<4).map { EvalItem(task: $0 < 2 ? "copy" : "sort", messages: [ChatMessage(role: .user, content: "Say \($0).")],
@@ -109,8 +105,8 @@ import Testing
     }
 
     @Test func badOptionsAreReported() throws {
-        let (root, cleanup) = temporaryPath()
-        defer { cleanup() }
+        let scratch = TemporaryDirectory()
+        let root = scratch.path
         let synth = try runDuet(["data", "synth", "--out", root, "--size-mb", "0"])
         #expect(synth.status != 0 && synth.stderr.contains("size-mb"))
         let eval = try runDuet(["eval", "tasks", "--model", root, "--eval", root + "/missing.jsonl"])

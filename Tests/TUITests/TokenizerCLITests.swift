@@ -12,11 +12,6 @@ import Testing
         var pieces: [String]
     }
 
-    static func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("duet-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
 
     @Test func tokenizeJSONMatchesTheEngine() throws {
         let text = "Hello <start_of_turn> 世界 🦩 2024"
@@ -36,8 +31,8 @@ import Testing
     }
 
     @Test func tokenizePlainAndFromFile() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let file = dir.appendingPathComponent("in.txt")
         try "a\tb\n".write(to: file, atomically: true, encoding: .utf8)
         let out = try runDuet(["tokenize", "--model", Self.gemmaLike.path, "--file", file.path])
@@ -60,8 +55,8 @@ import Testing
     }
 
     @Test func trainWritesTheCommittedFixture() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let fixture = Self.fixtures.appendingPathComponent("duet-trained")
         let out = try runDuet(["tokenizer", "train", "--data", fixture.appendingPathComponent("corpus.txt").path,
                                "--vocab-size", "1024", "--unused-tokens", "4", "--out", dir.path])
@@ -76,8 +71,8 @@ import Testing
     }
 
     @Test func trainReadsJSONLDirectories() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let data = dir.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let lines = (0..<200).map { "{\"text\": \"sample \($0) of the training text, again and again\"}" }
@@ -90,8 +85,8 @@ import Testing
     @Test func badInvocationsFailWithClearMessages() throws {
         let both = try runDuet(["tokenize", "--model", Self.gemmaLike.path, "--tokenizer", "x.json", "--text", "a"])
         #expect(both.status != 0 && both.stderr.contains("exactly one of --model DIR or --tokenizer FILE"))
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let corrupt = dir.appendingPathComponent("tokenizer.model")
         try Data([0x0A, 0xFF]).write(to: corrupt)
         let out = try runDuet(["tokenize", "--tokenizer", corrupt.path, "--text", "a"])

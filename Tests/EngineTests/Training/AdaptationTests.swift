@@ -7,17 +7,11 @@ import Testing
 @Suite struct AdaptationTests {
     let source = fixturesDirectory().appendingPathComponent("models/gemma2-mha")
 
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("duet-adapt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     func values(_ reader: CheckpointReader, _ name: String) throws -> [Float] { try reader.tensor(name).toArray() }
 
     @Test func balancedAdaptationCopiesEveryTensorAsThePaperMaps() throws {
-        let out = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: out) }
+        let scratch = TemporaryDirectory()
+        let out = scratch.url
         let plan = try Adaptation.adapt(decoderFrom: source, to: out)
         #expect(plan.crossAttention == .copy && plan.warmupCrossAttentionSteps == 0)
         let src = try CheckpointReader(directory: source), dst = try CheckpointReader(directory: out)
@@ -49,8 +43,8 @@ import Testing
     }
 
     @Test func adaptedModelIsWellDefinedAndTrainable() throws {
-        let out = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: out) }
+        let scratch = TemporaryDirectory()
+        let out = scratch.url
         try Adaptation.adapt(decoderFrom: source, to: out)
         let loaded = try ModelLoader.load(directory: out, trainable: true)
         let model = try #require(loaded.model as? T5GemmaModel)
@@ -81,8 +75,8 @@ import Testing
     }
 
     @Test func unbalancedAdaptationRandomisesCrossAttentionFromTheWiderEncoder() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         guard case let .gemma2(small) = try ModelConfigFile.load(directory: source) else { return }
         var wide = small
         wide.hiddenSize = 48

@@ -15,8 +15,8 @@ import Testing
         let config = TrainingConfig(steps: 300, learningRate: 1e-2, warmupSteps: 20, optimizer: AdamWConfig(weightDecay: 0.01),
                                     evalEvery: 100)
         let trainer = try Trainer(model: model, config: config)
-        let directory = temporaryDirectory("converge")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = TemporaryDirectory()
+        let directory = scratch.url
         let loop = TrainingLoop(trainer: trainer, source: FixedBatchSource(train), validation: validation,
                                 runDirectory: directory, assets: nil)
         let observer = RecordingObserver()

@@ -77,8 +77,8 @@ import Testing
     }
 
     @Test func directoriesListTextMarkdownAndJSONLInPathOrder() throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         for name in ["b.txt", "a/z.md", "a/y.jsonl", "c.csv", ".hidden.txt", ".git/x.txt", "A.TXT"] {
             try DataTestSupport.write("x", to: dir.appendingPathComponent(name))
         }

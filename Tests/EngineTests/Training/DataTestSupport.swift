@@ -1,20 +1,8 @@
 import Foundation
 @testable import Engine
 
-/// Temporary directories, the fixture tokenizer and checks shared by the data pipeline tests.
+/// The fixture tokenizer and checks shared by the data pipeline tests.
 enum DataTestSupport {
-    /// A fresh empty directory, removed by `cleanup`.
-    static func temporaryDirectory(_ name: String = #function) throws -> URL {
-        let safe = name.filter { $0.isLetter || $0.isNumber }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("duet-data-\(safe)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    static func cleanup(_ url: URL) {
-        try? FileManager.default.removeItem(at: url)
-    }
-
     /// The gemma-like fixture tokenizer (tokenizer.json + tokenizer_config.json).
     static let tokenizer: any Tokenizer = try! TokenizerLoader.load(directory: TokenizerFixtures.gemmaLike)!
 

@@ -52,8 +52,8 @@ import Testing
 
     @Test(arguments: ["decoder-only", "encoder-decoder"]) func resumedRunContinuesBitIdentically(_ kind: String) throws {
         let setup = kind == "decoder-only" ? Self.decoderOnly() : Self.encoderDecoder()
-        let root = temporaryDirectory("resume")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = TemporaryDirectory()
+        let root = scratch.url
         let modelDirectory = root.appendingPathComponent("model")
         try TinyModels.writeModel(setup.config, seed: 17, to: modelDirectory)
         let n = setup.training.steps
@@ -83,8 +83,8 @@ import Testing
 
     @Test func checkpointIsAnHFDirectoryWithOptimizerState() throws {
         let setup = Self.encoderDecoder()
-        let root = temporaryDirectory("checkpoint")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = TemporaryDirectory()
+        let root = scratch.url
         let modelDirectory = root.appendingPathComponent("model")
         try TinyModels.writeModel(setup.config, seed: 3, to: modelDirectory)
         let runDirectory = root.appendingPathComponent("run")
@@ -118,8 +118,8 @@ import Testing
 
     @Test func pauseWaitsAndCheckpointNowSaves() throws {
         let setup = Self.decoderOnly()
-        let root = temporaryDirectory("pause")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = TemporaryDirectory()
+        let root = scratch.url
         let modelDirectory = root.appendingPathComponent("model")
         try TinyModels.writeModel(setup.config, seed: 3, to: modelDirectory)
         let loaded = try ModelLoader.load(directory: modelDirectory, trainable: true)

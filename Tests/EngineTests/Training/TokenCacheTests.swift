@@ -12,8 +12,8 @@ import Testing
     }
 
     @Test func writtenOnceThenReusedWithIdenticalBatches() throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let file = dir.appendingPathComponent("train.jsonl")
         try DataTestSupport.write(DataTestSupport.textJSONL(documents: 20, sentencesEach: 1...6, seed: 4), to: file)
         let options = DataOptions(objective: .clm, batchSize: 2, sequenceLength: 32)
@@ -36,8 +36,8 @@ import Testing
     }
 
     @Test func changedDataOrTokenizerGetsANewCache() throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let data = dir.appendingPathComponent("data")
         try DataTestSupport.write(DataTestSupport.sentences(40, seed: 1), to: data.appendingPathComponent("a.txt"))
         let options = DataOptions(objective: .clm, batchSize: 2, sequenceLength: 32)
@@ -93,8 +93,8 @@ import Testing
     }
 
     @Test func damagedCacheIsRebuilt() throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let file = dir.appendingPathComponent("c.jsonl")
         try DataTestSupport.write(DataTestSupport.chatJSONL(conversations: 6, seed: 2), to: file)
         let options = DataOptions(objective: .sft, batchSize: 2, sequenceLength: 128)

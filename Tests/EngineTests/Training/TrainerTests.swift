@@ -140,8 +140,8 @@ import Testing
         let model = try TinyModels.model(.gemma2(TinyModels.gemma2Config()), seed: 7)
         model.parameters["model.layers.0.self_attn.q_proj.weight"].f32[0] = .infinity
         let trainer = try Trainer(model: model, config: TrainingConfig(steps: 10, learningRate: 1e-2))
-        let directory = temporaryDirectory("nan-stop")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = TemporaryDirectory()
+        let directory = scratch.url
         let loop = TrainingLoop(trainer: trainer, source: FixedBatchSource(Self.corpusBatches(count: 2, rows: 2, seed: 1)),
                                 validation: [], runDirectory: directory, assets: nil)
         let observer = RecordingObserver()

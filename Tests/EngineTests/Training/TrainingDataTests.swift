@@ -43,8 +43,8 @@ import Testing
 
     @Test(arguments: configurations)
     func everyBatchIsWellFormed(options: DataOptions) throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let data = try TrainingData(path: try Self.corpus(in: dir, conversations: options.objective == .sft),
                                     tokenizer: Self.tokenizer, options: options)
         #expect(data.trainDocumentCount > 0 && data.validationDocumentCount > 0)
@@ -97,8 +97,8 @@ import Testing
     /// holds unpacked (encoder input, decoder input and targets each), in fewer rows.
     @Test(arguments: [TrainingObjective.prefixlm, .ul2, .sft])
     func packedEncoderDecoderEpochHoldsTheUnpackedExamples(objective: TrainingObjective) throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let path = try Self.corpus(in: dir, conversations: objective == .sft)
         var options = DataOptions(objective: objective, encoderDecoder: true, batchSize: 4, sequenceLength: 128, targetLength: 96)
         let packed = Self.epoch(try TrainingData(path: path, tokenizer: Self.tokenizer, options: options))
@@ -113,8 +113,8 @@ import Testing
 
     /// Causal LM learns every training token once per epoch, plus one `<eos>` per document.
     @Test func causalEpochLearnsEveryTrainingTokenOnce() throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         for packing in [true, false] {
             let data = try TrainingData(path: try Self.corpus(in: dir, bookSentences: 1800), tokenizer: Self.tokenizer,
                                         options: DataOptions(objective: .clm, batchSize: 3, sequenceLength: 32, packing: packing))
@@ -130,8 +130,8 @@ import Testing
     }
 
     @Test func sameSeedSameBatchesAndEpochsAreReshuffled() throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let path = try Self.corpus(in: dir)
         let options = DataOptions(objective: .ul2, encoderDecoder: true, batchSize: 2, sequenceLength: 64, targetLength: 32, seed: 7)
         let a = try TrainingData(path: path, tokenizer: Self.tokenizer, options: options)
@@ -147,8 +147,8 @@ import Testing
     }
 
     @Test func resumingFromAPositionReproducesTheContinuation() throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let data = try TrainingData(path: try Self.corpus(in: dir), tokenizer: Self.tokenizer,
                                     options: DataOptions(objective: .prefixlm, batchSize: 4, sequenceLength: 96,
                                                          prefixSplit: .random(min: 0.2, max: 0.8), seed: 3))
@@ -194,8 +194,8 @@ import Testing
     }
 
     @Test func optionsAndTokenizersThatCannotWorkAreRejected() throws {
-        let dir = try DataTestSupport.temporaryDirectory()
-        defer { DataTestSupport.cleanup(dir) }
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let path = try Self.corpus(in: dir)
         func error(_ options: DataOptions, path: URL? = nil) -> DataError? {
             do { _ = try TrainingData(path: path ?? dir.appendingPathComponent("corpus"), tokenizer: Self.tokenizer, options: options); return nil }

@@ -132,9 +132,3 @@ final class RecordingObserver: TrainingLoopObserver {
     func didPause(step: Int) { pauses.append(step) }
     func didResume(step: Int) { resumes.append(step) }
 }
-
-func temporaryDirectory(_ name: String) -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("duet-\(name)-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
