@@ -78,8 +78,9 @@ import Testing
         #expect(maxScaledError(outputs[0], reference.map(Double.init)) < 1e-6)
     }
 
-    /// Decode rows (<= 4) also quantize the input; prefill rows multiply the dequantized weights in f32.
-    @Test(arguments: [1, 4, 9])
+    /// Decode rows (<= 4) also quantize the input; prefill rows multiply the dequantized weights in f32
+    /// (5-16 rows in the skinny kernel, more through dequantized blocks and sgemm).
+    @Test(arguments: [1, 4, 5, 9, 16, 17])
     func linearOnInt8WeightsStaysCloseToF32(rows: Int) {
         var rng = TestRandom(seed: 90 + UInt64(rows))
         let outF = 300, inF = 256

@@ -30,6 +30,10 @@ void dk_gemv_f16(const uint16_t *w, size_t ldw, const float *x, float *y, size_t
     few input rows (short prompts), widened in registers. */
 void dk_gemm_rows_bf16(const uint16_t *w, size_t ldw, const float *x, size_t ldx, float *y, size_t ldy,
                        size_t rows, size_t cols, size_t m);
+/** dk_gemm_rows_bf16 for Q8 int8 weights: `ws` the f32 scale of each block of 32 values (`[rows, ldw/32]`),
+    widened and scaled in registers; `ldw` (= cols) a multiple of 32. */
+void dk_gemm_rows_q8(const int8_t *w, const float *ws, size_t ldw, const float *x, size_t ldx, float *y, size_t ldy,
+                     size_t rows, size_t cols, size_t m);
 
 /* ---- quant.c: blockwise int8 ("Q8": 32 values per f32 scale, q in [-127, 127], x ~ scale * q) ---- */
 #define DK_Q8_BLOCK 32
