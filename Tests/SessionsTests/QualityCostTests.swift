@@ -47,6 +47,34 @@ import Testing
         #expect(byPath["/m/encdec"]?.millisecondsPerToken == 5)
     }
 
+    /// A model only evaluated (never chatted with or compared) takes its latest evaluation's decode
+    /// speed; stored generations, when there are any, take precedence.
+    @Test func anEvaluationsOwnDecodeSpeedStandsInForGenerations() throws {
+        let dir = TemporaryDirectory()
+        let store = try dir.store()
+        let chatted = try store.registerModel(path: "/m/chatted", architecture: "gemma2", contentHash: "c")
+        for (model, speeds) in [("/m/evaluated", [120.0, 150.0]), ("/m/chatted", [900.0])] {
+            for speed in speeds {
+                let run = try store.createRun(kind: .eval, name: "eval",
+                                              config: .object(["model": .string(model), "eval": .string("/sets/s.jsonl")]))
+                _ = try store.startRun(id: run.id)
+                _ = try store.insertMetrics([Metric(runId: run.id, step: 0, name: "accuracy", value: 0.5),
+                                             Metric(runId: run.id, step: 0, name: "decode_tokens_per_second", value: speed)])
+                _ = try store.finishRun(id: run.id)
+            }
+        }
+        let session = try store.createSession(title: "chat", modelId: chatted.id)
+        let reply = try store.beginReply(in: session.id, parent: nil)
+        reply.append("y")
+        try reply.finish(stats: MessageStats(promptTokens: 3, decodeTokensPerSecond: 400, generatedTokens: 4))
+
+        let byPath = Dictionary(uniqueKeysWithValues: try store.qualityAndCost().models.map { ($0.path, $0) })
+        #expect(byPath["/m/evaluated"] == ModelQualityCost(path: "/m/evaluated", accuracy: 0.5, decodeTokensPerSecond: 150,
+                                                           generations: 0, speedFromEvaluation: true))
+        #expect(byPath["/m/chatted"] == ModelQualityCost(path: "/m/chatted", accuracy: 0.5, decodeTokensPerSecond: 400,
+                                                         generations: 1))
+    }
+
     @Test func theFrontierKeepsEveryTradeOff() {
         let table = QualityCostTable(evalSet: "s", models: [
             ModelQualityCost(path: "fast", accuracy: 0.3, decodeTokensPerSecond: 900, generations: 1),

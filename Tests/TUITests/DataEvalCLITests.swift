@@ -33,8 +33,11 @@ import Testing
         let store = try DuetStore.open(path: runs)
         let run = try #require(try store.runs().first)
         #expect(run.kind == .eval && run.status == .finished)
-        let accuracies = try store.latestMetrics(runId: run.id).map(\.name)
+        let metrics = try store.latestMetrics(runId: run.id)
+        let accuracies = metrics.map(\.name)
         #expect(accuracies.contains("accuracy") && accuracies.contains("accuracy/arithmetic"))
+        // The replies' median decode speed, which the frontier view uses for a model never chatted with.
+        #expect((metrics.first { $0.name == "decode_tokens_per_second" }?.value ?? 0) > 0, "\(metrics.map(\.name))")
         let report = try JSONParser.parse(Array(json.stdout.utf8))
         #expect(report["overall"]?["n"] == .int(TaskType.allCases.count))
         guard case let .array(tasks)? = report["tasks"] else { Issue.record("no tasks: \(json.stdout)"); return }

@@ -12,6 +12,8 @@ public struct ModelResponder {
         public var text: String
         public var tokens: [TokenID]
         public var stopReason: StopReason
+        /// Timings and counts of the generation.
+        public var stats: GenerationStats
     }
 
     /// Fails when the model directory has no tokenizer (chats must be rendered to ids).
@@ -38,7 +40,7 @@ public struct ModelResponder {
         var text = tokenizer.decode(content)
         // A tokenizer without the special token spells the marker out; the reply ends there too.
         if let end = text.range(of: ChatTemplate.endOfTurn) { text = String(text[..<end.lowerBound]) }
-        return Reply(text: text, tokens: result.tokens, stopReason: result.stats.stopReason)
+        return Reply(text: text, tokens: result.tokens, stopReason: result.stats.stopReason, stats: result.stats)
     }
 }
 

@@ -23,7 +23,19 @@ public enum TaskEvaluation {
                            onItem: ((EvalOutcome, Int, Int) -> Void)? = nil) throws -> TaskEvaluationReport {
         let items = try EvalItem.load(from: evalFile)
         let responder = try ModelResponder(model: model, maxTokens: maxTokens)
-        return try run(items: items, limitPerTask: limitPerTask, onItem: onItem) { try responder.reply(to: $0.messages).text }
+        var speeds: [Double] = []
+        var report = try run(items: items, limitPerTask: limitPerTask, onItem: onItem) { item in
+            let reply = try responder.reply(to: item.messages)
+            // Replies of one token have no decode step to time.
+            if reply.stats.generatedTokens > 1 { speeds.append(reply.stats.decodeTokensPerSecond) }
+            return reply.text
+        }
+        speeds.sort()
+        if !speeds.isEmpty {
+            report.decodeTokensPerSecond = speeds.count % 2 == 1 ? speeds[speeds.count / 2]
+                : (speeds[speeds.count / 2 - 1] + speeds[speeds.count / 2]) / 2
+        }
+        return report
     }
 
     /// Scores the replies `respond` gives to `items` (the first `limitPerTask` of each task).
@@ -60,6 +72,9 @@ public struct TaskEvaluationReport: Sendable {
     public var outcomes: [EvalOutcome]
     /// One score per task, in order of first appearance in the evaluation file.
     public var scores: [TaskScore]
+    /// Median decode speed over the replies of more than one token (nil when replies were not timed),
+    /// the cost the quality-efficiency frontier puts beside this accuracy.
+    public var decodeTokensPerSecond: Double?
 
     public init(outcomes: [EvalOutcome]) {
         self.outcomes = outcomes

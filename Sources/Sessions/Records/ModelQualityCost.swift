@@ -8,15 +8,20 @@ public struct ModelQualityCost: Sendable, Equatable {
     public var path: String
     /// Overall accuracy (0...1) on `evalSet`; nil when the model was not evaluated on it.
     public var accuracy: Double?
-    /// Decode tokens per second, median over `generations` stored generations; nil without any.
+    /// Decode tokens per second, median over `generations` stored generations; without any, the
+    /// median of the latest `duet eval tasks` run's replies (`speedFromEvaluation`); else nil.
     public var decodeTokensPerSecond: Double?
     public var generations: Int
+    /// The speed comes from an evaluation run, not from stored chat or comparison generations.
+    public var speedFromEvaluation: Bool
 
-    public init(path: String, accuracy: Double?, decodeTokensPerSecond: Double?, generations: Int) {
+    public init(path: String, accuracy: Double?, decodeTokensPerSecond: Double?, generations: Int,
+                speedFromEvaluation: Bool = false) {
         self.path = path
         self.accuracy = accuracy
         self.decodeTokensPerSecond = decodeTokensPerSecond
         self.generations = generations
+        self.speedFromEvaluation = speedFromEvaluation
     }
 
     /// Milliseconds per generated token, the frontier's cost axis.

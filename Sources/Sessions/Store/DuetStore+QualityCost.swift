@@ -44,10 +44,27 @@ extension DuetStore {
                 let r = RowReader(row: row, table: "comparisonEntryStats")
                 samples[try r("path"), default: []].append(try r("speed"))
             }
+            // Models evaluated but never chatted with or compared: their evaluation's own decode speed.
+            let evalSpeeds = try Row.fetchAll(db, sql: """
+                SELECT json_extract(run.config, '$.model') AS path, metric.value AS speed
+                FROM run JOIN metric ON metric.runId = run.id AND metric.name = 'decode_tokens_per_second'
+                WHERE run.kind = 'eval' AND run.status = 'finished' AND metric.value > 0
+                  AND json_extract(run.config, '$.model') IS NOT NULL
+                ORDER BY run.endedAt, run.id
+                """)
+            var latestEvalSpeed: [String: Double] = [:]
+            for row in evalSpeeds {
+                let r = RowReader(row: row, table: "run")
+                latestEvalSpeed[try r("path")] = try r("speed")
+            }
             let paths = Set(accuracies.keys).union(samples.keys).sorted()
             return QualityCostTable(evalSet: evalSet, models: paths.map { path in
                 let s = (samples[path] ?? []).sorted()
-                let median = s.isEmpty ? nil : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+                guard !s.isEmpty else {
+                    return ModelQualityCost(path: path, accuracy: accuracies[path], decodeTokensPerSecond: latestEvalSpeed[path],
+                                            generations: 0, speedFromEvaluation: latestEvalSpeed[path] != nil)
+                }
+                let median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
                 return ModelQualityCost(path: path, accuracy: accuracies[path], decodeTokensPerSecond: median, generations: s.count)
             })
         }

@@ -65,6 +65,7 @@ struct EvalTasksCommand: ParsableCommand {
             }, metrics: { report in
                 var values = ["accuracy": report.overall.accuracy, "macro_accuracy": report.macroAccuracy]
                 for score in report.scores { values["accuracy/" + score.task] = score.accuracy }
+                if let speed = report.decodeTokensPerSecond { values["decode_tokens_per_second"] = speed }
                 return values
             })
         } catch {

@@ -3,7 +3,8 @@ import Sessions
 
 /// The quality-efficiency frontier of the models Duet has measured (the paper's Figure 1 for the
 /// user's own models): accuracy from stored evaluations against decode time per token from stored
-/// generations, as a scatter plot with lettered points and a legend table.
+/// generations (else from the evaluation's own replies), as a scatter plot with lettered points and a
+/// legend table.
 enum FrontierView {
     /// The lines of the view for an area `width` x `height`.
     static func lines(_ table: QualityCostTable, width: Int, height: Int) -> [StyledLine] {
@@ -13,11 +14,12 @@ enum FrontierView {
             lines.append(StyledLine())
             lines.append(StyledLine(" Nothing measured yet. `duet eval tasks --model DIR --eval FILE` records a model's accuracy;",
                                     Style(.dim)))
-            lines.append(StyledLine(" chats and comparisons record its decode speed.", Style(.dim)))
+            lines.append(StyledLine(" chats, comparisons and that evaluation record its decode speed.", Style(.dim)))
             return lines
         }
         let set = table.evalSet.map { ($0 as NSString).lastPathComponent } ?? "no evaluation"
-        lines.append(StyledLine(" accuracy on \(set) (latest `duet eval tasks` run); speed: median of stored generations", Style(.dim)))
+        lines.append(StyledLine(" accuracy on \(set) (latest `duet eval tasks` run); speed: median of stored generations, "
+                                + "else of that evaluation's replies", Style(.dim)))
         let measured = table.models.filter { $0.accuracy != nil && $0.millisecondsPerToken != nil }
         let legendRows = table.models.count + 2
         let chartHeight = min(14, height - lines.count - legendRows - 2)
@@ -77,7 +79,8 @@ enum FrontierView {
             text += "  " + (m.accuracy.map { String(format: "%7.1f%%", $0 * 100) } ?? "       -")
             text += "  " + (m.decodeTokensPerSecond.map { String(format: "%6.0f", $0) } ?? "     -")
             text += "  " + (m.millisecondsPerToken.map { String(format: "%6.2f", $0) } ?? "     -")
-            text += String(format: "  %11d", m.generations)
+            // An evaluation's speed is not a count of stored generations: say where it came from.
+            text += m.speedFromEvaluation ? "   evaluation" : String(format: "  %11d", m.generations)
             text += frontier.contains(m.path) ? "  yes" : ""
             lines.append(StyledLine(text))
         }
