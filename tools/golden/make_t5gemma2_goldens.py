@@ -86,9 +86,8 @@ def randomize(model) -> None:
 
 
 def tokens(gen, n):
-    """Ordinary ids (3..VOCAB-2, never the greedy sentinel VOCAB-1), with the eoi id mixed in."""
-    ids = torch.randint(3, VOCAB - 1, (n,), generator=gen).tolist()
-    return ids
+    """Ordinary ids in 3..VOCAB-2 (never the greedy sentinel VOCAB-1); make_batch puts the eoi id in."""
+    return torch.randint(3, VOCAB - 1, (n,), generator=gen).tolist()
 
 
 def make_batch(model, gen):
