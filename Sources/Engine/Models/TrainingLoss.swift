@@ -55,6 +55,8 @@ extension LanguageModelHead {
                                         logits: UnsafePointer<Float>, dLogits: UnsafeMutablePointer<Float>,
                                         targets: LossTargets, dTable: UnsafeMutablePointer<Float>?,
                                         dH: UnsafeMutablePointer<Float>) -> LossSums {
+        let timed = StepProfile.begin(.loss)
+        defer { StepProfile.end(timed) }
         let vocab = table.shape[0]
         precondition(targets.hard.count == rows, "\(targets.hard.count) targets for \(rows) logits rows")
         let normalizer = targets.normalizer ?? targets.hard.withUnsafeBufferPointer { countTargets($0.baseAddress!, rows: rows) }

@@ -18,6 +18,8 @@ public enum Linear {
     /// both contiguous f32.
     public static func forward(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor,
                                into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        let timed = StepProfile.begin(.gemmForward)
+        defer { StepProfile.end(timed) }
         precondition(w.rank == 2, "Linear weight must be 2-D, got \(w.shape)")
         let outF = w.shape[0], inF = w.shape[1]
         if rows == 0 || outF == 0 { return }
@@ -156,6 +158,8 @@ public enum Linear {
     public static func backward(_ dy: UnsafePointer<Float>, x: UnsafePointer<Float>, rows: Int,
                                 weight w: Tensor, dx: UnsafeMutablePointer<Float>?, accumulateDx: Bool = false,
                                 dW: UnsafeMutablePointer<Float>?) {
+        let timed = StepProfile.begin(.gemmBackward)
+        defer { StepProfile.end(timed) }
         let outF = w.shape[0], inF = w.shape[1]
         if let dx {
             precondition(w.dtype == .f32, "Linear.backward needs f32 weights, got \(w.dtype)")

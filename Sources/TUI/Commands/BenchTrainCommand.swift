@@ -20,6 +20,8 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(name: .customLong("seq-len"), help: "Tokens per row (encoder-decoder: encoder length).") var seqLen = 128
     @Option(name: .customLong("target-len"), help: "Encoder-decoder: decoder length (default: --seq-len).") var targetLen: Int?
     @Option(help: "Timed steps (after one warm-up step).") var steps = 5
+    @Flag(help: "Then as many steps again with each kind of work timed (GEMMs, attention, norms, elementwise, embedding, loss, optimizer, all-reduce); prints where a step's time goes.")
+    var profile = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -54,6 +56,14 @@ struct BenchTrainCommand: ParsableCommand {
         }
         let median = seconds.sorted()[seconds.count / 2]
         let reduceMedian = reduceSeconds.sorted()[reduceSeconds.count / 2]
+        // The breakdown comes from separate steps: timing every call costs a little.
+        var breakdown: StepBreakdown?
+        if profile {
+            StepProfile.start()
+            let start = Date()
+            for _ in 0..<max(1, steps) { _ = try trainer.trainStep([batchData]) }
+            breakdown = StepBreakdown(totals: StepProfile.stop(), steps: max(1, steps), seconds: Date().timeIntervalSince(start))
+        }
         let tokens = batch * (seqLen + (trainable.isEncoderDecoder ? (targetLen ?? seqLen) : 0))
         let achieved = flops / median / 1e9
         // Each rank's tokens/s, gathered by a sum over one slot per rank.
@@ -73,6 +83,7 @@ struct BenchTrainCommand: ParsableCommand {
             result["allreduce_seconds"] = reduceMedian
             result["allreduce_bytes"] = trainer.gradients.flat.count * 4
         }
+        if let breakdown { result["profile"] = breakdown.json }
         if json { return try printJSON(result) }
         print("model:        \(model ?? "\(arch.rawValue) \(preset)") (\(result["architecture"]!), \(trainable.parameters.parameterCount.formatted()) parameters)")
         print("batch:        \(batch) × \(trainable.isEncoderDecoder ? "\(encoderLength) encoder + \(batchData.decoderInput.length) decoder" : "\(seqLen)") tokens, \(EngineThreads.count) threads")
@@ -89,6 +100,7 @@ struct BenchTrainCommand: ParsableCommand {
         print(String(format: "model FLOPs:  %.2f GFLOP/step -> %.1f GFLOP/s", flops / 1e9, achieved))
         print(String(format: "sgemm peak:   %.1f GFLOP/s (1024³, same run)", peak))
         print(String(format: "MFU:          %.1f%%%@", achieved / peak * 100, group.size > 1 ? " (rank 0)" : ""))
+        if let breakdown { print(breakdown.table) }
     }
 
     private func presetConfig() throws -> ModelConfig {

@@ -32,6 +32,8 @@ public enum Attention {
                                shape: AttentionShape, mask: AttentionMask, scale: Float, softCap: Float?,
                                kvBatchStride: Int? = nil,
                                probs: UnsafeMutablePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
+        let timed = StepProfile.begin(.attentionForward)
+        defer { StepProfile.end(timed) }
         forward(q: q, k: k, v: v, shape: shape, mask: mask, scale: scale, softCap: softCap, kvBatchStride: kvBatchStride,
                 probs: probs, into: out, strategy: nil)
     }

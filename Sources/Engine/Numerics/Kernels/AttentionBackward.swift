@@ -18,6 +18,8 @@ extension Attention {
     public static func backward(_ dOut: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                 probs: UnsafePointer<Float>, shape: AttentionShape, mask: AttentionMask, scale: Float, softCap: Float?,
                                 dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>) {
+        let timed = StepProfile.begin(.attentionBackward)
+        defer { StepProfile.end(timed) }
         let B = shape.batch, T = shape.queryLength, S = shape.keyLength
         let H = shape.heads, KV = shape.kvHeads, hd = shape.headDim
         precondition(KV > 0 && H % KV == 0, "heads \(H) must be a multiple of kv heads \(KV)")

@@ -9,6 +9,8 @@ public enum Embedding {
     @discardableResult
     public static func forward(ids: UnsafePointer<Int32>, count: Int, table: Tensor, scale: Float,
                                into out: UnsafeMutablePointer<Float>) -> Bool {
+        let timed = StepProfile.begin(.embedding)
+        defer { StepProfile.end(timed) }
         precondition(table.rank == 2, "embedding table must be 2-D, got \(table.shape)")
         let vocab = table.shape[0], dim = table.shape[1]
         let base = table.raw, dtype = table.dtype
@@ -38,6 +40,8 @@ public enum Embedding {
     /// `forward` zeroed). `dTable` is `[vocab, dim]` f32.
     public static func backward(_ dOut: UnsafePointer<Float>, ids: UnsafePointer<Int32>, count: Int, dim: Int, scale: Float,
                                 paddingID: Int32?, dTable: UnsafeMutablePointer<Float>, vocab: Int = Int(Int32.max)) {
+        let timed = StepProfile.begin(.embedding)
+        defer { StepProfile.end(timed) }
         // Split the columns among workers: repeated ids then never race on the same element.
         EngineThreads.parallelFor(dim, minimumPerChunk: max(64, 65_536 / max(1, count))) { cols in
             let c = cols.lowerBound

@@ -24,6 +24,8 @@ public enum GeLU {
 public enum GeGLU {
     /// `h = gelu_tanh(gate) · up`; `h` may alias `gate` or `up`.
     public static func forward(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int, into h: UnsafeMutablePointer<Float>) {
+        let timed = StepProfile.begin(.elementwise)
+        defer { StepProfile.end(timed) }
         EngineThreads.parallelFor(count, minimumPerChunk: 1 << 15) { r in
             dk_geglu_f32(gate + r.lowerBound, up + r.lowerBound, h + r.lowerBound, r.count)
         }
@@ -33,6 +35,8 @@ public enum GeGLU {
     /// are distinct from each other and from the inputs.
     public static func backward(_ dh: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int,
                                 dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>) {
+        let timed = StepProfile.begin(.elementwise)
+        defer { StepProfile.end(timed) }
         EngineThreads.parallelFor(count, minimumPerChunk: 1 << 15) { r in
             let o = r.lowerBound
             dk_geglu_backward_f32(dh + o, gate + o, up + o, dGate + o, dUp + o, r.count)

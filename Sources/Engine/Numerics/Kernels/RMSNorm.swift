@@ -7,6 +7,8 @@ public enum RMSNorm {
     /// non-nil, for `backward`. `y` may alias `x`.
     public static func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, rows: Int, dim: Int,
                                eps: Float, into y: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>?) {
+        let timed = StepProfile.begin(.norms)
+        defer { StepProfile.end(timed) }
         EngineThreads.parallelFor(rows, minimumPerChunk: max(1, 32_768 / max(1, dim))) { range in
             for r in range {
                 let s = dk_rmsnorm_f32(x + r * dim, weight, y + r * dim, dim, eps)
@@ -21,6 +23,8 @@ public enum RMSNorm {
     public static func backward(_ dy: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 rstd: UnsafePointer<Float>, rows: Int, dim: Int,
                                 dx: UnsafeMutablePointer<Float>, accumulate: Bool, dWeight: UnsafeMutablePointer<Float>?) {
+        let timed = StepProfile.begin(.norms)
+        defer { StepProfile.end(timed) }
         EngineThreads.parallelFor(rows, minimumPerChunk: max(1, 32_768 / max(1, dim))) { range in
             for r in range {
                 dk_rmsnorm_backward_f32(dy + r * dim, x + r * dim, weight, rstd[r], dx + r * dim, dim, accumulate ? 1 : 0)

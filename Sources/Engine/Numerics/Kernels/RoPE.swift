@@ -31,11 +31,15 @@ public struct RoPE: Sendable {
 
     /// Rotates `x`, laid out `[tokens, heads, headDim]`, in place; token `t` sits at `positions[t]`.
     public func forward(_ x: UnsafeMutablePointer<Float>, tokens: Int, heads: Int, positions: UnsafePointer<Int32>) {
+        let timed = StepProfile.begin(.elementwise)
+        defer { StepProfile.end(timed) }
         rotate(x, tokens: tokens, heads: heads, positions: positions, sign: 1)
     }
 
     /// In-place gradient through `forward`: the transpose of a rotation is the rotation by −angle.
     public func backward(_ dx: UnsafeMutablePointer<Float>, tokens: Int, heads: Int, positions: UnsafePointer<Int32>) {
+        let timed = StepProfile.begin(.elementwise)
+        defer { StepProfile.end(timed) }
         rotate(dx, tokens: tokens, heads: heads, positions: positions, sign: -1)
     }
 

@@ -5,6 +5,8 @@ import CKernels
 public enum VectorOps {
     /// `y = a + b`. `y` may be `a` or `b`.
     public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
+        let timed = StepProfile.begin(.elementwise)
+        defer { StepProfile.end(timed) }
         dk_add_f32(a, b, y, count)
     }
 

@@ -105,6 +105,8 @@ public final class AdamW: @unchecked Sendable {
 
     /// One update of every tracked parameter from the current gradients.
     public func step(learningRate lr: Double) {
+        let timed = StepProfile.begin(.optimizer)
+        defer { StepProfile.end(timed) }
         var constants: [SegmentConstants] = []
         constants.reserveCapacity(segments.count)
         for i in segments.indices {

@@ -9,6 +9,8 @@ public enum GradientClipping {
     /// `‖g‖₂` over `count` floats: each block's sum of squares in double, the block sums added in
     /// order. NaN or ±inf in any element makes the result non-finite.
     public static func globalNorm(_ g: UnsafePointer<Float>, count: Int) -> Double {
+        let timed = StepProfile.begin(.optimizer)
+        defer { StepProfile.end(timed) }
         let blocks = (count + block - 1) / block
         guard blocks > 0 else { return 0 }
         let partial = UnsafeMutablePointer<Double>.allocate(capacity: blocks)
@@ -29,6 +31,8 @@ public enum GradientClipping {
     /// and whether it was below 1 (the step was clipped).
     @discardableResult
     public static func clip(_ g: UnsafeMutablePointer<Float>, count: Int, norm: Double, maxNorm: Double) -> (scale: Float, clipped: Bool) {
+        let timed = StepProfile.begin(.optimizer)
+        defer { StepProfile.end(timed) }
         let coefficient = maxNorm / (norm + 1e-6)
         guard coefficient < 1 else { return (1, false) }
         let scale = Float(coefficient)

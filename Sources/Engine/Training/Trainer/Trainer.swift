@@ -106,6 +106,8 @@ public final class Trainer: @unchecked Sendable {
         var inputTokens = batches.reduce(0) { $0 + Self.realTokens($1) }
         if group.size > 1 {
             let start = nowMilliseconds()
+            let timed = StepProfile.begin(.allReduce)
+            defer { StepProfile.end(timed) }
             try group.allReduceSum(flat.f32, count: flat.count)
             reduceSeconds = (nowMilliseconds() - start) / 1000
             // A shard without rows reports soft weight 0; the others report the run's weight.
