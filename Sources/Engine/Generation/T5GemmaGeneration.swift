@@ -33,27 +33,24 @@ extension T5GemmaModel: LanguageModel {
         }
         stats.encodeMilliseconds = nowMilliseconds() - start
 
-        let encoderValid = [Bool](repeating: true, count: prompt.count)
         let logits = UnsafeMutablePointer<Float>.allocate(capacity: vocabularySize)
         defer { logits.deallocate() }
         let table = decoderEmbeddingTable
-        return encoderValid.withUnsafeBufferPointer { valid in
-            let step: (UnsafePointer<Int32>, Int) -> UnsafePointer<Float> = { ids, count in
-                let hidden = self.decoder.forwardCached(ids, count: count, cache: cache, weights: self.decoderWeights,
-                                                        encoderValid: valid.baseAddress, cancel: cancel)
-                LanguageModelHead.forward(hidden + (count - 1) * self.config.decoder.hiddenSize, rows: 1, table: table,
-                                          softCap: self.config.decoder.finalLogitSoftcap, into: logits)
-                return UnsafePointer(logits)
-            }
-            let prefillStart = nowMilliseconds()
-            var bos = config.decoder.bosTokenID
-            let first = step(&bos, 1)
-            stats.prefillMilliseconds = nowMilliseconds() - prefillStart
-            let tokens = GenerationLoop.run(firstLogits: first, vocabularySize: vocabularySize, seen: [],
-                                            parameters: sampling, stopTokens: stopTokens, capacityLeft: capacity - 1,
-                                            cancel: cancel, stats: &stats, requestStart: start, onToken: onToken, step: step)
-            return GenerationResult(tokens: tokens, stats: stats)
+        // One unpadded prompt: no encoder padding mask (the attention reads whole key ranges).
+        let step: (UnsafePointer<Int32>, Int) -> UnsafePointer<Float> = { ids, count in
+            let hidden = self.decoder.forwardCached(ids, count: count, cache: cache, weights: self.decoderWeights, cancel: cancel)
+            LanguageModelHead.forward(hidden + (count - 1) * self.config.decoder.hiddenSize, rows: 1, table: table,
+                                      softCap: self.config.decoder.finalLogitSoftcap, into: logits)
+            return UnsafePointer(logits)
         }
+        let prefillStart = nowMilliseconds()
+        var bos = config.decoder.bosTokenID
+        let first = step(&bos, 1)
+        stats.prefillMilliseconds = nowMilliseconds() - prefillStart
+        let tokens = GenerationLoop.run(firstLogits: first, vocabularySize: vocabularySize, seen: [],
+                                        parameters: sampling, stopTokens: stopTokens, capacityLeft: capacity - 1,
+                                        cancel: cancel, stats: &stats, requestStart: start, onToken: onToken, step: step)
+        return GenerationResult(tokens: tokens, stats: stats)
     }
 
     /// The decoder's cost per token (self-attention over the generated tokens, cross-attention over

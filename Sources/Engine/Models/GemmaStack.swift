@@ -222,13 +222,19 @@ final class StackActivations {
                 }
             }
         }
+        // No padding anywhere (packed or full rows, the usual training batch): no padding masks, so the
+        // attention kernels take whole key ranges instead of checking every key.
+        let ownPadding = valid.contains(false)
+        let encoderPadding = encoder.map { e in (0..<batch * crossLength).contains { !e.valid[$0] } } ?? false
+        if mergedValid != nil && !ownPadding && !encoderPadding { mergedValid = nil }
         return positions.withUnsafeBufferPointer { pos in
             valid.withUnsafeBufferPointer { val in
                 withOptionalBuffer(segments) { seg in
                     withOptionalBuffer(mergedValid) { mergedVal in
                         withOptionalBuffer(mergedSegments) { mergedSeg in
                             body(SequenceContext(batch: batch, length: length, positions: pos.baseAddress,
-                                                 keyValid: val.baseAddress, segments: seg, encoderValid: encoder?.valid,
+                                                 keyValid: ownPadding ? val.baseAddress : nil, segments: seg,
+                                                 encoderValid: encoderPadding ? encoder?.valid : nil,
                                                  encoderSegments: encoder?.segments, mergedKeyValid: mergedVal,
                                                  mergedKeySegments: mergedSeg))
                         }
