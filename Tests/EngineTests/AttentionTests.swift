@@ -244,6 +244,10 @@ import Testing
 
     @Test(arguments: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16].map { cases[$0] })
     func backwardMatchesFiniteDifferences(_ c: Case) {
+        for strategy in [Attention.Strategy.rows, .blocks] { backwardMatchesFiniteDifferences(c, strategy: strategy) }
+    }
+
+    func backwardMatchesFiniteDifferences(_ c: Case, strategy: Attention.Strategy) {
         let x = Inputs(c, seed: 73)
         var rng = TestRandom(seed: 74)
         let r = rng.floats(c.B * c.T * c.H * c.hd)
@@ -252,7 +256,7 @@ import Testing
         var dv = [Float](repeating: .nan, count: x.v.count)
         Self.withMask(c) { mask in
             Attention.backward(r, q: x.q, k: x.k, v: x.v, probs: fwd.probs, shape: c.shape, mask: mask, scale: Float(c.scale),
-                               softCap: c.softCap.map(Float.init), dq: &dq, dk: &dk, dv: &dv)
+                               softCap: c.softCap.map(Float.init), dq: &dq, dk: &dk, dv: &dv, strategy: strategy)
         }
         let qd = x.q.map(Double.init), kd = x.k.map(Double.init), vd = x.v.map(Double.init)
         func loss(_ q: [Double], _ k: [Double], _ v: [Double]) -> Double {
@@ -263,8 +267,8 @@ import Testing
         let nq = numericGradient(x.q, indices: iq) { loss($0, kd, vd) }
         let nk = numericGradient(x.k, indices: ik) { loss(qd, $0, vd) }
         let nv = numericGradient(x.v, indices: iv) { loss(qd, kd, $0) }
-        #expect(relativeError(iq.map { Double(dq[$0]) }, nq) < 1e-3, "dq")
-        #expect(relativeError(ik.map { Double(dk[$0]) }, nk) < 1e-3, "dk")
-        #expect(relativeError(iv.map { Double(dv[$0]) }, nv) < 1e-3, "dv")
+        #expect(relativeError(iq.map { Double(dq[$0]) }, nq) < 1e-3, "dq (\(strategy))")
+        #expect(relativeError(ik.map { Double(dk[$0]) }, nk) < 1e-3, "dk (\(strategy))")
+        #expect(relativeError(iv.map { Double(dv[$0]) }, nv) < 1e-3, "dv (\(strategy))")
     }
 }

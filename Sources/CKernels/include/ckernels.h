@@ -122,6 +122,9 @@ void dk_qk_scores_f32(const float *q, size_t ldq, size_t nq, const float *k, siz
 /** out[r*ldo : +n] += sum_s p[r*ldp + s] * v[s*ldv : +n] for r < nq. */
 void dk_pv_accumulate_f32(const float *p, size_t ldp, size_t nq, const float *v, size_t ldv, size_t nk,
                           size_t n, float *out, size_t ldo);
+/** y[s*ldy : +n] += sum_r a[r*lda + s] * x[r*ldx : +n] for s < nk (dk_pv_accumulate_f32 transposed). */
+void dk_outer_accumulate_f32(const float *a, size_t lda, size_t nr, const float *x, size_t ldx, size_t nk,
+                             size_t n, float *y, size_t ldy);
 
 #ifdef __cplusplus
 }
