@@ -22,7 +22,7 @@ enum ReplicationReport {
         out.append("- S: \(shape(b.small)); L: \(shape(b.large)). Both pretrained with CLM for \(b.pretrainSteps) steps of \(b.batch)×\(b.sequenceLength) tokens.")
         out.append("- S-S: `duet adapt --from S` (cross-attention copied). L-S: `duet adapt --from S --encoder-from L` (random cross-attention, trained alone for the first \(b.crossAttentionWarmup) continued steps: `--warmup-cross-attn`).")
         out.append("- Continued pretraining: \(b.continuedSteps) steps for every arm, the decoder-only source included (decoder-only PrefixLM). Distillation arm: `--distill-from S --distill-weight \(b.distillWeight)`.")
-        out.append("- SFT: \(b.sftSteps) steps, learning rate \(b.sftLearningRate), the same data and batch for every arm and seed (the seed sets the data order); encoder-decoder reply rows of \(b.sftTargetLength) tokens.")
+        out.append("- SFT: \(b.sftSteps) steps, learning rate \(b.sftLearningRate), the same data and batch for every arm and seed (the seed sets the data order); encoder-decoder reply rows of \(b.sftTargetLength) tokens. Only SFT varies by seed: data, tokenizer, pretraining and continued pretraining run once, with seed 1, so the spread over seeds is SFT's alone.")
         out.append("- Evaluation: greedy replies of at most \(b.maxReplyTokens) tokens, exact task checks. Probe: \(b.probeTrain) training and \(b.probeTest) held-out statements per task (\(b.probeTasks.joined(separator: ", "))) on the continued-pretraining models. Decode cost: `duet bench generate`, 1 thread, \(b.benchPromptTokens)-token prompt, \(b.benchTokens) tokens.")
         out.append("")
         out.append("## Results")
