@@ -28,6 +28,29 @@ import Testing
         #expect(same.low == 0 && same.high == 0)
     }
 
+    /// Probe claims compare the same held-out statements: with per-statement results the interval is the
+    /// paired bootstrap of the pooled statements; without (older outputs), the normal approximation.
+    @Test func probeDifferencePairsTheStatementsWhenTheyAreRecorded() {
+        func arm(_ kind: ReplicationArm, _ items: [[Bool]], record: Bool) -> ArmResults {
+            let probes = items.enumerated().map { i, correct in
+                ProbeResult(task: "task\(i)", test: correct.count, majorityBaseline: 0.5,
+                            accuracy: ["features": Double(correct.filter { $0 }.count) / Double(correct.count)],
+                            correct: record ? ["features": correct] : [:])
+            }
+            return ArmResults(arm: kind, heldOut: [], robustness: [], probes: probes,
+                              bench: BenchFigures(decodeTokensPerSecond: 1, encodeMilliseconds: nil, prefillMilliseconds: 1),
+                              parameters: 1, flopsPerToken: 1, trainingTokens: 1, trainingFLOPs: 1, ownWallSeconds: 1)
+        }
+        let a = [[true, true, false, true], [true, false, true, true, true, false]]
+        let b = [[true, false, false, true], [false, false, true, true, false, false]]
+        let paired = ReplicationClaims.probeDifference(arm(.balanced, a, record: true), arm(.decoderOnly, b, record: true))
+        #expect(paired.method == "paired bootstrap over statements")
+        #expect(abs(paired.difference - 3.0 / 10) < 1e-12)
+        #expect(paired.interval == Bootstrap.pairedDifference(a.flatMap { $0 }, b.flatMap { $0 }))
+        let unpaired = ReplicationClaims.probeDifference(arm(.balanced, a, record: false), arm(.decoderOnly, b, record: false))
+        #expect(unpaired.method == "normal approximation" && abs(unpaired.difference - paired.difference) < 1e-12)
+    }
+
     @Test func benchFiguresParseBenchGenerateOutput() throws {
         let text = """
             model:            m (encoder-decoder, 54,656 parameters)

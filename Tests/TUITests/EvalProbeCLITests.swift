@@ -15,6 +15,10 @@ import Testing
         for f in features {
             guard case let .double(a)? = f["test_accuracy"] else { Issue.record("\(f)"); continue }
             #expect((0...1).contains(a))
+            // Per held-out statement results (for paired comparisons), agreeing with the accuracy.
+            guard case let .array(items)? = f["test_correct"] else { Issue.record("no test_correct: \(f)"); continue }
+            let right = items.filter { $0 == .bool(true) }.count
+            #expect(items.count == 20 && abs(Double(right) / 20 - a) < 1e-9, "\(items.count) items, \(right) right, accuracy \(a)")
         }
         let encdec = try runDuet(["eval", "probe", "--model", BundledModelsTests.encoderDecoder, "--train", "40", "--test", "20"])
         try #require(encdec.status == 0, "\(encdec.stderr)")

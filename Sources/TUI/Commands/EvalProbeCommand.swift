@@ -59,17 +59,22 @@ struct EvalProbeCommand: ParsableCommand {
             throw CommandFailure("eval probe supports Gemma 2/3 and T5Gemma models")
         }
         var results: [(String, Double, Double)] = []
+        var testCorrect: [[Bool]] = []
         for (name, features) in kinds {
             let x = try trainSet.map { try features($0.text) }, xt = try testSet.map { try features($0.text) }
             let probe = LinearProbe.validated(features: x, labels: trainSet.map(\.label)).probe
             results.append((name, probe.accuracy(features: x, labels: trainSet.map(\.label)),
                             probe.accuracy(features: xt, labels: testSet.map(\.label))))
+            testCorrect.append(zip(xt, testSet).map { (probe.probability($0) >= 0.5) == $1.label })
         }
         let majority = Double(max(testSet.filter(\.label).count, testSet.filter { !$0.label }.count)) / Double(testSet.count)
         if json {
             let object: [String: Any] = [
                 "task": task.rawValue, "train": train, "test": test, "seed": seed, "majority_baseline": majority,
-                "features": results.map { ["features": $0.0, "train_accuracy": $0.1, "test_accuracy": $0.2] },
+                // Per held-out statement (the same statements for every model with this seed), for paired comparisons.
+                "features": zip(results, testCorrect).map { r, correct in
+                    ["features": r.0, "train_accuracy": r.1, "test_accuracy": r.2, "test_correct": correct] as [String: Any]
+                },
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -38,14 +38,14 @@ enum ReplicationClaims {
         lines.append(ClaimLine(number: "3", claim: "S-S encoder representations beat the decoder-only model's in the probe",
                                difference: three.difference * 100, interval: scaled(three.interval), latencyRatio: nil,
                                verdict: ClaimVerdict(difference: three.interval),
-                               method: "linear probe, held-out statements of every probe task pooled; normal approximation; the decoder-only model's better feature kind"))
+                               method: "linear probe, held-out statements of every probe task pooled; \(three.method); the decoder-only model's better feature kind"))
         let ul2 = try paired(.ul2VsPrefixLM)
         lines.append(ClaimLine(number: "A1", claim: "UL2 beats PrefixLM (S-S, generation)", difference: ul2.difference * 100,
                                interval: scaled(ul2.interval), latencyRatio: nil, verdict: ClaimVerdict(difference: ul2.interval), method: pooled))
         let ul2Probe = probeDifference(arm(.balancedUL2), arm(.balanced))
         lines.append(ClaimLine(number: "A2", claim: "UL2 beats PrefixLM (S-S, probe)", difference: ul2Probe.difference * 100,
                                interval: scaled(ul2Probe.interval), latencyRatio: nil, verdict: ClaimVerdict(difference: ul2Probe.interval),
-                               method: "linear probe, normal approximation"))
+                               method: "linear probe, \(ul2Probe.method)"))
         let distill = try paired(.distillVsNone)
         lines.append(ClaimLine(number: "A3", claim: "distillation from S helps S-S PrefixLM", difference: distill.difference * 100,
                                interval: scaled(distill.interval), latencyRatio: nil, verdict: ClaimVerdict(difference: distill.interval),
@@ -53,14 +53,22 @@ enum ReplicationClaims {
         return lines
     }
 
-    /// Probe accuracy of A minus B (each its best feature kind), every probe task pooled, with its interval.
-    static func probeDifference(_ a: ArmResults, _ b: ArmResults) -> (difference: Double, interval: Bootstrap.Interval) {
+    /// Probe accuracy of A minus B (each its best feature kind), every probe task pooled, with its
+    /// interval: a paired bootstrap over the held-out statements (the same ones for every arm) when the
+    /// probes recorded per-statement results, else a normal approximation of two proportions.
+    static func probeDifference(_ a: ArmResults, _ b: ArmResults) -> (difference: Double, interval: Bootstrap.Interval, method: String) {
         let n = a.probes.map(\.test).reduce(0, +)
         func pooled(_ r: ArmResults) -> Double {
             n == 0 ? 0 : r.probes.map { $0.best * Double($0.test) }.reduce(0, +) / Double(n)
         }
         let pa = pooled(a), pb = pooled(b)
-        return (pa - pb, proportionDifferenceInterval(pa, pb, n: n))
+        let itemsA = a.probes.map(\.bestCorrect), itemsB = b.probes.map(\.bestCorrect)
+        if !itemsA.contains(where: { $0 == nil }), !itemsB.contains(where: { $0 == nil }),
+           zip(itemsA, itemsB).allSatisfy({ $0!.count == $1!.count }) {
+            let x = itemsA.flatMap { $0! }, y = itemsB.flatMap { $0! }
+            return (pa - pb, Bootstrap.pairedDifference(x, y), "paired bootstrap over statements")
+        }
+        return (pa - pb, proportionDifferenceInterval(pa, pb, n: n), "normal approximation")
     }
 
     private static func scaled(_ i: Bootstrap.Interval) -> Bootstrap.Interval { Bootstrap.Interval(low: i.low * 100, high: i.high * 100) }
