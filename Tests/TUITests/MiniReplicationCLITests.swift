@@ -63,8 +63,8 @@ import Testing
             $0.outputDirectory?.hasPrefix(out + "/runs/") == true && $0.outputDirectory?.contains("/checkpoints/") == false
         }
         let directories = Set(runs.compactMap(\.outputDirectory))
-        // S and L pretraining, 5 continued arms, 5 arms × 2 seeds of SFT.
-        #expect(directories.count == 2 + 5 + 10 && runs.count == directories.count, "\(runs.map { $0.outputDirectory ?? "" })")
+        // S and L pretraining, 6 continued arms, 6 arms × 2 seeds of SFT.
+        #expect(directories.count == 2 + 6 + 12 && runs.count == directories.count, "\(runs.map { $0.outputDirectory ?? "" })")
         #expect(runs.allSatisfy { $0.status == .finished }, "\(runs.map { "\($0.outputDirectory ?? "") \($0.status)" })")
         let pretrain = try #require(runs.first { $0.outputDirectory == out + "/runs/pretrain-S" })
         let losses = try store.metricSeries(runId: pretrain.id, name: "loss")
@@ -84,7 +84,7 @@ import Testing
         #expect(row.contains(ReplicationReport.accuracy(items)), "\(row)")
 
         let claims = report.split(separator: "\n").filter { $0.hasPrefix("| 1 |") || $0.hasPrefix("| 2 |") || $0.hasPrefix("| 3 |") || $0.hasPrefix("| A") }
-        #expect(claims.count == 6, "\(report)")
+        #expect(claims.count == 7, "\(report)")  // claims 1-3, ablations A1-A4
         for line in claims {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             let bounds = cells[3].components(separatedBy: " to ").compactMap { Double($0) }

@@ -97,9 +97,10 @@ struct ExperimentBudget: Sendable, Equatable {
                 5.2M), so that L-S has a 5× larger encoder while its decoder is S's. Measured on 2 shared cores with the \
                 release build (8×256-token batches): S pretrains at about 9.4k tokens/s and L at 3.5k, S-S trains at \
                 0.2-0.3 s per step and L-S at about 0.45. Pretraining (3000 steps, 6.1M tokens each: S about 11 min, L about \
-                30 min), continued pretraining of 5 arms (500 steps, about 14 min) and SFT of 5 arms × 3 seeds (700 steps, \
-                about 45 min) then take about 1 h 40 min; the greedy evaluations (360 held-out and 360 robustness items per \
-                SFT run), probes and benchmarks add about 10-20 min. Larger models or longer pretraining would not leave \
+                30 min), continued pretraining of 6 arms (500 steps, about 17 min) and SFT of 6 arms × 3 seeds (700 steps, \
+                about 55 min) then take about 1 h 55 min; the greedy evaluations (360 held-out and 360 robustness items per \
+                SFT run), probes and benchmarks add about 15-25 min. (The sixth arm, L-S without cross-attention warm-up, \
+                was added after these estimates; attention kernels became faster at the same time.) Larger models or longer pretraining would not leave \
                 room for three seeds. This is an estimate from those measurements; the full budget has not been run end to end.
                 """)
         }

@@ -11,6 +11,8 @@ struct ReplicationArm: Sendable, Equatable, Hashable {
     var objective: String
     /// Whether its continued pretraining also learns the decoder-only source's next-token distribution.
     var distilled: Bool
+    /// L-S only: whether its random cross-attention trains alone for the first steps (the paper's recipe).
+    var crossAttentionWarmup = false
 
     var isEncoderDecoder: Bool { family != .decoderOnly }
 
@@ -24,8 +26,12 @@ struct ReplicationArm: Sendable, Equatable, Hashable {
     static let balancedDistilled = ReplicationArm(id: "SS-prefixlm-distill", label: "S-S PrefixLM+distill", family: .balanced,
                                                   objective: "prefixlm", distilled: true)
     /// The unbalanced adaptation: L's encoder, S's decoder, random cross-attention warmed up first.
-    static let unbalanced = ReplicationArm(id: "LS-prefixlm", label: "L-S PrefixLM", family: .unbalanced, objective: "prefixlm", distilled: false)
+    static let unbalanced = ReplicationArm(id: "LS-prefixlm", label: "L-S PrefixLM", family: .unbalanced, objective: "prefixlm",
+                                           distilled: false, crossAttentionWarmup: true)
+    /// The same without the warm-up: everything trains from the first step (the warm-up ablation).
+    static let unbalancedNoWarmup = ReplicationArm(id: "LS-prefixlm-nowarmup", label: "L-S PrefixLM, no warm-up", family: .unbalanced,
+                                                   objective: "prefixlm", distilled: false, crossAttentionWarmup: false)
 
     /// Every arm, in table order.
-    static let all: [ReplicationArm] = [decoderOnly, balanced, unbalanced, balancedUL2, balancedDistilled]
+    static let all: [ReplicationArm] = [decoderOnly, balanced, unbalanced, balancedUL2, balancedDistilled, unbalancedNoWarmup]
 }

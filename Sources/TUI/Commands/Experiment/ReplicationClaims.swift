@@ -50,6 +50,10 @@ enum ReplicationClaims {
         lines.append(ClaimLine(number: "A3", claim: "distillation from S helps S-S PrefixLM", difference: distill.difference * 100,
                                interval: scaled(distill.interval), latencyRatio: nil, verdict: ClaimVerdict(difference: distill.interval),
                                method: pooled))
+        let warmup = try paired(.warmupVsNone)
+        lines.append(ClaimLine(number: "A4", claim: "cross-attention warm-up helps L-S PrefixLM", difference: warmup.difference * 100,
+                               interval: scaled(warmup.interval), latencyRatio: nil, verdict: ClaimVerdict(difference: warmup.interval),
+                               method: pooled))
         return lines
     }
 

@@ -8,5 +8,6 @@ struct ReplicationComparison: Sendable, Equatable {
     static let unbalancedVsBalanced = ReplicationComparison(id: "LS-vs-SS", a: .unbalanced, b: .balanced)
     static let ul2VsPrefixLM = ReplicationComparison(id: "ul2-vs-prefixlm", a: .balancedUL2, b: .balanced)
     static let distillVsNone = ReplicationComparison(id: "distill-vs-none", a: .balancedDistilled, b: .balanced)
-    static let all = [balancedVsDecoder, unbalancedVsBalanced, ul2VsPrefixLM, distillVsNone]
+    static let warmupVsNone = ReplicationComparison(id: "warmup-vs-none", a: .unbalanced, b: .unbalancedNoWarmup)
+    static let all = [balancedVsDecoder, unbalancedVsBalanced, ul2VsPrefixLM, distillVsNone, warmupVsNone]
 }

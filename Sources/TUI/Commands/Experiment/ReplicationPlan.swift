@@ -60,7 +60,7 @@ struct ReplicationPlan {
         // Continued pretraining: the same budget for every arm, the decoder-only source included.
         for arm in ReplicationArm.all {
             var arguments = ["--model", start(of: arm), "--objective", arm.objective, "--data", l.pretrainText, "--lr", String(b.learningRate)]
-            if arm.family == .unbalanced { arguments += ["--warmup-cross-attn", String(b.crossAttentionWarmup)] }
+            if arm.crossAttentionWarmup { arguments += ["--warmup-cross-attn", String(b.crossAttentionWarmup)] }
             if arm.distilled {
                 arguments += ["--distill-from", small, "--distill-weight", String(b.distillWeight), "--distill-topk", "32"]
             }

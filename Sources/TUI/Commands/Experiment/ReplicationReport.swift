@@ -20,7 +20,7 @@ enum ReplicationReport {
         out.append("")
         out.append("- Data: `duet data synth` \(b.dataMegabytes) MB (seed 1), \(b.evalPerTask) held-out and \(b.evalPerTask) robustness items per task type; tokenizer BPE, vocabulary \(b.vocabulary).")
         out.append("- S: \(shape(b.small)); L: \(shape(b.large)). Both pretrained with CLM for \(b.pretrainSteps) steps of \(b.batch)×\(b.sequenceLength) tokens.")
-        out.append("- S-S: `duet adapt --from S` (cross-attention copied). L-S: `duet adapt --from S --encoder-from L` (random cross-attention, trained alone for the first \(b.crossAttentionWarmup) continued steps: `--warmup-cross-attn`).")
+        out.append("- S-S: `duet adapt --from S` (cross-attention copied). L-S: `duet adapt --from S --encoder-from L` (random cross-attention, trained alone for the first \(b.crossAttentionWarmup) continued steps: `--warmup-cross-attn`; the ablation arm \"L-S PrefixLM, no warm-up\" trains everything from the first step).")
         out.append("- Continued pretraining: \(b.continuedSteps) steps for every arm, the decoder-only source included (decoder-only PrefixLM). Distillation arm: `--distill-from S --distill-weight \(b.distillWeight)`.")
         out.append("- SFT: \(b.sftSteps) steps, learning rate \(b.sftLearningRate), the same data and batch for every arm and seed (the seed sets the data order); encoder-decoder reply rows of \(b.sftTargetLength) tokens. Only SFT varies by seed: data, tokenizer, pretraining and continued pretraining run once, with seed 1, so the spread over seeds is SFT's alone.")
         out.append("- Evaluation: greedy replies of at most \(b.maxReplyTokens) tokens, exact task checks. Probe: \(b.probeTrain) training and \(b.probeTest) held-out statements per task (\(b.probeTasks.joined(separator: ", "))) on the continued-pretraining models. Decode cost: `duet bench generate`, 1 thread, \(b.benchPromptTokens)-token prompt, \(b.benchTokens) tokens.")
@@ -80,7 +80,7 @@ enum ReplicationReport {
                        + (c.latencyRatio.map { String(format: "; L-S decodes at %.2f× S-S's ms/token", $0) } ?? "") + " (\(c.method)).")
         }
         out.append("")
-        out.append("The paired comparisons on both sets, as `duet eval diff` printed them, are in `eval/diff-*.txt`. Not run: the cross-attention warm-up ablation (L-S always warms up).")
+        out.append("The paired comparisons on both sets, as `duet eval diff` printed them, are in `eval/diff-*.txt`.")
         out.append("")
         out.append("## Plots")
         out.append("")
