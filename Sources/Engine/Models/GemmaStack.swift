@@ -212,21 +212,22 @@ final class StackActivations {
     /// The masks and positions of this batch; `merged` (T5Gemma 2's decoder) also lays out the keys'
     /// validity and document ids as merged attention reads them, the encoder's before the own.
     func withContext<R>(encoder: EncoderMemory?, merged: Bool = false, _ body: (SequenceContext) -> R) -> R {
+        // No padding anywhere (packed or full rows, the usual training batch): no padding masks, so the
+        // attention kernels take whole key ranges instead of checking every key.
+        let ownPadding = valid.contains(false)
+        let encoderPadding = encoder.map { e in (0..<batch * crossLength).contains { !e.valid[$0] } } ?? false
         var mergedValid: [Bool]? = nil, mergedSegments: [Int32]? = nil
         if merged, let encoder {
             let s = crossLength
-            mergedValid = (0..<batch).flatMap { b in (0..<s).map { encoder.valid[b * s + $0] } + valid[b * length..<(b + 1) * length] }
+            if ownPadding || encoderPadding {
+                mergedValid = (0..<batch).flatMap { b in (0..<s).map { encoder.valid[b * s + $0] } + valid[b * length..<(b + 1) * length] }
+            }
             if let segments, let encoderSegments = encoder.segments {
                 mergedSegments = (0..<batch).flatMap { b in
                     (0..<s).map { encoderSegments[b * s + $0] } + segments[b * length..<(b + 1) * length]
                 }
             }
         }
-        // No padding anywhere (packed or full rows, the usual training batch): no padding masks, so the
-        // attention kernels take whole key ranges instead of checking every key.
-        let ownPadding = valid.contains(false)
-        let encoderPadding = encoder.map { e in (0..<batch * crossLength).contains { !e.valid[$0] } } ?? false
-        if mergedValid != nil && !ownPadding && !encoderPadding { mergedValid = nil }
         return positions.withUnsafeBufferPointer { pos in
             valid.withUnsafeBufferPointer { val in
                 withOptionalBuffer(segments) { seg in

@@ -83,7 +83,7 @@ struct TrainSession {
             let signals = TrainSignals()
             if group.size > 1 {
                 signals.onFirstSignal = {
-                    if let saved = loop.saveLastCompletedStep() {
+                    if let saved = loop.saveLastCompletedStep(notify: false) {
                         FileHandle.standardError.write(Data("duet train: saved \(saved.path) before mpirun ends the job\n".utf8))
                     }
                 }
@@ -106,7 +106,7 @@ struct TrainSession {
             // A stalled rank: save the last completed step (this thread is stuck in the collective call,
             // the weights are not moving), record the failure, then the watchdog ends the job.
             (group as? MPIProcessGroup)?.armTimeout { message in
-                let saved = loop.saveLastCompletedStep()
+                let saved = loop.saveLastCompletedStep(notify: false)
                 _ = try? store.failRun(id: runId, error: message + (saved.map { "; saved \($0.path)" } ?? ""))
             }
             let outcome = try loop.run()
