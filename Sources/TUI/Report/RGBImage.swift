@@ -75,30 +75,28 @@ struct RGBImage: Sendable {
 
     /// `text` with its top-left corner at (x, y), each font pixel drawn as a `scale`×`scale` block.
     mutating func text(_ text: String, x: Int, y: Int, _ color: RGB, scale: Int = 1) {
-        var cursor = x
-        for character in text {
-            let rows = BitmapFont.glyph(character)
-            for (row, bits) in rows.enumerated() {
-                for column in 0..<BitmapFont.glyphWidth where bits & (1 << (BitmapFont.glyphWidth - 1 - column)) != 0 {
-                    fill(x: cursor + column * scale, y: y + row * scale, width: scale, height: scale, color)
-                }
-            }
-            cursor += BitmapFont.advance * scale
+        Self.forEachFontPixel(text) { glyph, row, column in
+            fill(x: x + (glyph * BitmapFont.advance + column) * scale, y: y + row * scale, width: scale, height: scale, color)
         }
     }
 
     /// `text` drawn bottom-to-top (rotated a quarter turn anticlockwise), its first character at the bottom
     /// with its left edge on `x`; for a y-axis label.
     mutating func verticalText(_ text: String, x: Int, bottom: Int, _ color: RGB, scale: Int = 1) {
-        var cursor = bottom
-        for character in text {
-            let rows = BitmapFont.glyph(character)
-            for (row, bits) in rows.enumerated() {
+        Self.forEachFontPixel(text) { glyph, row, column in
+            fill(x: x + row * scale, y: bottom - (glyph * BitmapFont.advance + column + 1) * scale, width: scale, height: scale, color)
+        }
+    }
+
+    /// Calls `body(glyph, row, column)` for every set pixel of `text` in `BitmapFont`, `glyph` the
+    /// character's index.
+    private static func forEachFontPixel(_ text: String, _ body: (Int, Int, Int) -> Void) {
+        for (glyph, character) in text.enumerated() {
+            for (row, bits) in BitmapFont.glyph(character).enumerated() {
                 for column in 0..<BitmapFont.glyphWidth where bits & (1 << (BitmapFont.glyphWidth - 1 - column)) != 0 {
-                    fill(x: x + row * scale, y: cursor - (column + 1) * scale, width: scale, height: scale, color)
+                    body(glyph, row, column)
                 }
             }
-            cursor -= BitmapFont.advance * scale
         }
     }
 }
