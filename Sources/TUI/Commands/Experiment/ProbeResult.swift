@@ -14,9 +14,10 @@ struct ProbeResult: Sendable {
     /// The best feature kind's held-out accuracy (for a decoder-only model: the better of last token and mean).
     var best: Double { accuracy.values.max() ?? 0 }
 
-    /// The best feature kind's per-statement results, when recorded.
+    /// The best feature kind's per-statement results, when recorded (ties go to the first kind by name, so
+    /// that every run of the report picks the same one).
     var bestCorrect: [Bool]? {
-        accuracy.max { $0.value < $1.value }.flatMap { correct[$0.key] }
+        accuracy.sorted { $0.key < $1.key }.max { $0.value < $1.value }.flatMap { correct[$0.key] }
     }
 
     static func load(_ path: String) throws -> ProbeResult {
