@@ -181,10 +181,13 @@ import Glibc
 
         let store = try DuetStore.open(path: dir.file("duet.sqlite"))
         let run = try #require(try store.runs().first { $0.outputDirectory == dir.file("killed") })
-        #expect(run.status == .lost, "rank 0 went with the job")
-        // The newest checkpoint on disk (the database may not have recorded it before rank 0 was ended).
+        // Rank 0 said why its row ends before mpirun killed it: stopped with the reason, not "lost".
+        #expect(run.status == .stopped, "\(run.status): \(run.error ?? "")")
+        #expect(run.error?.contains("mpirun ended the job") == true && run.error?.contains("--resume") == true, "\(run.error ?? "")")
         let latest = try #require(try TrainingCheckpoint.latest(in: URL(fileURLWithPath: dir.file("killed"))))
         let saved = try #require(Int(latest.lastPathComponent.replacingOccurrences(of: "step-", with: "")))
+        #expect(run.error?.contains("saved step \(saved)") == true, "\(run.error ?? "")")
+        #expect(try store.checkpoints(runId: run.id).map(\.step).contains(Int64(saved)), "the saved step is recorded")
         // Rank 0 saved its last completed step on mpirun's SIGTERM, not only the regular one of step 8.
         #expect(saved >= 12 && saved >= (before.keys.max() ?? 0), "saved step \(saved); printed up to \(before.keys.max() ?? 0)\n\(job.stderr)")
         #expect(job.stderr.contains("before mpirun ends the job"), "\(job.stderr)")

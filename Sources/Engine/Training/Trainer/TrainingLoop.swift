@@ -89,13 +89,13 @@ public final class TrainingLoop<Source: TrainingBatchSource> {
     }
 
     /// Rank 0: saves the trainer as of its last completed step (weights, optimizer, data position) and
-    /// returns the directory; nil on other ranks or when the save fails. For failures only: it writes
+    /// returns its step and directory; nil on other ranks or when the save fails. For failures only: it writes
     /// without waiting for the other ranks, and may be called from another thread while the loop's is stuck
     /// in a collective call (the weights and optimizer do not move there: only gradients are reduced).
     /// `notify`: tell the observer, which is only safe on the loop's own thread (the observer is not
     /// thread-safe); another thread reports the directory itself.
     @discardableResult
-    public func saveLastCompletedStep(notify: Bool = true) -> URL? {
+    public func saveLastCompletedStep(notify: Bool = true) -> (step: Int, directory: URL)? {
         guard trainer.group.isRoot else { return nil }
         let saved = trainer.updateLock.withLock { () -> (step: Int, directory: URL)? in
             let step = trainer.step
@@ -107,7 +107,7 @@ public final class TrainingLoop<Source: TrainingBatchSource> {
         }
         guard let saved else { return nil }
         if notify { observer?.didCheckpoint(step: saved.step, directory: saved.directory) }
-        return saved.directory
+        return saved
     }
 
     private func runSteps() throws -> TrainingOutcome {

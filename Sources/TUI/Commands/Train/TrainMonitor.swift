@@ -140,6 +140,34 @@ final class TrainMonitor: TrainingLoopObserver {
         output.message("resumed at step \(step)")
     }
 
+    /// Whether ``recordJobEnding(status:reason:saved:)`` has ended the run's row (the loop's own end
+    /// then leaves it as it is).
+    var endRecorded: Bool { heartbeatLock.withLock { ended } }
+    private var ended = false
+
+    /// Ends the run's row from another thread than the loop's, when the job is ending under it:
+    /// mpirun's signal (every rank is killed about a second later) or a stalled rank (the watchdog
+    /// ends the process). Touches only what is thread-safe (the store and the metrics writer): the
+    /// metrics so far, the checkpoint just saved, then the status with the reason and where to resume from.
+    func recordJobEnding(status: RunStatus = .stopped, reason: String, saved: (step: Int, directory: URL)?) {
+        stopHeartbeat()
+        let resume = saved.map { "; saved step \($0.step) in \($0.directory.path), continue with --resume" }
+            ?? "; no step completed since the last checkpoint, continue with --resume"
+        do {
+            try metrics.flush()
+            if let saved { try store.recordCheckpoint(runId: runId, step: Int64(saved.step), path: saved.directory.path, evalResults: nil) }
+            try store.setStatus(status, forRun: runId, error: reason + resume)
+            heartbeatLock.withLock { ended = true }
+        } catch {
+            output.warning("cannot record the end of the run in the database: \(error)")
+        }
+    }
+
+    /// ``recordJobEnding(status:reason:saved:)`` for mpirun's signal `signal`.
+    func recordJobEnding(signal: String, saved: (step: Int, directory: URL)?) {
+        recordJobEnding(reason: "mpirun ended the job (\(signal)): a rank failed or the job was interrupted", saved: saved)
+    }
+
     private func setStatus(_ status: RunStatus) {
         do { try store.setStatus(status, forRun: runId) } catch { output.warning("cannot set run status: \(error)") }
     }

@@ -81,15 +81,20 @@ struct TrainSession {
         do {
             try runFile.save(in: runDirectory)
             let signals = TrainSignals()
+            let monitor = TrainMonitor(store: store, runId: runId, metrics: metrics, signals: signals, output: output)
             if group.size > 1 {
+                // mpirun ends every rank about a second after it passes a signal on (at once when a rank
+                // dies): save the last completed step and say so in the run's row now, or the row of the
+                // killed process would read "lost".
                 signals.onFirstSignal = {
-                    if let saved = loop.saveLastCompletedStep(notify: false) {
-                        FileHandle.standardError.write(Data("duet train: saved \(saved.path) before mpirun ends the job\n".utf8))
+                    let saved = loop.saveLastCompletedStep(notify: false)
+                    if let saved {
+                        FileHandle.standardError.write(Data("duet train: saved \(saved.directory.path) before mpirun ends the job\n".utf8))
                     }
+                    monitor.recordJobEnding(signal: signals.signalName, saved: saved)
                 }
             }
             signals.install()
-            let monitor = TrainMonitor(store: store, runId: runId, metrics: metrics, signals: signals, output: output)
             monitor.keepCheckpoints = keepCheckpoints
             loop.extra = ["runId": String(runId)]
             loop.observer = monitor
@@ -106,15 +111,14 @@ struct TrainSession {
             // A stalled rank: save the last completed step (this thread is stuck in the collective call,
             // the weights are not moving), record the failure, then the watchdog ends the job.
             (group as? MPIProcessGroup)?.armTimeout { message in
-                let saved = loop.saveLastCompletedStep(notify: false)
-                _ = try? store.failRun(id: runId, error: message + (saved.map { "; saved \($0.path)" } ?? ""))
+                monitor.recordJobEnding(status: .failed, reason: message, saved: loop.saveLastCompletedStep(notify: false))
             }
             let outcome = try loop.run()
             monitor.stopHeartbeat()
             try metrics.close()
             if outcome == .stopped { output.message("stopped on \(monitor.stopReason ?? "request"); resume with --resume") }
             let status: RunStatus = outcome == .finished ? .finished : .stopped
-            try store.finishRun(id: runId, status: status)
+            if !monitor.endRecorded { try store.finishRun(id: runId, status: status) }
             output.end(status: status.rawValue, step: trainer.step)
         } catch {
             // The steps up to the failure (e.g. the non-finite ones) are what explains it.
