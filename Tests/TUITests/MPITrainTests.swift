@@ -132,6 +132,32 @@ import Glibc
         #expect(shown.stdout.contains(" tokens/s in all, "))
     }
 
+    /// Summing gradients during the backward (one bucket per block here) changes nothing: two ranks
+    /// make the same steps, bit for bit, as with one all-reduce after the backward, through a
+    /// cross-attention warm-up (a phase with other buckets) for the encoder-decoder.
+    @Test(.timeLimit(.minutes(10)), arguments: [Case.decoderOnlyCLM, .encoderDecoderPrefixLM])
+    func overlappedAllReduceTrainsAsAllReduceAfterTheBackward(_ run: Case) throws {
+        let dir = TemporaryDirectory()
+        try Self.prepare(dir)
+        let steps = 12
+        let warmup = run == .encoderDecoderPrefixLM ? ["--warmup-cross-attn", "4"] : []
+        func train(_ overlap: String) throws -> String {
+            var launch = Self.mpirunArguments(2, Self.arguments(dir, model: run.model, objective: run.objective, data: run.data,
+                                                                out: overlap, steps: steps, batch: 4,
+                                                                extra: warmup + ["--overlap-allreduce", overlap]))
+            // A tiny bucket (about 100 floats): every block is reduced on its own.
+            launch.insert(contentsOf: ["-x", "DUET_ALLREDUCE_BUCKET_MB=0.0004"], at: 1)
+            let result = spawnWait(launch)
+            try #require(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+            return result.stdout
+        }
+        let after = Self.losses(try train("off")), overlapped = Self.losses(try train("on"))
+        #expect(after.count == steps)
+        #expect(overlapped == after, "the same losses bit for bit")
+        let weights = try Self.weightDifference(dir.file("off/checkpoints/step-\(steps)"), dir.file("on/checkpoints/step-\(steps)"))
+        #expect(weights == 0, "final weights differ by \(weights)")
+    }
+
     /// The pid of rank `rank` among the children of `mpirun` (read from their environment).
     static func rankPid(_ rank: Int, parent: pid_t) -> pid_t? {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

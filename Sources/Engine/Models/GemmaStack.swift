@@ -117,6 +117,7 @@ struct GemmaStack {
                 GemmaBlock.backward(spec: specs[i], weights: weights.blocks[i], grads: grads.blocks[i],
                                     context: context, cross: cross, act: acts.blocks[i], scratch: acts.scratch,
                                     dResidual: acts.dResidual)
+                store.blockFinished?(names.blocks[i])
             }
         }
         if let eoiToken, weights.eoiEmbedding != nil {

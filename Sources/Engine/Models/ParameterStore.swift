@@ -77,7 +77,13 @@ public final class ParameterStore: @unchecked Sendable {
 public final class GradientStore: @unchecked Sendable {
     public let names: [String]
     public let flat: Tensor
+    /// Where each parameter's gradient sits in `flat` (element offsets).
+    public let ranges: [String: Range<Int>]
     private let views: [String: Tensor]
+    /// Called after the backward of each block, with its names, once that block's gradients are
+    /// complete: the trainer sets it on the last micro-batch of a step to reduce them over the process
+    /// group while the backward goes on (see ``OverlappedReduction``).
+    public var blockFinished: ((BlockNames) -> Void)?
 
     /// Allocates zeroed gradients for the parameters `isTrainable` selects.
     public init(for parameters: ParameterStore, isTrainable: (String) -> Bool = { _ in true }) {
@@ -85,14 +91,16 @@ public final class GradientStore: @unchecked Sendable {
         let total = selected.reduce(0) { $0 + parameters[$1].count }
         flat = Tensor(zeros: [total], dtype: .f32)
         var offset = 0
-        var v: [String: Tensor] = [:]
+        var v: [String: Tensor] = [:], r: [String: Range<Int>] = [:]
         for name in selected {
             let shape = parameters[name].shape
             v[name] = Tensor(shape: shape, dtype: .f32, storage: flat.storage, byteOffset: offset * 4)
+            r[name] = offset..<offset + shape.reduce(1, *)
             offset += shape.reduce(1, *)
         }
         names = selected
         views = v
+        ranges = r
     }
 
     /// The gradient buffer of `name`, or nil when that parameter is frozen.

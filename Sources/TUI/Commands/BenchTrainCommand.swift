@@ -22,6 +22,8 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Timed steps (after one warm-up step).") var steps = 5
     @Flag(help: "Then as many steps again with each kind of work timed (GEMMs, attention, norms, elementwise, embedding, loss, optimizer, all-reduce); prints where a step's time goes.")
     var profile = false
+    @Option(name: .customLong("overlap-allreduce"), help: "Under mpirun: sum gradients during the backward (auto: when the ranks span machines), on or off.")
+    var overlapAllreduce: AllReduceOverlap = .auto
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -41,6 +43,7 @@ struct BenchTrainCommand: ParsableCommand {
             trainable = try TrainableModel(config.makeModel(parameters: parameters))
         }
         let trainer = try Trainer(model: trainable, config: TrainingConfig(steps: steps + 1, learningRate: 1e-4), group: group)
+        trainer.overlapBucketElements = overlapAllreduce.bucketElements()
         let batchData = randomBatch(encoderDecoder: trainable.isEncoderDecoder, vocab: trainable.vocabularySize)
         let encoderLength = batchData.encoderInput?.length ?? 0
         let flops = TrainingThroughput.flops(config, batch: batch, encoderLength: encoderLength, decoderLength: batchData.decoderInput.length)
@@ -92,8 +95,9 @@ struct BenchTrainCommand: ParsableCommand {
             print("ranks:        \(group.size) (batch per rank; gradients summed over the ranks every step)")
             print("tokens/s:     " + perRank.map { String(format: "%.0f", $0) }.joined(separator: " + ")
                   + String(format: " = %.0f in all", perRank.reduce(0, +)))
-            print(String(format: "all-reduce:   %.3f s of the step (%.0f%%; median, rank 0, includes waiting for the slowest rank), %.1f MB",
-                         reduceMedian, reduceMedian / median * 100, Double(trainer.gradients.flat.count * 4) / 1e6))
+            let overlapped = trainer.overlapBucketElements.map { String(format: "; overlapped with the backward in %g MB buckets, this is the wait after it", Double($0 * 4) / 1_048_576) } ?? ""
+            print(String(format: "all-reduce:   %.3f s of the step (%.0f%%; median, rank 0, includes waiting for the slowest rank%@), %.1f MB",
+                         reduceMedian, reduceMedian / median * 100, overlapped, Double(trainer.gradients.flat.count * 4) / 1e6))
         } else {
             print(String(format: "tokens/s:     %.0f", Double(tokens) / median))
         }

@@ -59,6 +59,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("distill-weight"), help: "Weight of the soft-target loss.") var distillWeight: Float = 0.5
     @Flag(inversion: .prefixedNo, help: "Pack several short examples into each row (encoder and decoder rows alike).") var packing = true
     @Option(help: "Run name shown by `duet runs`.") var name: String?
+    @Option(name: .customLong("overlap-allreduce"), help: ArgumentHelp(
+        "Under mpirun: sum gradients over the ranks during the backward (auto: when the ranks span machines), on or off.",
+        discussion: "Buckets of DUET_ALLREDUCE_BUCKET_MB megabytes (default 25), whole blocks each, are summed by a thread of their own as the backward finishes them.")) var overlapAllreduce: AllReduceOverlap = .auto
     @Flag(help: "Continue the run in --out from its latest checkpoint.") var resume = false
     @Flag(help: "Print one JSON object per line (start, step, eval, checkpoint, end).") var json = false
     @Flag(name: .customLong("measure-peak"), help: ArgumentHelp(
@@ -99,7 +102,8 @@ struct TrainCommand: ParsableCommand {
         // Every rank has looked at the run directory before rank 0 writes to it.
         if group.size > 1 { try group.barrier() }
         try TrainSession(runFile: runFile, runDirectory: runDirectory, resume: resume, global: global, json: json,
-                         keepCheckpoints: keepCheckpoints, measurePeak: measurePeak, group: group).run()
+                         keepCheckpoints: keepCheckpoints, measurePeak: measurePeak, group: group,
+                         overlapBucketElements: overlapAllreduce.bucketElements()).run()
     }
 
     /// The run as given by the flags; `ranks` processes each take `--batch` rows of every global batch.

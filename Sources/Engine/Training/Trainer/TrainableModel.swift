@@ -43,6 +43,15 @@ public final class TrainableModel: @unchecked Sendable {
         }
     }
 
+    /// Every block's names in the order the backward finishes them: the (decoder's) last block first,
+    /// then for an encoder-decoder the encoder's, last first.
+    public var blocksInBackwardOrder: [BlockNames] {
+        switch architecture {
+        case let .decoderOnly(m): m.stack.names.blocks.reversed()
+        case let .encoderDecoder(m): m.decoder.names.blocks.reversed() + m.encoder.names.blocks.reversed()
+        }
+    }
+
     public var isEncoderDecoder: Bool {
         if case .encoderDecoder = architecture { return true }
         return false

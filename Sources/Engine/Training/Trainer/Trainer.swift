@@ -63,6 +63,21 @@ public final class Trainer: @unchecked Sendable {
         }
     }
 
+    /// In a group: sum the gradients during the backward, in buckets of at least this many gradients
+    /// (see ``OverlappedReduction``); nil sums them in one all-reduce after the backward.
+    public var overlapBucketElements: Int?
+    private var reduction: OverlappedReduction?
+
+    /// The bucket plan for the current gradients (a phase change makes new ones), when overlapping.
+    private func overlappedReduction() -> OverlappedReduction? {
+        guard group.size > 1, let elements = overlapBucketElements else { return nil }
+        if reduction?.gradients !== gradients {
+            reduction = OverlappedReduction(group: group, gradients: gradients, blocksInBackwardOrder: model.blocksInBackwardOrder,
+                                            bucketElements: elements)
+        }
+        return reduction
+    }
+
     /// Held while a step changes the weights, the optimizer state and `step`: a checkpoint written from
     /// another thread (a failing job's signal or watchdog) takes it, and so sees one whole step.
     public let updateLock = NSLock()
@@ -89,8 +104,11 @@ public final class Trainer: @unchecked Sendable {
         // micro-batches do); exact in a double below 2^53 targets.
         let normalizer = Int(try group.sum([Double(batches.reduce(0) { $0 + $1.targetTokenCount })])[0])
         gradients.zero()
+        // From here to the end of the backward this thread makes no collective call: the reduction's
+        // thread may (MPI is initialised for one calling thread at a time).
+        let inFlight = overlappedReduction()?.begin()
         var sums = LossSums()
-        for batch in batches {
+        for (index, batch) in batches.enumerated() {
             let soft: SoftTargets?
             if let teacher, let distillation = config.distillation, distillation.weight > 0 {
                 soft = try batch.softTargets ?? teacher.softTargets(for: batch, student: model)
@@ -99,8 +117,11 @@ public final class Trainer: @unchecked Sendable {
             }
             let targets = LossTargets(hard: batch.targets, soft: soft, softWeight: config.distillation?.weight ?? 0,
                                       normalizer: normalizer)
+            // Blocks are final only in the step's last micro-batch.
+            if index == batches.count - 1, let inFlight { gradients.blockFinished = inFlight.blockFinished }
             sums = sums + model.loss(batch, targets: targets, grads: gradients)
         }
+        gradients.blockFinished = nil
         let flat = gradients.flat
         var reduceSeconds = 0.0
         var inputTokens = batches.reduce(0) { $0 + Self.realTokens($1) }
@@ -108,7 +129,8 @@ public final class Trainer: @unchecked Sendable {
             let start = nowMilliseconds()
             let timed = StepProfile.begin(.allReduce)
             defer { StepProfile.end(timed) }
-            try group.allReduceSum(flat.f32, count: flat.count)
+            // Overlapped: only what the backward did not hide (the rest after the last block).
+            if let inFlight { try inFlight.finish() } else { try group.allReduceSum(flat.f32, count: flat.count) }
             reduceSeconds = (nowMilliseconds() - start) / 1000
             // A shard without rows reports soft weight 0; the others report the run's weight.
             let total = try group.sum([sums.hard, sums.soft, Double(sums.count), Double(inputTokens),

@@ -26,7 +26,8 @@ public struct StepReport: Sendable, Equatable {
     /// Counted target tokens and input tokens (real, not padding; encoder + decoder) of the step.
     public var targetTokens: Int
     public var inputTokens: Int
-    /// Seconds spent summing the gradients over the process group (0 for one process).
+    /// Seconds the step waited for the gradients to be summed over the process group after its backward
+    /// (0 for one process); with an overlapped reduction only the part the backward did not hide.
     public var allReduceSeconds: Double = 0
 }
 

@@ -18,6 +18,8 @@ struct TrainSession {
     var measurePeak = false
     /// The ranks training together (`SingleProcess` outside `mpirun`).
     var group: ProcessGroup = SingleProcess()
+    /// Sum gradients during the backward in buckets of this many (`--overlap-allreduce`), nil after it.
+    var overlapBucketElements: Int?
 
     func run() throws {
         var runFile = self.runFile
@@ -47,6 +49,7 @@ struct TrainSession {
         }
         let trainer = try Trainer(model: try TrainableModel(loaded.model), config: runFile.training, teacher: teacher,
                                   group: group)
+        trainer.overlapBucketElements = overlapBucketElements
         var position = DataPosition.start
         if let checkpoint { position = try TrainingCheckpoint.restore(trainer, from: checkpoint).dataPosition }
         if trainer.step >= runFile.training.steps {
