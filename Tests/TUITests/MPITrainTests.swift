@@ -214,6 +214,8 @@ import Glibc
         let saved = try #require(Int(latest.lastPathComponent.replacingOccurrences(of: "step-", with: "")))
         #expect(run.error?.contains("saved step \(saved)") == true, "\(run.error ?? "")")
         #expect(try store.checkpoints(runId: run.id).map(\.step).contains(Int64(saved)), "the saved step is recorded")
+        let shown = try runDuet(["runs", "show", String(run.id), "--db", dir.file("duet.sqlite")])
+        #expect(shown.stdout.contains("status:     stopped") && shown.stdout.contains("reason:     mpirun ended the job"), "\(shown.stdout)")
         // Rank 0 saved its last completed step on mpirun's SIGTERM, not only the regular one of step 8.
         #expect(saved >= 12 && saved >= (before.keys.max() ?? 0), "saved step \(saved); printed up to \(before.keys.max() ?? 0)\n\(job.stderr)")
         #expect(job.stderr.contains("before mpirun ends the job"), "\(job.stderr)")

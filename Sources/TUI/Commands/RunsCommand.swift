@@ -77,7 +77,7 @@ struct RunsCommand: ParsableCommand {
             if let pid = record.processId { print("process:    \(pid)\(record.hostName.map { " on \($0)" } ?? "") · heartbeat \(CLIOutput.age(record.heartbeatAt))") }
             print("created:    \(CLIOutput.date(record.createdAt)) · started \(CLIOutput.date(record.startedAt)) · ended \(CLIOutput.date(record.endedAt))")
             if let output = record.outputDirectory { print("output:     \(output)") }
-            if let error = record.error { print("error:      \(error)") }
+            if let error = record.error { print((record.status == .failed ? "error:      " : "reason:     ") + error) }
             if let peak = record.mfuReference { print("mfu peak:   \(RunsCommand.peakText(peak))") }
             let tokens = document.latestMetrics.first { $0.name == "tokens_per_second" }?.value
             print("ranks:      \(ranks)" + (ranks > 1 ? " (data parallel)" : "") + (tokens.map {

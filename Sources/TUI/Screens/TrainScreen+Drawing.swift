@@ -200,6 +200,8 @@ extension TrainScreen {
         case .paused: add("paused: r resumes", .warning)
         case .lost: add("lost: no heartbeat since " + (state.run.heartbeatAt.map { TrainLog.clock($0.timeIntervalSince1970) } ?? "start"), .error)
         case .failed: add("failed: " + (state.run.error ?? "unknown error"), .error)
+        // Why a run stopped when it was not asked from here (mpirun ended the job): where it can resume from.
+        case .stopped: if let reason = state.run.error { add("stopped: " + reason, .warning) }
         default: break
         }
         if let val = state.latestValue("val_loss") {
