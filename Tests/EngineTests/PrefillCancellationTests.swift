@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
@@ -31,7 +32,7 @@ import Testing
     @Test func bothArchitecturesStopBeforeTheFirstToken() throws {
         let cancelled = CancellationFlag()
         cancelled.cancel()
-        let parameters = SamplingParameters(temperature: 0, maxTokens: 8, ignoreEOS: true)
+        let parameters = SamplingParameters(temperature: 0, maxNewTokens: 8, ignoreEOS: true)
         let models: [any LanguageModel] = [try gemma(), try t5gemma()]
         for m in models {
             var streamed = 0

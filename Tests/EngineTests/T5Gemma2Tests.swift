@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
@@ -21,7 +22,7 @@ import Testing
         #expect(!model.parameters.names.contains { $0.hasPrefix("model.decoder.embed_tokens") })
         #expect(config.modelType == "t5gemma2" && config.architecture == "T5Gemma2ForConditionalGeneration")
         // Loaded from disk (bf16-ready path, memory-mapped), greedy still equals transformers'.
-        let result = try model.generate(prompt: golden.greedy("input_ids"), parameters: SamplingParameters(maxTokens: 32, ignoreEOS: true),
+        let result = try model.generate(prompt: golden.greedy("input_ids"), parameters: SamplingParameters(maxNewTokens: 32, ignoreEOS: true),
                                         stopTokens: [], cancel: nil, onToken: { _ in })
         #expect(result.tokens == golden.greedy("tokens"))
     }
@@ -64,7 +65,7 @@ import Testing
         config.t5gemma2?.imageTokenIndex = 62
         let model = T5GemmaModel(config: config, parameters: loaded.parameters)
         #expect(throws: GenerationError.imageInput(62)) {
-            try model.generate(prompt: [2, 62, 5], parameters: SamplingParameters(maxTokens: 2), stopTokens: [], cancel: nil, onToken: { _ in })
+            try model.generate(prompt: [2, 62, 5], parameters: SamplingParameters(maxNewTokens: 2), stopTokens: [], cancel: nil, onToken: { _ in })
         }
         // Cross-attention warm-up has no weights to train.
         let trainable = try #require(try ModelLoader.load(directory: golden.directory, trainable: true).model as? T5GemmaModel)

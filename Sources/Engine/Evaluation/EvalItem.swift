@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// One held-out evaluation example (a line of eval.jsonl):

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// One scored evaluation item.

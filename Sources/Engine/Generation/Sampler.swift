@@ -1,3 +1,4 @@
+import DuetCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,13 +41,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 /// Buffers are allocated once per vocabulary size, so sampling allocates nothing per token.
 public struct Sampler {
     public let parameters: SamplingParameters
+    /// `parameters` with the defaults filled in, as Float.
+    private let settings: EffectiveSampling
     private var rng: SeededGenerator
     private var candidates: [Int32]
     private var weights: [Float]
 
     public init(parameters: SamplingParameters, vocabularySize: Int) {
         self.parameters = parameters
-        rng = SeededGenerator(seed: parameters.seed)
+        settings = EffectiveSampling(parameters)
+        rng = SeededGenerator(seed: settings.seed)
         candidates = [Int32](repeating: 0, count: vocabularySize)
         weights = [Float](repeating: 0, count: vocabularySize)
     }
@@ -72,8 +76,8 @@ public struct Sampler {
 
     /// Picks the next token from `logits` (`count` entries).
     public mutating func sample(_ logits: UnsafePointer<Float>, count: Int) -> Int32 {
-        if parameters.isGreedy { return Sampler.argmax(logits, count: count) }
-        let p = parameters
+        if settings.isGreedy { return Sampler.argmax(logits, count: count) }
+        let p = settings
         let maxLogit = logits[Int(Sampler.argmax(logits, count: count))]
         let invT = 1 / p.temperature
         var n = 0

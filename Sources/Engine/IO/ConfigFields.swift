@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Typed access to the members of one JSON object of a config file. Absent and `null` members read

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// A model directory's `generation_config.json`: the stop tokens and default sampling settings the

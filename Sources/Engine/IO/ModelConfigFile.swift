@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// A model directory's `config.json` (t5gemma-reference.md §2.1, §3.1).

@@ -1,3 +1,4 @@
+import DuetCore
 /// One line of sft.jsonl: `{"messages":[{"role":"user","content":...},{"role":"model","content":...},...]}`.
 public enum SFTRecord {
     /// The compact JSON line (no newline) for a chat.

@@ -1,3 +1,4 @@
+import DuetCore
 /// What `SyntheticDataset.write` produced: file sizes, counts per document kind and task, and the
 /// held-out names (none of which occurs in the training files).
 public struct SynthReport: Sendable {

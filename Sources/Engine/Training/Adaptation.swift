@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// How the decoder's cross-attention starts.

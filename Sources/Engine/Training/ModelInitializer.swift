@@ -47,6 +47,7 @@ public enum ModelInitializer {
     }
 }
 
+import DuetCore
 import Foundation
 
 extension ModelInitializer {

@@ -23,7 +23,7 @@ struct BenchDashboardCommand: ParsableCommand {
         let paths = DuetPaths(home: home, database: home + "/duet.sqlite")
         let store = try DuetStore.open(path: paths.database)
         let run = try store.createRun(kind: .pretrain, name: "bench", config: [
-            "modelDirectory": "/bench/model", "training": ["steps": .int(Int64(points) * 2), "clipNorm": 1.0],
+            "modelDirectory": "/bench/model", "training": ["steps": .int(points * 2), "clipNorm": 1.0],
         ])
         try store.startRun(id: run.id)
         let insertStart = TUIApp.clock()

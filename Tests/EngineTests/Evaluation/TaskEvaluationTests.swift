@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
@@ -109,7 +110,7 @@ import Testing
 
         let reply = try responder.reply(to: twoTurn)
         #expect(reply.tokens.count >= 1 && reply.tokens.count <= 5)
-        let direct = try loaded.model.generate(prompt: prompt, parameters: SamplingParameters(temperature: 0, maxTokens: 5),
+        let direct = try loaded.model.generate(prompt: prompt, parameters: SamplingParameters(temperature: 0, maxNewTokens: 5),
                                                stopTokens: loaded.stopTokens, cancel: nil, onToken: { _ in })
         #expect(direct.tokens == reply.tokens)
         #expect(reply.text == tokenizer.decode(reply.tokens.filter { !loaded.stopTokens.contains($0) }))

@@ -1,3 +1,4 @@
+import DuetCore
 /// One training record of a JSONL file: plain text (`{"text": ...}`) or a conversation
 /// (`{"messages": [{"role", "content"}, ...]}` or `{"prompt", "response"}` with an optional
 /// `"system"`).

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Collects tokenised documents and writes them in the `TokenCorpus` layout.

@@ -157,7 +157,8 @@ struct TrainSession {
         }
         var config = try runFile.jsonValue
         if resume, let old = runFile.runId, case var .object(members) = config {
-            members["resumedFromRunId"] = .int(old)
+            members.removeAll { $0.0 == "resumedFromRunId" }
+            members.append(("resumedFromRunId", .int(Int(old))))
             config = .object(members)
         }
         let run = try store.createRun(kind: runFile.kind, name: runFile.name, config: config, outputDirectory: runDirectory.path)

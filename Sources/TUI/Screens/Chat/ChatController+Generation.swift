@@ -1,3 +1,4 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
@@ -138,7 +139,7 @@ extension ChatController {
     }
 
     /// Queues the generation on the engine; its text, stats and end come back as UI events.
-    private func run(writer: ReplyWriter, conversation: [ChatMessage], stored: Sessions.SamplingParameters?, model: ModelEntry) {
+    private func run(writer: ReplyWriter, conversation: [ChatMessage], stored: SamplingParameters?, model: ModelEntry) {
         guard let loaded = model.loaded, let replyId = writer.messageId, let cancel = streaming?.cancel else { return }
         rememberModel(model.record, name: model.displayName)
         setSessionModel(model.record?.id)
