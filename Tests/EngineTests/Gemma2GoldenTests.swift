@@ -2,6 +2,7 @@ import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Gemma 2 and Gemma 3 (text) against Hugging Face transformers (fp32, eager) on tiny random models.
 @Suite struct Gemma2GoldenTests {

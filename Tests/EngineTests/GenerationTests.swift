@@ -2,6 +2,7 @@ import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Sampling, stopping and cancellation on a real (tiny, golden) model.
 @Suite struct GenerationTests {

@@ -2,6 +2,7 @@ import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Esc during a long prefill or encode: the forward checks the cancellation flag between layers, so a
 /// cancelled prompt stops after the layer in flight instead of running the whole stack (seconds on a

@@ -2,6 +2,7 @@ import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// What T5Gemma 2 (text) adds beyond the golden comparison: its checkpoint as transformers saves it
 /// (vision tower included) loads through the ordinary loader, its config.json survives Duet writing

@@ -4,6 +4,7 @@ import Foundation
 import Sessions
 import Testing
 @testable import TUI
+@testable import Tokenizers
 
 /// Comparisons end to end without a terminal: the runner on real tiny models, the screen's blind vote
 /// and batch, all stored.

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Sessions
 import Testing
+@testable import Tokenizers
 
 /// `duet data synth` and `duet eval tasks` run as a user runs them.
 @Suite struct DataEvalCLITests {

@@ -1,4 +1,5 @@
 import DuetCore
+import Tokenizers
 /// Answers chats with a model: the conversation rendered with the Gemma chat template, greedy decoding,
 /// stopping at `<end_of_turn>` / end of sequence. Decoder-only models continue the rendered chat;
 /// encoder-decoder models read it with the encoder and decode the reply from `<bos>`.

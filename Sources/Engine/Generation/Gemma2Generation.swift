@@ -1,4 +1,5 @@
 import DuetCore
+import Tokenizers
 extension Gemma2Model: LanguageModel {
     public var architecture: ModelArchitecture { .decoderOnly }
     public var vocabularySize: Int { config.vocabSize }

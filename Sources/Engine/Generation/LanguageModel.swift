@@ -1,4 +1,5 @@
 import DuetCore
+import Tokenizers
 /// Errors a generation request can raise before it starts.
 public enum GenerationError: Error, Equatable, CustomStringConvertible {
     case emptyPrompt

@@ -1,4 +1,5 @@
 import DuetCore
+import Tokenizers
 extension T5GemmaModel: LanguageModel {
     public var architecture: ModelArchitecture { .encoderDecoder }
     public var vocabularySize: Int { config.decoder.vocabSize }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DuetCore
 import Foundation
 import Engine
+import Tokenizers
 
 /// `duet bench generate`: load time, memory, prefill and decode speed of a model, and decode speed as a
 /// fraction of the memory-bandwidth bound measured in the same run.

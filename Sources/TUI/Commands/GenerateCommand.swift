@@ -2,6 +2,7 @@ import ArgumentParser
 import DuetCore
 import Foundation
 import Engine
+import Tokenizers
 
 /// `duet generate`: streams a model's continuation of a prompt to stdout.
 struct GenerateCommand: ParsableCommand {

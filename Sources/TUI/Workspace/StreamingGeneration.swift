@@ -1,6 +1,7 @@
 import DuetCore
 import Engine
 import Foundation
+import Tokenizers
 
 /// Why a generation could not start.
 enum GenerationRequestError: Error, CustomStringConvertible {

@@ -2,6 +2,7 @@ import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Bootstrap intervals of accuracies and paired differences, and the `duet eval diff` comparison.
 @Suite struct BootstrapTests {

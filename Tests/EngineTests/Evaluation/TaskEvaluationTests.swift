@@ -2,6 +2,7 @@ import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// The evaluation runner: scoring with scripted replies, and the model plumbing (chat template prompt,
 /// greedy decoding, stopping, reply text) on tiny random models of both architectures.

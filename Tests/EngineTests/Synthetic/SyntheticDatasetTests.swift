@@ -2,6 +2,7 @@ import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// `SyntheticDataset.write`: determinism, size, file formats, and that held-out names and problems never
 /// reach the training files.

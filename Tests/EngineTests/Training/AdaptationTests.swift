@@ -2,6 +2,7 @@ import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// `duet adapt`: the paper's mapping from decoder-only Gemma 2 to T5Gemma, and that the result is a
 /// well-defined, trainable encoder-decoder.

@@ -2,6 +2,7 @@ import DuetMPI
 import Foundation
 import Engine
 import Sessions
+import Tokenizers
 
 /// One invocation of `duet train`: opens model, data, teacher and database, runs the loop, and
 /// records how it ended. Under `mpirun`, one rank's part: every rank loads the model and data and

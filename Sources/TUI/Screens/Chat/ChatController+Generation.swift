@@ -2,6 +2,7 @@ import DuetCore
 import Engine
 import Foundation
 import Sessions
+import Tokenizers
 
 /// Sending, regenerating, editing and stopping: the user message is stored at once, the reply is
 /// generated on the engine queue and streamed into the transcript and (through a `ReplyWriter`, at

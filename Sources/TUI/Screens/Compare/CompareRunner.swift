@@ -2,6 +2,7 @@ import DuetCore
 import Engine
 import Foundation
 import Sessions
+import Tokenizers
 
 /// How the two models of a comparison share the machine.
 enum CompareMode: String {

@@ -2,6 +2,7 @@ import DuetCore
 import Engine
 import Foundation
 import Sessions
+import Tokenizers
 
 extension KeyContext {
     /// Compare-wide actions (mode, blind, views, batch).
