@@ -2,6 +2,7 @@ import DuetCore
 import Engine
 import Foundation
 import Sessions
+@testable import Synthetic
 import Testing
 @testable import Tokenizers
 

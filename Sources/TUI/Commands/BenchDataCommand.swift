@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetCore
 import Engine
 import Foundation
 import Tokenizers

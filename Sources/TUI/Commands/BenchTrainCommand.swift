@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetCore
 import Foundation
 import Engine
 import Tokenizers

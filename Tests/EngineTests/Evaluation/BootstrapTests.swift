@@ -1,5 +1,6 @@
 import DuetCore
 import Foundation
+@testable import Synthetic
 import Testing
 @testable import Engine
 @testable import Tokenizers

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+@testable import Synthetic
 import Testing
 @testable import Engine
 @testable import Tokenizers
