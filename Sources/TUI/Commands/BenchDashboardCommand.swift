@@ -20,7 +20,7 @@ struct BenchDashboardCommand: ParsableCommand {
         let home = NSTemporaryDirectory() + "duet-bench-dashboard-\(getpid())"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let paths = DuetPaths(home: home, database: home + "/duet.sqlite")
+        let paths = DuetPaths.resolve(environment: ["DUET_HOME": home])
         let store = try DuetStore.open(path: paths.database)
         let run = try store.createRun(kind: .pretrain, name: "bench", config: [
             "modelDirectory": "/bench/model", "training": ["steps": .int(points * 2), "clipNorm": 1.0],
