@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Duet: one executable (`duet`), an engine library, a persistence library, and their C shims.
+// Duet: one executable (`duet`), an engine library, a persistence library, the modules below them (DuetCore,
+// Tokenizers, Synthetic) and their C shims.
 // Dependencies point one way: TUI -> Sessions -> DuetCore; TUI, DuetMPI -> Engine -> Synthetic -> Tokenizers -> DuetCore.
 // Engine knows nothing of SQLite or ncurses; Sessions knows nothing of Engine.
 // Linux only (Debian 12, Swift 6.3): OpenBLAS, ncursesw and Open MPI are found where Debian installs them,
@@ -31,7 +32,8 @@ let package = Package(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]),
         // The foundation both sides share: one JSON value type (parser, writers, Codable), atomic file writes
-        // and their error, the one sampling-parameters type. Depends on nothing; Engine and Sessions depend on it.
+        // and their error, the one sampling-parameters type, a seeded random generator. Depends on nothing; Engine
+        // and Sessions depend on it.
         .target(name: "DuetCore"),
         // Text to token ids and back: SentencePiece and tokenizer.json (HF) tokenizers, the Gemma chat template,
         // BPE training. Depends on DuetCore only; Engine depends on it (Swift 5 mode, as the engine code it came from).
