@@ -1,8 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Duet: one executable (`duet`), an engine library, a persistence library, and their C shims.
-// Dependencies point one way: TUI -> Sessions, DuetMPI -> Engine. Engine knows nothing of SQLite or ncurses.
+// Duet: one executable (`duet`), an engine library, a persistence library, the modules below them (DuetCore,
+// Tokenizers, Synthetic) and their C shims.
+// Dependencies point one way: TUI -> Sessions -> DuetCore; TUI, DuetMPI -> Engine -> Synthetic -> Tokenizers -> DuetCore.
+// Engine knows nothing of SQLite or ncurses; Sessions knows nothing of Engine.
 // Linux only (Debian 12, Swift 6.3): OpenBLAS, ncursesw and Open MPI are found where Debian installs them,
 // so no Apple platform is declared (none is built or tested).
 let package = Package(
@@ -29,16 +31,27 @@ let package = Package(
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]),
+        // The foundation both sides share: one JSON value type (parser, writers, Codable), atomic file writes
+        // and their error, the one sampling-parameters type, a seeded random generator. Depends on nothing; Engine
+        // and Sessions depend on it.
+        .target(name: "DuetCore"),
+        // Text to token ids and back: SentencePiece and tokenizer.json (HF) tokenizers, the Gemma chat template,
+        // BPE training. Depends on DuetCore only; Engine depends on it (Swift 5 mode, as the engine code it came from).
+        .target(name: "Tokenizers", dependencies: ["DuetCore"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // The synthetic world and instruction tasks (`duet data synth`, `duet data robustness`) and the held-out
+        // eval.jsonl format with its answer checks. Depends on Tokenizers (chat messages) and DuetCore, not on the
+        // model code; Engine depends on it (its task evaluation reads eval.jsonl and grades with TaskChecker).
+        .target(name: "Synthetic", dependencies: ["DuetCore", "Tokenizers"], swiftSettings: [.swiftLanguageMode(.v5)]),
         // Engine and TUI use Swift 5 language mode: kernels pass raw pointers into parallel loops and the
         // UI drives C globals (ncurses); Swift 6's Sendable checking adds noise there, not safety.
-        .target(name: "Engine", dependencies: ["CBLAS", "CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "Engine", dependencies: ["DuetCore", "Tokenizers", "Synthetic", "CBLAS", "CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
         // Engine's `ProcessGroup` over MPI; only the executable links it, so Engine stays free of MPI.
         .target(name: "DuetMPI", dependencies: ["CMPI", "Engine"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "Sessions", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Sessions", dependencies: ["DuetCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "TUI",
             dependencies: [
-                "Engine", "Sessions", "CNcurses", "DuetMPI",
+                "DuetCore", "Tokenizers", "Synthetic", "Engine", "Sessions", "CNcurses", "DuetMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]),
@@ -46,9 +59,9 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         // What every test target shares (temporary directories).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "FuzzSupport", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "Sessions", "FuzzSupport", "TestSupport"],
+        .testTarget(name: "EngineTests", dependencies: ["DuetCore", "Tokenizers", "Synthetic", "Engine", "FuzzSupport", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "SessionsTests", dependencies: ["DuetCore", "Sessions", "TestSupport"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "DuetCore", "Tokenizers", "Synthetic", "Engine", "Sessions", "FuzzSupport", "TestSupport"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )

@@ -133,7 +133,7 @@ struct GlobalOptions: ParsableArguments {
         EngineThreads.configure(threads)
     }
 
-    /// The database path: `--db`, else the default for this environment (see `StoreLocation`).
+    /// The database path: `--db`, else the default for this environment (see `DuetPaths`).
     var databasePath: String { DuetPaths.resolve(database: db).database }
 
     /// Opens the database chosen by `--db` / `DUET_HOME`.

@@ -1,6 +1,8 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Gemma 2 and Gemma 3 (text) against Hugging Face transformers (fp32, eager) on tiny random models.
 @Suite struct Gemma2GoldenTests {
@@ -44,7 +46,7 @@ import Testing
         let prompt = golden.greedy("prompt")
         let expected = golden.greedy("tokens")
         try #require(!prompt.isEmpty && expected.count == 32)
-        let result = try model.generate(prompt: prompt, parameters: SamplingParameters(maxTokens: 32, ignoreEOS: true),
+        let result = try model.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: 32, ignoreEOS: true),
                                         stopTokens: [], cancel: nil, onToken: { _ in })
         #expect(result.tokens == expected)
     }
@@ -53,7 +55,7 @@ import Testing
         let (golden, model) = try load(name)
         let prompt = golden.greedy("prompt")
         var sequence = prompt
-        _ = try model.generate(prompt: prompt, parameters: SamplingParameters(maxTokens: 12, ignoreEOS: true),
+        _ = try model.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: 12, ignoreEOS: true),
                                stopTokens: [], cancel: nil, onToken: { sequence.append($0) })
         // Recompute every step without a cache and compare the argmax path and the logits.
         for step in 0..<12 {

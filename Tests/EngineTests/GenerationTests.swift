@@ -1,6 +1,8 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Sampling, stopping and cancellation on a real (tiny, golden) model.
 @Suite struct GenerationTests {
@@ -9,7 +11,7 @@ import Testing
     @Test func sameSeedSameSampleDifferentSeedDifferentSample() throws {
         let m = try model()
         func run(_ seed: UInt64) throws -> [TokenID] {
-            try m.generate(prompt: [2, 10, 20], parameters: SamplingParameters(temperature: 1.5, seed: seed, maxTokens: 24, ignoreEOS: true),
+            try m.generate(prompt: [2, 10, 20], parameters: SamplingParameters(temperature: 1.5, maxNewTokens: 24, seed: seed, ignoreEOS: true),
                            stopTokens: [], cancel: nil, onToken: { _ in }).tokens
         }
         #expect(try run(7) == run(7))
@@ -18,12 +20,12 @@ import Testing
 
     @Test func stopsOnAnyStopTokenAndReportsIt() throws {
         let m = try model()
-        let free = try m.generate(prompt: [2, 10, 20], parameters: SamplingParameters(maxTokens: 16, ignoreEOS: true),
+        let free = try m.generate(prompt: [2, 10, 20], parameters: SamplingParameters(maxNewTokens: 16, ignoreEOS: true),
                                   stopTokens: [], cancel: nil, onToken: { _ in })
         let stopAt = free.tokens[5]
         let first = free.tokens.firstIndex(of: stopAt)!
         var seen: [TokenID] = []
-        let stopped = try m.generate(prompt: [2, 10, 20], parameters: SamplingParameters(maxTokens: 16),
+        let stopped = try m.generate(prompt: [2, 10, 20], parameters: SamplingParameters(maxNewTokens: 16),
                                      stopTokens: [999, stopAt], cancel: nil, onToken: { seen.append($0) })
         #expect(stopped.tokens == Array(free.tokens.prefix(first + 1)))
         #expect(seen == stopped.tokens)
@@ -35,7 +37,7 @@ import Testing
         let m = try model()
         let flag = CancellationFlag()
         var count = 0
-        let r = try m.generate(prompt: [2, 10], parameters: SamplingParameters(maxTokens: 30, ignoreEOS: true), stopTokens: [],
+        let r = try m.generate(prompt: [2, 10], parameters: SamplingParameters(maxNewTokens: 30, ignoreEOS: true), stopTokens: [],
                                cancel: flag, onToken: { _ in count += 1; if count == 3 { flag.cancel() } })
         #expect(r.tokens.count == 3 && r.stats.stopReason == .cancelled)
     }

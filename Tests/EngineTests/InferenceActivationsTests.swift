@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Inference forwards (score, encode, eval, the teacher of distillation) keep one block's buffers and
 /// no attention probabilities: the same logits as a training forward, in memory linear in the length.

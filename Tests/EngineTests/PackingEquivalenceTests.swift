@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Packing several examples into one row changes nothing but the layout: on the golden tiny models
 /// (sliding window 4, so windows and document boundaries interact), packed rows built by the data

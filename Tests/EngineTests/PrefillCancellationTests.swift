@@ -1,6 +1,8 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Esc during a long prefill or encode: the forward checks the cancellation flag between layers, so a
 /// cancelled prompt stops after the layer in flight instead of running the whole stack (seconds on a
@@ -31,7 +33,7 @@ import Testing
     @Test func bothArchitecturesStopBeforeTheFirstToken() throws {
         let cancelled = CancellationFlag()
         cancelled.cancel()
-        let parameters = SamplingParameters(temperature: 0, maxTokens: 8, ignoreEOS: true)
+        let parameters = SamplingParameters(temperature: 0, maxNewTokens: 8, ignoreEOS: true)
         let models: [any LanguageModel] = [try gemma(), try t5gemma()]
         for m in models {
             var streamed = 0

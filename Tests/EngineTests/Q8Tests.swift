@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+@testable import Synthetic
 import Testing
 @testable import Engine
 

@@ -1,6 +1,8 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// What T5Gemma 2 (text) adds beyond the golden comparison: its checkpoint as transformers saves it
 /// (vision tower included) loads through the ordinary loader, its config.json survives Duet writing
@@ -21,7 +23,7 @@ import Testing
         #expect(!model.parameters.names.contains { $0.hasPrefix("model.decoder.embed_tokens") })
         #expect(config.modelType == "t5gemma2" && config.architecture == "T5Gemma2ForConditionalGeneration")
         // Loaded from disk (bf16-ready path, memory-mapped), greedy still equals transformers'.
-        let result = try model.generate(prompt: golden.greedy("input_ids"), parameters: SamplingParameters(maxTokens: 32, ignoreEOS: true),
+        let result = try model.generate(prompt: golden.greedy("input_ids"), parameters: SamplingParameters(maxNewTokens: 32, ignoreEOS: true),
                                         stopTokens: [], cancel: nil, onToken: { _ in })
         #expect(result.tokens == golden.greedy("tokens"))
     }
@@ -64,7 +66,7 @@ import Testing
         config.t5gemma2?.imageTokenIndex = 62
         let model = T5GemmaModel(config: config, parameters: loaded.parameters)
         #expect(throws: GenerationError.imageInput(62)) {
-            try model.generate(prompt: [2, 62, 5], parameters: SamplingParameters(maxTokens: 2), stopTokens: [], cancel: nil, onToken: { _ in })
+            try model.generate(prompt: [2, 62, 5], parameters: SamplingParameters(maxNewTokens: 2), stopTokens: [], cancel: nil, onToken: { _ in })
         }
         // Cross-attention warm-up has no weights to train.
         let trainable = try #require(try ModelLoader.load(directory: golden.directory, trainable: true).model as? T5GemmaModel)

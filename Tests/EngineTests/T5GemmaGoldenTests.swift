@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
@@ -58,7 +59,7 @@ import Testing
         let input = golden.greedy("input_ids")
         let expected = golden.greedy("tokens")
         try #require(!input.isEmpty && expected.count == 32)
-        let result = try model.generate(prompt: input, parameters: SamplingParameters(maxTokens: 32, ignoreEOS: true),
+        let result = try model.generate(prompt: input, parameters: SamplingParameters(maxNewTokens: 32, ignoreEOS: true),
                                         stopTokens: [], cancel: nil, onToken: { _ in })
         #expect(result.tokens == expected)
         #expect(result.stats.encoderTokens == input.count)

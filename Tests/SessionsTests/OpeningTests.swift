@@ -132,11 +132,11 @@ import Testing
     }
 
     @Test func defaultPathFollowsDuetHomeThenXDGThenHome() {
-        #expect(StoreLocation.defaultDatabasePath(environment: ["DUET_HOME": "/d", "XDG_DATA_HOME": "/x", "HOME": "/h"]) == "/d/duet.sqlite")
-        #expect(StoreLocation.defaultDatabasePath(environment: ["DUET_HOME": "~/duet", "HOME": "/h"]) == "/h/duet/duet.sqlite")
-        #expect(StoreLocation.defaultDatabasePath(environment: ["DUET_HOME": "", "XDG_DATA_HOME": "/x", "HOME": "/h"]) == "/x/duet/duet.sqlite")
-        #expect(StoreLocation.defaultDatabasePath(environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"]) == "/h/.local/share/duet/duet.sqlite")
-        #expect(StoreLocation.defaultDatabasePath(environment: ["HOME": "/h"]) == "/h/.local/share/duet/duet.sqlite")
+        #expect(DuetPaths.resolve(environment: ["DUET_HOME": "/d", "XDG_DATA_HOME": "/x", "HOME": "/h"]).database == "/d/duet.sqlite")
+        #expect(DuetPaths.resolve(environment: ["DUET_HOME": "~/duet", "HOME": "/h"]).database == "/h/duet/duet.sqlite")
+        #expect(DuetPaths.resolve(environment: ["DUET_HOME": "", "XDG_DATA_HOME": "/x", "HOME": "/h"]).database == "/x/duet/duet.sqlite")
+        #expect(DuetPaths.resolve(environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"]).database == "/h/.local/share/duet/duet.sqlite")
+        #expect(DuetPaths.resolve(environment: ["HOME": "/h"]).database == "/h/.local/share/duet/duet.sqlite")
     }
 
     @Test func storesOnOneFileFromManyThreadsMigrateOnceAndSeeEachOthersWrites() async throws {

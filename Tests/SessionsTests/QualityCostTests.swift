@@ -6,7 +6,7 @@ import Testing
 /// decode speeds of stored comparison entries and chat replies.
 @Suite struct QualityCostTests {
     func evaluate(_ store: DuetStore, model: String, set: String, accuracy: Double, finish: Bool = true) throws {
-        let run = try store.createRun(kind: .eval, name: "eval", config: .object(["model": .string(model), "eval": .string(set)]))
+        let run = try store.createRun(kind: .eval, name: "eval", config: ["model": .string(model), "eval": .string(set)])
         _ = try store.startRun(id: run.id)
         _ = try store.insertMetrics([Metric(runId: run.id, step: 0, name: "accuracy", value: accuracy)])
         if finish { _ = try store.finishRun(id: run.id) }
@@ -56,7 +56,7 @@ import Testing
         for (model, speeds) in [("/m/evaluated", [120.0, 150.0]), ("/m/chatted", [900.0])] {
             for speed in speeds {
                 let run = try store.createRun(kind: .eval, name: "eval",
-                                              config: .object(["model": .string(model), "eval": .string("/sets/s.jsonl")]))
+                                              config: ["model": .string(model), "eval": .string("/sets/s.jsonl")])
                 _ = try store.startRun(id: run.id)
                 _ = try store.insertMetrics([Metric(runId: run.id, step: 0, name: "accuracy", value: 0.5),
                                              Metric(runId: run.id, step: 0, name: "decode_tokens_per_second", value: speed)])

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Testing
 import GRDB

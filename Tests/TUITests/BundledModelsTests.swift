@@ -1,5 +1,7 @@
+import DuetCore
 import Engine
 import Foundation
+@testable import Synthetic
 import Testing
 
 /// The models Duet ships in assets/models (made by tools/recipe/default-models.sh): what a fresh

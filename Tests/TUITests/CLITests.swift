@@ -42,7 +42,8 @@ import Testing
         #expect(DuetPaths.resolve(environment: ["HOME": "/h"], database: "~/x.sqlite").database == "/h/x.sqlite")
         #expect(DuetPaths.resolve(environment: ["HOME": "/h"], database: "rel/x.sqlite").database
                 == FileManager.default.currentDirectoryPath + "/rel/x.sqlite")
-        #expect(DuetPaths.resolve(environment: ["HOME": "/h"]).database == StoreLocation.defaultDatabasePath(environment: ["HOME": "/h"]))
+        #expect(DuetPaths.resolve(environment: ["HOME": "/h"]).database == "/h/.local/share/duet/duet.sqlite")
+        #expect(DuetPaths.userHome(environment: ["HOME": ""]) == nil && DuetPaths.userHome(environment: ["HOME": "/h"]) == "/h")
     }
 
     /// A broken `--model` stops before the UI opens (no terminal needed to see it), naming the problem.

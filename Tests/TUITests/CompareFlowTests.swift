@@ -1,8 +1,10 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
 import Testing
 @testable import TUI
+@testable import Tokenizers
 
 /// Comparisons end to end without a terminal: the runner on real tiny models, the screen's blind vote
 /// and batch, all stored.
@@ -33,7 +35,7 @@ import Testing
         let dir = TemporaryDirectory()
         let store = try DuetStore.open(path: dir.file("duet.sqlite"))
         let models = try contestants(store)
-        let sampling = Engine.SamplingParameters(maxTokens: 40, ignoreEOS: true)
+        let sampling = SamplingParameters(maxNewTokens: 40, ignoreEOS: true)
         var outputs: [[String]] = []
         for mode in [CompareMode.sequential, .interleaved] {
             let events = Events()
@@ -115,7 +117,7 @@ import Testing
         let models = try h.store.models()
         try #require(models.count == 2)
         for (model, accuracy) in zip(models, [0.25, 0.75]) {
-            let run = try h.store.createRun(kind: .eval, name: "eval", config: .object(["model": .string(model.path), "eval": .string("/x/heldout-eval.jsonl")]))
+            let run = try h.store.createRun(kind: .eval, name: "eval", config: ["model": .string(model.path), "eval": .string("/x/heldout-eval.jsonl")])
             _ = try h.store.startRun(id: run.id)
             _ = try h.store.insertMetrics([Metric(runId: run.id, step: 0, name: "accuracy", value: accuracy)])
             _ = try h.store.finishRun(id: run.id)

@@ -1,7 +1,10 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
+@testable import Synthetic
 import Testing
+@testable import Tokenizers
 
 /// `duet data synth` and `duet eval tasks` run as a user runs them.
 @Suite struct DataEvalCLITests {

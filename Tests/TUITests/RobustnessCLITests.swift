@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+@testable import Synthetic
 import Testing
 
 /// `duet data robustness` run as a user runs it.

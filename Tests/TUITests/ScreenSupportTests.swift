@@ -1,3 +1,4 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
@@ -19,9 +20,9 @@ import Testing
 
     @Test func settingsResolveOverGreedyDefaults() {
         var p = GenerationSettings.resolve(nil, model: nil, defaultMaxTokens: 77)
-        #expect(p.temperature == 0 && p.maxTokens == 77 && p.topK == 0)
-        p = GenerationSettings.resolve(Sessions.SamplingParameters(temperature: 0.5, maxNewTokens: 9, seed: 3), model: nil, defaultMaxTokens: 77)
-        #expect(p.temperature == 0.5 && p.maxTokens == 9 && p.seed == 3)
+        #expect(p.temperature == 0 && p.maxNewTokens == 77 && p.topK == 0)
+        p = GenerationSettings.resolve(SamplingParameters(temperature: 0.5, maxNewTokens: 9, seed: 3), model: nil, defaultMaxTokens: 77)
+        #expect(p.temperature == 0.5 && p.maxNewTokens == 9 && p.seed == 3)
         let recorded = GenerationSettings.record(p)
         #expect(recorded.temperature == 0.5 && recorded.maxNewTokens == 9 && recorded.seed == 3 && recorded.topP == 1)
     }

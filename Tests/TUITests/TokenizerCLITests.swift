@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Testing
+@testable import Tokenizers
 
 @Suite struct TokenizerCLITests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -91,7 +91,7 @@ import Glibc
         // The database: the same run row, finished, with its metrics and checkpoints.
         let run = try #require(try store.run(id: killedRun.id))
         #expect(run.status == .finished && run.kind == .pretrain)
-        #expect(run.config["training"]?["steps"] == .int(Int64(steps)))
+        #expect(run.config["training"]?["steps"] == .int(steps))
         let series = try store.metricSeries(runId: run.id, name: "loss")
         #expect(series.map(\.step) == Array(1...Int64(steps)), "each step once: none logged twice by the resume")
         for name in ["lr", "grad_norm", "tokens_per_second", "mfu", "clipped", "val_loss", "val_accuracy"] {
@@ -164,7 +164,7 @@ import Glibc
         #expect(rows.count == 2)
         let continued = try #require(rows.max { $0.id < $1.id })
         #expect(continued.status == .finished && continued.config["training"]?["steps"] == .int(12))
-        #expect(continued.config["resumedFromRunId"] == .int(try #require(rows.min { $0.id < $1.id }).id))
+        #expect(continued.config["resumedFromRunId"] == .int(Int(try #require(rows.min { $0.id < $1.id }).id)))
         #expect(try store.metricSeries(runId: continued.id, name: "loss").map(\.step) == Array(9...12))
     }
 

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Sessions
 import Testing
@@ -21,7 +22,7 @@ import Testing
         /// A run configured like `duet train`'s (model directory, total steps, clip threshold).
         func makeRun(name: String, steps: Int64 = 100, start: Bool = true, out: String? = nil) throws -> Run {
             let config: JSONValue = ["modelDirectory": "/models/tiny-gemma", "dataPath": "/data/corpus.txt",
-                                     "data": ["objective": "clm"], "training": ["steps": .int(steps), "clipNorm": 1.0]]
+                                     "data": ["objective": "clm"], "training": ["steps": .int(Int(steps)), "clipNorm": 1.0]]
             let run = try store.createRun(kind: .pretrain, name: name, config: config, outputDirectory: out)
             return start ? try store.startRun(id: run.id) : run
         }

@@ -1,3 +1,5 @@
+import DuetCore
+import Tokenizers
 /// Answers chats with a model: the conversation rendered with the Gemma chat template, greedy decoding,
 /// stopping at `<end_of_turn>` / end of sequence. Decoder-only models continue the rendered chat;
 /// encoder-decoder models read it with the encoder and decode the reply from `<bos>`.
@@ -33,7 +35,7 @@ public struct ModelResponder {
     /// Generates the reply to `messages`.
     public func reply(to messages: [ChatMessage]) throws -> Reply {
         let prompt = try promptIDs(messages)
-        let parameters = SamplingParameters(temperature: 0, maxTokens: maxTokens)
+        let parameters = SamplingParameters(temperature: 0, maxNewTokens: maxTokens)
         let result = try loaded.model.generate(prompt: prompt, parameters: parameters, stopTokens: stopTokens,
                                                cancel: nil, onToken: { _ in })
         let content = result.tokens.filter { !stopTokens.contains($0) }

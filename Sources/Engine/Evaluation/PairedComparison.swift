@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Two models' results on the same evaluation items (one or more runs each, e.g. SFT seeds), task by

@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Synthetic
 
 /// One scored evaluation item.
 public struct EvalOutcome: Sendable {

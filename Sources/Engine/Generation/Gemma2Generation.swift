@@ -1,3 +1,5 @@
+import DuetCore
+import Tokenizers
 extension Gemma2Model: LanguageModel {
     public var architecture: ModelArchitecture { .decoderOnly }
     public var vocabularySize: Int { config.vocabSize }
@@ -10,7 +12,7 @@ extension Gemma2Model: LanguageModel {
         let start = nowMilliseconds()
         var stats = GenerationStats()
         stats.promptTokens = prompt.count
-        let capacity = prompt.count + max(sampling.maxTokens, 1)
+        let capacity = prompt.count + max(EffectiveSampling(sampling).maxTokens, 1)
         let cache = StackCache(stack: stack, capacity: capacity, maxChunk: prompt.count)
         let logits = UnsafeMutablePointer<Float>.allocate(capacity: config.vocabSize)
         defer { logits.deallocate() }

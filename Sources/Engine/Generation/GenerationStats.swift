@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// Why generation stopped.
 public enum StopReason: String, Sendable, Codable {

@@ -1,3 +1,5 @@
+import DuetCore
+import Tokenizers
 /// Errors a generation request can raise before it starts.
 public enum GenerationError: Error, Equatable, CustomStringConvertible {
     case emptyPrompt
@@ -31,7 +33,7 @@ public protocol LanguageModel: AnyObject, Sendable {
     var parameters: ParameterStore { get }
     /// Generates after `prompt` (decoder-only: the whole prompt is the prefix; encoder-decoder: the
     /// prompt goes to the encoder and the decoder starts from `<bos>`). `onToken` sees each token
-    /// as it is chosen; stops on `stopTokens` (unless `ignoreEOS`), `maxTokens`, or `cancel`.
+    /// as it is chosen; stops on `stopTokens` (unless `ignoreEOS`), `maxNewTokens`, or `cancel`.
     func generate(prompt: [TokenID], parameters: SamplingParameters, stopTokens: Set<TokenID>,
                   cancel: CancellationFlag?, onToken: (TokenID) -> Void) throws -> GenerationResult
     /// Average forward FLOPs per generated token (2 per multiply-add) over a generation of
@@ -48,23 +50,24 @@ enum GenerationLoop {
                     onToken: (TokenID) -> Void,
                     step: (UnsafePointer<Int32>, Int) -> UnsafePointer<Float>) -> [TokenID] {
         var sampler = Sampler(parameters: parameters, vocabularySize: v)
-        var seen = [Bool](repeating: false, count: parameters.repetitionPenalty != 1 ? v : 0)
+        let settings = EffectiveSampling(parameters)
+        var seen = [Bool](repeating: false, count: settings.repetitionPenalty != 1 ? v : 0)
         if !seen.isEmpty { for id in initialSeen where Int(id) < v { seen[Int(id)] = true } }
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: v)
         defer { scratch.deallocate() }
         var tokens: [TokenID] = []
-        tokens.reserveCapacity(parameters.maxTokens)
+        tokens.reserveCapacity(settings.maxTokens)
         var logits = firstLogits
         var next: Int32 = 0
         var firstTokenTime = 0.0
         stats.stopReason = .maxTokens
-        while tokens.count < parameters.maxTokens {
+        while tokens.count < settings.maxTokens {
             if cancel?.isCancelled == true {
                 stats.stopReason = .cancelled
                 break
             }
             scratch.update(from: logits, count: v)
-            if !seen.isEmpty { Sampler.penalize(scratch, seen: seen, penalty: parameters.repetitionPenalty) }
+            if !seen.isEmpty { Sampler.penalize(scratch, seen: seen, penalty: settings.repetitionPenalty) }
             next = sampler.sample(scratch, count: v)
             tokens.append(next)
             if !seen.isEmpty { seen[Int(next)] = true }
@@ -73,11 +76,11 @@ enum GenerationLoop {
                 stats.timeToFirstTokenMilliseconds = firstTokenTime - requestStart
             }
             onToken(next)
-            if !parameters.ignoreEOS && stopTokens.contains(next) {
+            if !settings.ignoreEOS && stopTokens.contains(next) {
                 stats.stopReason = .endOfSequence
                 break
             }
-            if tokens.count >= parameters.maxTokens { break }
+            if tokens.count >= settings.maxTokens { break }
             if tokens.count >= capacityLeft {
                 stats.stopReason = .contextFull
                 break

@@ -1,52 +1,22 @@
+import DuetCore
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A small, fast, seedable random generator (xoshiro256**, seeded through SplitMix64), so a seed
-/// reproduces a sampled output exactly on every machine.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
-
-    public init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9e37_79b9_7f4a_7c15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-        s = (splitMix(), splitMix(), splitMix(), splitMix())
-    }
-
-    public mutating func next() -> UInt64 {
-        let x = s.1 &* 5
-        let result = ((x << 7) | (x >> 57)) &* 9
-        let t = s.1 << 17
-        s.2 ^= s.0
-        s.3 ^= s.1
-        s.1 ^= s.2
-        s.0 ^= s.3
-        s.2 ^= t
-        s.3 = (s.3 << 45) | (s.3 >> 19)
-        return result
-    }
-
-    /// Uniform in [0, 1) with 24 bits.
-    public mutating func nextUnit() -> Float { Float(next() >> 40) * 0x1p-24 }
-}
 
 /// Chooses tokens from logits: repetition penalty, temperature, min-p, top-k, top-p, then a draw.
 /// Buffers are allocated once per vocabulary size, so sampling allocates nothing per token.
 public struct Sampler {
     public let parameters: SamplingParameters
+    /// `parameters` with the defaults filled in, as Float.
+    private let settings: EffectiveSampling
     private var rng: SeededGenerator
     private var candidates: [Int32]
     private var weights: [Float]
 
     public init(parameters: SamplingParameters, vocabularySize: Int) {
         self.parameters = parameters
-        rng = SeededGenerator(seed: parameters.seed)
+        settings = EffectiveSampling(parameters)
+        rng = SeededGenerator(seed: settings.seed)
         candidates = [Int32](repeating: 0, count: vocabularySize)
         weights = [Float](repeating: 0, count: vocabularySize)
     }
@@ -72,8 +42,8 @@ public struct Sampler {
 
     /// Picks the next token from `logits` (`count` entries).
     public mutating func sample(_ logits: UnsafePointer<Float>, count: Int) -> Int32 {
-        if parameters.isGreedy { return Sampler.argmax(logits, count: count) }
-        let p = parameters
+        if settings.isGreedy { return Sampler.argmax(logits, count: count) }
+        let p = settings
         let maxLogit = logits[Int(Sampler.argmax(logits, count: count))]
         let invT = 1 / p.temperature
         var n = 0

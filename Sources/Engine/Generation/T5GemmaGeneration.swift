@@ -1,3 +1,5 @@
+import DuetCore
+import Tokenizers
 extension T5GemmaModel: LanguageModel {
     public var architecture: ModelArchitecture { .encoderDecoder }
     public var vocabularySize: Int { config.decoder.vocabSize }
@@ -20,7 +22,7 @@ extension T5GemmaModel: LanguageModel {
             stats.encodeMilliseconds = nowMilliseconds() - start
             return GenerationResult(tokens: [], stats: stats)
         }
-        let capacity = 1 + max(sampling.maxTokens, 1)
+        let capacity = 1 + max(EffectiveSampling(sampling).maxTokens, 1)
         let cache = StackCache(stack: decoder, capacity: capacity, maxChunk: 1, crossLength: prompt.count)
         for (i, block) in decoderWeights.blocks.enumerated() where cancel?.isCancelled != true {
             if let cross = block.cross {

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Rewrites a model directory in Hugging Face layout: weights converted to another dtype and/or

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Every problem reading or writing model files, naming the file and, where relevant, the tensor or
@@ -63,7 +64,7 @@ public enum CheckpointError: Error, CustomStringConvertible {
         case let .badNPY(file, reason):
             "\(file): invalid .npy file: \(reason)"
         case let .io(file, operation, code):
-            "\(file): \(operation) failed: \(String(cString: strerror(code)))"
+            FileWriteError.describe(file: file, operation: operation, errno: code)
         case let .invalidWrite(file, reason):
             "\(file): cannot write: \(reason)"
         }

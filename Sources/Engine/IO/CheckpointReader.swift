@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// The weights of a Hugging Face model directory: `model.safetensors`, or the shards listed by

@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Tokenizers
 
 /// Typed access to the members of one JSON object of a config file. Absent and `null` members read
 /// as nil; a present member of the wrong type is an error naming the file and the dotted field path

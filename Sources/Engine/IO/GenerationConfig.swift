@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Tokenizers
 
 /// A model directory's `generation_config.json`: the stop tokens and default sampling settings the
 /// model ships with (Gemma 2 IT: `eos_token_id` [1, 107]). Fields absent from the file are nil.

@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Tokenizers
 
 extension ModelConfigFile {
     /// config.json text that transformers loads as `Gemma2ForCausalLM` or

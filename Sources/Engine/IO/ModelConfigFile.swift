@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Tokenizers
 
 /// A model directory's `config.json` (t5gemma-reference.md §2.1, §3.1).
 ///

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// NumPy `.npy` files (format versions 1-3), the simplest way to exchange reference activations with

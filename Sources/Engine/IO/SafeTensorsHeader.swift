@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Where one tensor of a checkpoint lives and what it holds (supported dtypes only).

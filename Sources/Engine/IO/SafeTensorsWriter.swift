@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Name, dtype and shape of a tensor to write, known before its data is produced (so a writer can

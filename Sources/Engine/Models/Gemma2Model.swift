@@ -1,3 +1,4 @@
+import Tokenizers
 /// A Gemma 2 decoder-only language model (`Gemma2ForCausalLM`): embedding, blocks with causal
 /// (and on local layers sliding-window) attention, final norm, tied LM head with soft-cap. A Gemma 3
 /// text model (`Gemma3ForCausalLM`, `config.gemma3` set) is the same with query/key norms and a RoPE

@@ -1,3 +1,4 @@
+import Tokenizers
 /// A stack of Gemma 2 blocks with its token embedding and final norm: the whole of a decoder-only
 /// model but its LM head, or one side of a T5Gemma model.
 struct GemmaStack {

@@ -1,3 +1,4 @@
+import Tokenizers
 /// What every architecture's config answers alike, so that callers (loader, inspect, init, the UI)
 /// ask the config instead of switching on the architecture.
 extension ModelConfig {

@@ -1,6 +1,4 @@
-/// Token ids everywhere in the engine.
-public typealias TokenID = Int32
-
+import Tokenizers
 /// Attention pattern of one layer.
 public enum LayerType: String, Sendable, Codable {
     /// Sees at most `slidingWindow` positions (Gemma 2's local layers).

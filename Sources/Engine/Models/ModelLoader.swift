@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// A model directory opened for use: its config, weights, tokenizer and generation defaults.
 public struct LoadedModel: @unchecked Sendable {

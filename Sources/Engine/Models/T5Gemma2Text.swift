@@ -1,3 +1,4 @@
+import Tokenizers
 /// What a T5Gemma 2 model (`model_type` t5gemma2, transformers' `T5Gemma2ForConditionalGeneration`)
 /// computes beyond T5Gemma, for its text part. Both stacks are Gemma 3 stacks (per-head q/k norms, a
 /// RoPE per layer type, no attention soft-cap); the decoder has no cross-attention block: each layer's

@@ -1,3 +1,4 @@
+import Tokenizers
 /// A T5Gemma encoder-decoder model (`T5GemmaForConditionalGeneration`): a bidirectional Gemma 2
 /// encoder with its own embedding, and a Gemma 2 decoder whose blocks add cross-attention (no RoPE,
 /// never sliding) over the encoder output; LM head tied to the decoder embedding, final soft-cap.

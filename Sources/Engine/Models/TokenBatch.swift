@@ -1,3 +1,4 @@
+import Tokenizers
 /// A batch of token sequences laid out `[batch, length]`, right-padded, with what attention needs:
 /// which positions are real (padding mask), each token's RoPE position, and optional document
 /// segments when several examples are packed into one row.

@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Tokenizers
 
 /// How the decoder's cross-attention starts.
 public enum CrossAttentionInit: String, Sendable, Codable {

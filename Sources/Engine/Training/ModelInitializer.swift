@@ -47,7 +47,9 @@ public enum ModelInitializer {
     }
 }
 
+import DuetCore
 import Foundation
+import Tokenizers
 
 extension ModelInitializer {
     /// Writes a randomly initialised model in Hugging Face layout: `config.json`,

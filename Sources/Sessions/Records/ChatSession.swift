@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// A chat: a tree of ``Message``s with a title, a model and default settings.

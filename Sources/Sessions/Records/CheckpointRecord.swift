@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// A checkpoint a run saved, with the evaluation results measured on it.

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// The same prompt sent to two or more model/settings pairs, their outputs and the user's vote.

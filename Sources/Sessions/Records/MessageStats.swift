@@ -1,3 +1,4 @@
+import DuetCore
 /// Measurements and settings of one generation, stored with a model reply or a comparison output.
 public struct MessageStats: Codable, Sendable, Hashable {
     /// Why generation ended.

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// What a training-like process does.

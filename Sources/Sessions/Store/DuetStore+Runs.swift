@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import GRDB
 #if canImport(Glibc)

@@ -13,7 +13,7 @@ import Glibc
 /// readers run while one process writes, and writers wait for each other up to the busy timeout.
 ///
 /// ```swift
-/// let store = try DuetStore.open(path: StoreLocation.defaultDatabasePath())
+/// let store = try DuetStore.open(path: DuetPaths.resolve().database)
 /// let session = try store.createSession(title: "Rust lifetimes")
 /// let question = try store.appendMessage(to: session.id, parent: nil, role: .user, content: "Explain 'a")
 /// let reply = try store.beginReply(in: session.id, parent: question.id)
@@ -88,10 +88,10 @@ public final class DuetStore: Sendable {
         try open(path: path, access: access, options: options, schemaVersion: Schema.currentVersion)
     }
 
-    /// Opens the default database for `environment` (see ``StoreLocation``).
+    /// Opens the default database for `environment` (see ``DuetPaths``).
     public static func open(defaultFor environment: [String: String] = ProcessInfo.processInfo.environment,
                             access: Access = .readWrite, options: Options = Options()) throws(SessionsError) -> DuetStore {
-        try open(path: StoreLocation.defaultDatabasePath(environment: environment), access: access, options: options)
+        try open(path: DuetPaths.resolve(environment: environment).database, access: access, options: options)
     }
 
     /// Opens and migrates up to `schemaVersion` (tests build databases of earlier versions with this).

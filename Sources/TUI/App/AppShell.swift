@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Sessions
 
 /// Frame timings the event loop records, shown by the debug overlay (F12).
 public struct FrameStats: Equatable {
@@ -41,7 +42,8 @@ public final class AppShell {
     private var notice: (text: String, until: Double)? = nil
     private var residentBytes: Int? = nil
     private let threads: Int
-    private let userHome = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.count > 1 ? $0 : nil }
+    /// The home that paths are shown relative to (`~/…`); none when it is `/`.
+    private let userHome = DuetPaths.userHome().flatMap { $0.count > 1 ? $0 : nil }
 
     /// Creates the shell with the standard screens. `config` supplies `[keys]` rebindings.
     public init(paths: DuetPaths, glyphs: Glyphs, config: ConfigFile? = nil, screens: [Screen]? = nil,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetCore
 import Foundation
 import Engine
 import Sessions
@@ -29,9 +30,9 @@ struct AdaptCommand: ParsableCommand {
         global.apply()
         let start = Date()
         let outURL = URL(fileURLWithPath: out).standardizedFileURL
-        var config: [String: Sessions.JSONValue] = ["from": .string(from), "out": .string(outURL.path), "seed": .int(Int64(seed))]
-        if let encoderFrom { config["encoderFrom"] = .string(encoderFrom) }
-        if let crossAttn { config["crossAttention"] = .string(crossAttn.rawValue) }
+        var config: [(String, JSONValue)] = [("from", .string(from)), ("out", .string(outURL.path)), ("seed", .int(Int(seed)))]
+        if let encoderFrom { config.append(("encoderFrom", .string(encoderFrom))) }
+        if let crossAttn { config.append(("crossAttention", .string(crossAttn.rawValue))) }
         let recorded = RecordedRun(global: global, kind: .adapt, name: outURL.lastPathComponent, config: .object(config),
                                    outputDirectory: outURL.path)
         let plan = try recorded.run {

@@ -20,10 +20,10 @@ struct BenchDashboardCommand: ParsableCommand {
         let home = NSTemporaryDirectory() + "duet-bench-dashboard-\(getpid())"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let paths = DuetPaths(home: home, database: home + "/duet.sqlite")
+        let paths = DuetPaths.resolve(environment: ["DUET_HOME": home])
         let store = try DuetStore.open(path: paths.database)
         let run = try store.createRun(kind: .pretrain, name: "bench", config: [
-            "modelDirectory": "/bench/model", "training": ["steps": .int(Int64(points) * 2), "clipNorm": 1.0],
+            "modelDirectory": "/bench/model", "training": ["steps": .int(points * 2), "clipNorm": 1.0],
         ])
         try store.startRun(id: run.id)
         let insertStart = TUIApp.clock()

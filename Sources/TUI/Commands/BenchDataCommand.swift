@@ -1,6 +1,8 @@
 import ArgumentParser
+import DuetCore
 import Engine
 import Foundation
+import Tokenizers
 
 /// `duet bench data`: how fast the training data pipeline tokenises a corpus, against the
 /// tokenizer's own single-threaded `encode` of the same documents measured in the same run, how much

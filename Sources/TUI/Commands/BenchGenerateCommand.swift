@@ -1,6 +1,8 @@
 import ArgumentParser
+import DuetCore
 import Foundation
 import Engine
+import Tokenizers
 
 /// `duet bench generate`: load time, memory, prefill and decode speed of a model, and decode speed as a
 /// fraction of the memory-bandwidth bound measured in the same run.
@@ -25,11 +27,11 @@ struct BenchGenerateCommand: ParsableCommand {
         let prompt = Self.randomPrompt(promptTokens, vocabularySize: m.vocabularySize, seed: 1)
         // The first request faults the memory-mapped weights in from the page cache (or disk):
         // reported as the cold time to first token, then excluded from the medians.
-        let cold = try m.generate(prompt: prompt, parameters: SamplingParameters(maxTokens: 2, ignoreEOS: true),
+        let cold = try m.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: 2, ignoreEOS: true),
                                   stopTokens: [], cancel: nil, onToken: { _ in }).stats
         var results: [GenerationStats] = []
         for _ in 0..<max(1, runs) {
-            let r = try m.generate(prompt: prompt, parameters: SamplingParameters(maxTokens: tokens, ignoreEOS: true),
+            let r = try m.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: tokens, ignoreEOS: true),
                                    stopTokens: [], cancel: nil, onToken: { _ in })
             results.append(r.stats)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetCore
 import Foundation
 import Engine
 
@@ -29,7 +30,7 @@ struct BenchStopCommand: ParsableCommand {
             nonisolated(unsafe) var outcome: (tokens: Int, reason: String)?
             nonisolated(unsafe) var returnedAt = 0.0
             Thread.detachNewThread {
-                let r = try? m.generate(prompt: prompt, parameters: SamplingParameters(maxTokens: 4, ignoreEOS: true),
+                let r = try? m.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: 4, ignoreEOS: true),
                                         stopTokens: [], cancel: flag, onToken: { _ in })
                 returnedAt = Date().timeIntervalSinceReferenceDate
                 outcome = r.map { ($0.tokens.count, $0.stats.stopReason.rawValue) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Tokenizers
 
 /// `duet bench tokenizer`: BPE training throughput and encoding throughput, with the heap encoder's
 /// speed-up over the textbook O(n²) merge loop measured on the same input in the same run.
@@ -42,7 +43,7 @@ struct BenchTokenizerCommand: ParsableCommand {
               + "\(String(format: "%.2f", megabytesRead / trainSeconds)) MB/s (budget 60 s for 10 MB: "
               + "\(String(format: "%.2f", trainSeconds / 60 * 10 / megabytesRead))x of budget)")
 
-        var tokenizers: [(String, any Engine.Tokenizer)] = [("trained tokenizer.json", try trained.makeTokenizer())]
+        var tokenizers: [(String, any Tokenizers.Tokenizer)] = [("trained tokenizer.json", try trained.makeTokenizer())]
         if let tokenizer { tokenizers.append((tokenizer, try TokenizerLoader.load(file: URL(fileURLWithPath: tokenizer)))) }
         for (name, tok) in tokenizers {
             print("\nencode with \(name):")

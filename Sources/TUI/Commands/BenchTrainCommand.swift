@@ -1,6 +1,8 @@
 import ArgumentParser
+import DuetCore
 import Foundation
 import Engine
+import Tokenizers
 
 /// `duet bench train`: training speed of a model (a preset, randomly initialised in memory, or a
 /// directory): tokens/s and model FLOP/s as a fraction of a large sgemm measured in the same run.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Synthetic
 
 /// `duet data ...`: training data Duet generates itself.
 struct DataCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Synthetic
 
 /// `duet data robustness`: the held-out set in wordings, names and words the training data never uses.
 struct DataRobustnessCommand: ParsableCommand {

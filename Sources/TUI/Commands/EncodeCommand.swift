@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Tokenizers
 
 /// `duet encode`: a T5Gemma encoder as a text encoder (its final-normed hidden states).
 struct EncodeCommand: ParsableCommand {

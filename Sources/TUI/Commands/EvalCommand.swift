@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetCore
 import Foundation
 import Engine
 import Sessions
@@ -48,8 +49,8 @@ struct EvalTasksCommand: ParsableCommand {
         let loaded = try openModel(model, quantization: weights.quantize)
         let url = URL(fileURLWithPath: (eval as NSString).expandingTildeInPath)
         let modelPath = URL(fileURLWithPath: (model as NSString).expandingTildeInPath).standardizedFileURL.path
-        var config: [String: Sessions.JSONValue] = ["model": .string(modelPath), "eval": .string(url.path), "maxTokens": .int(Int64(maxTokens))]
-        if let limitPerTask { config["limitPerTask"] = .int(Int64(limitPerTask)) }
+        var config: [(String, JSONValue)] = [("model", .string(modelPath)), ("eval", .string(url.path)), ("maxTokens", .int(maxTokens))]
+        if let limitPerTask { config.append(("limitPerTask", .int(limitPerTask))) }
         let recorded = RecordedRun(global: global, kind: .eval, name: "eval " + (modelPath as NSString).lastPathComponent,
                                    config: .object(config), outputDirectory: modelPath)
         let report: TaskEvaluationReport

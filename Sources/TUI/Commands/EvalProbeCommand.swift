@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Synthetic
 
 /// `duet eval probe`: how much a frozen model's representations know, read by a linear classifier
 /// (the paper's third claim: an adapted encoder's states beat the decoder-only model's).

@@ -1,6 +1,8 @@
 import ArgumentParser
+import DuetCore
 import Foundation
 import Engine
+import Tokenizers
 
 /// `duet generate`: streams a model's continuation of a prompt to stdout.
 struct GenerateCommand: ParsableCommand {
@@ -38,8 +40,9 @@ struct GenerateCommand: ParsableCommand {
         global.apply()
         let loaded = try openModel(model, quantization: weights.quantize)
         let ids = try promptTokenIDs(loaded)
-        let sampling = SamplingParameters(temperature: temperature, topK: topK, topP: topP, minP: minP,
-                                          repetitionPenalty: repetitionPenalty, seed: seed, maxTokens: maxTokens,
+        // The options parse as Float, the precision the sampler computes with; Double holds them exactly.
+        let sampling = SamplingParameters(temperature: Double(temperature), topK: topK, topP: Double(topP), minP: Double(minP),
+                                          repetitionPenalty: Double(repetitionPenalty), maxNewTokens: maxTokens, seed: seed,
                                           ignoreEOS: ignoreEos)
         var detokenizer = loaded.tokenizer.map { StreamingDetokenizer(tokenizer: $0) }
         var text = ""

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Tokenizers
 
 /// `duet init`: a randomly initialised model in Hugging Face layout.
 struct InitCommand: ParsableCommand {

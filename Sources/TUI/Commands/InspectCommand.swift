@@ -1,6 +1,8 @@
 import ArgumentParser
+import DuetCore
 import Engine
 import Foundation
+import Tokenizers
 
 /// `duet inspect DIR [--json]`: what a model directory holds, read from its config and safetensors
 /// headers only (no weights are touched), and whether the weights match the config.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Tokenizers
 
 /// Parses comma-separated token ids ("2,17,5").
 func parseTokenIDs(_ text: String, option: String) throws -> [TokenID] {

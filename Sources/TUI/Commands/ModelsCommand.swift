@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Sessions
+import Tokenizers
 
 /// `duet models`: the models the terminal UI finds; `duet models demo`: a tiny random pair to try it with.
 struct ModelsCommand: ParsableCommand {

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Sessions
 
@@ -10,7 +11,7 @@ struct RecordedRun {
     let runId: Int64?
 
     /// Creates and starts the run row.
-    init(global: GlobalOptions, kind: RunKind, name: String?, config: Sessions.JSONValue, outputDirectory: String? = nil) {
+    init(global: GlobalOptions, kind: RunKind, name: String?, config: JSONValue, outputDirectory: String? = nil) {
         do {
             let store = try global.openStore()
             let run = try store.createRun(kind: kind, name: name, config: config, outputDirectory: outputDirectory)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Tokenizers
 
 /// `duet score`: runs a model on given ids and reports logits, loss and per-token log-probabilities.
 struct ScoreCommand: ParsableCommand {

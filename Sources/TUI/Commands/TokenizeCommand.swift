@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Tokenizers
 
 /// `duet tokenize`: text to ids and pieces.
 struct TokenizeCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Tokenizers
 
 /// `duet tokenizer ...`: tokenizer tools.
 struct TokenizerCommand: ParsableCommand {

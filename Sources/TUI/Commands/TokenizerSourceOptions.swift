@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Tokenizers
 
 /// `--model DIR | --tokenizer FILE`: where a command finds its tokenizer.
 struct TokenizerSourceOptions: ParsableArguments {
@@ -16,7 +17,7 @@ struct TokenizerSourceOptions: ParsableArguments {
         }
     }
 
-    func load() throws -> any Engine.Tokenizer {
+    func load() throws -> any Tokenizers.Tokenizer {
         if let model {
             guard let loaded = try TokenizerLoader.load(directory: URL(fileURLWithPath: model)) else {
                 throw ValidationError("\(model) has no tokenizer.json or tokenizer.model")

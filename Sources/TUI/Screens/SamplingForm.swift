@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Sessions
 
@@ -6,7 +7,7 @@ import Sessions
 enum SamplingForm {
     static let labels = ["Temperature", "Top-k", "Top-p", "Min-p", "Repetition penalty", "Max new tokens", "Seed"]
 
-    static func fields(_ s: Sessions.SamplingParameters?) -> [FormOverlay.Field] {
+    static func fields(_ s: SamplingParameters?) -> [FormOverlay.Field] {
         func text(_ v: Double?) -> String { v.map { String(format: "%g", $0) } ?? "" }
         return [
             FormOverlay.Field("Temperature", value: text(s?.temperature), hint: "0 = greedy; empty = model default"),
@@ -20,7 +21,7 @@ enum SamplingForm {
     }
 
     /// Parses the seven sampling fields; nil when all are empty. Throws a message naming the field.
-    static func parse(_ values: [String]) throws -> Sessions.SamplingParameters? {
+    static func parse(_ values: [String]) throws -> SamplingParameters? {
         let v = values.map { $0.trimmingCharacters(in: .whitespaces) }
         func number(_ i: Int, _ range: ClosedRange<Double>) throws -> Double? {
             guard !v[i].isEmpty else { return nil }
@@ -34,7 +35,7 @@ enum SamplingForm {
             guard let x = Int(v[i]), x >= minimum else { throw ChatActionError("\(labels[i]) must be a whole number ≥ \(minimum)") }
             return x
         }
-        var p = Sessions.SamplingParameters()
+        var p = SamplingParameters()
         p.temperature = try number(0, 0...10)
         p.topK = try integer(1, minimum: 0)
         p.topP = try number(2, 0...1)
@@ -45,7 +46,7 @@ enum SamplingForm {
             guard let seed = UInt64(v[6]) else { throw ChatActionError("Seed must be a whole number ≥ 0") }
             p.seed = seed
         }
-        return p == Sessions.SamplingParameters() ? nil : p
+        return p == SamplingParameters() ? nil : p
     }
 }
 

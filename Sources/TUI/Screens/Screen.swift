@@ -1,3 +1,4 @@
+import Sessions
 /// The screens of the app, in tab order.
 public enum ScreenID: String, CaseIterable {
     case chat, compare, train, models

@@ -122,15 +122,15 @@ final class TrainLaunchForm: ShellOverlay {
             return n
         }
         let fm = FileManager.default
-        let model = StoreLocation.expandTilde(value(.model))
+        let model = DuetPaths.expandTilde(value(.model))
         guard !model.isEmpty else { return fail(.model, "required") }
         guard fm.fileExists(atPath: model + "/config.json") else { return fail(.model, "\(model) has no config.json") }
         let objective = value(.objective).lowercased()
         guard Self.objectives.contains(objective) else { return fail(.objective, "one of \(Self.objectives.joined(separator: ", "))") }
-        let data = StoreLocation.expandTilde(value(.data))
+        let data = DuetPaths.expandTilde(value(.data))
         guard !data.isEmpty else { return fail(.data, "required") }
         guard fm.fileExists(atPath: data) else { return fail(.data, "\(data) does not exist") }
-        let out = StoreLocation.expandTilde(value(.out))
+        let out = DuetPaths.expandTilde(value(.out))
         guard !out.isEmpty else { return fail(.out, "required") }
         guard !fm.fileExists(atPath: out + "/run.json") else { return fail(.out, "\(out) already holds a run") }
         guard let steps = integer(.steps, minimum: 1) else { return fail(.steps, "a whole number of at least 1") }
@@ -148,7 +148,7 @@ final class TrainLaunchForm: ShellOverlay {
         }
         var teacher: String? = nil
         if !value(.distillFrom).isEmpty {
-            let path = StoreLocation.expandTilde(value(.distillFrom))
+            let path = DuetPaths.expandTilde(value(.distillFrom))
             guard objective == "prefixlm" else { return fail(.distillFrom, "distillation works with the prefixlm objective") }
             guard fm.fileExists(atPath: path + "/config.json") else { return fail(.distillFrom, "\(path) has no config.json") }
             teacher = path

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Sessions
 
@@ -45,7 +46,7 @@ enum TrainLog {
         for checkpoint in state.checkpoints {
             var text = "checkpoint step \(checkpoint.step): \(checkpoint.path)"
             if let results = checkpoint.evalResults, case .object(let members) = results, !members.isEmpty {
-                text += " · " + members.keys.sorted().map { key in "\(key) \(members[key].map(describe) ?? "-")" }.joined(separator: " · ")
+                text += " · " + members.map(\.0).sorted().map { key in "\(key) \(results[key].map(describe) ?? "-")" }.joined(separator: " · ")
             }
             add(checkpoint.createdAt, text, .notice)
         }

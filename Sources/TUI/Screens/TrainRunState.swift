@@ -121,7 +121,7 @@ final class TrainRunState {
 
     /// `training.steps` of the run's config (`duet train` writes it).
     var totalSteps: Int64? {
-        if case .int(let n) = run.config["training"]?["steps"] { return n }
+        if case .int(let n) = run.config["training"]?["steps"] { return Int64(n) }
         return nil
     }
 

@@ -1,5 +1,7 @@
+import DuetCore
 import Engine
 import Foundation
+import Tokenizers
 
 /// Why a generation could not start.
 enum GenerationRequestError: Error, CustomStringConvertible {
@@ -25,28 +27,30 @@ enum StreamingGeneration {
         return try ChatTemplate.encode(messages, tokenizer: tokenizer)
     }
 
-    /// `sampling` with `maxTokens` cut so prompt + reply fit the model's context; throws when the
+    /// `sampling` with `maxNewTokens` cut so prompt + reply fit the model's context; throws when the
     /// prompt alone does not fit.
-    static func fitted(_ sampling: Engine.SamplingParameters, promptTokens: Int, model: LoadedModel) throws -> Engine.SamplingParameters {
+    static func fitted(_ sampling: SamplingParameters, promptTokens: Int, model: LoadedModel) throws -> SamplingParameters {
         var p = sampling
+        // What the engine would generate: the default when unset (`defaults` sets every field).
+        let asked = sampling.maxNewTokens ?? SamplingParameters.defaults.maxNewTokens!
         switch model.config {
         case let .gemma2(c):
             guard promptTokens < c.maxPositionEmbeddings else {
                 throw GenerationRequestError.promptTooLong(tokens: promptTokens, context: c.maxPositionEmbeddings)
             }
-            p.maxTokens = max(1, min(p.maxTokens, c.maxPositionEmbeddings - promptTokens))
+            p.maxNewTokens = max(1, min(asked, c.maxPositionEmbeddings - promptTokens))
         case let .t5gemma(c):
             guard promptTokens <= c.encoder.maxPositionEmbeddings else {
                 throw GenerationRequestError.promptTooLong(tokens: promptTokens, context: c.encoder.maxPositionEmbeddings)
             }
-            p.maxTokens = max(1, min(p.maxTokens, c.decoder.maxPositionEmbeddings - 1))
+            p.maxNewTokens = max(1, min(asked, c.decoder.maxPositionEmbeddings - 1))
         }
         return p
     }
 
     /// Generates after `prompt`; `onText(delta, tokensSoFar)` sees each piece of text as it completes,
     /// `onToken` runs after every token (the interleaved comparison passes the turn there).
-    static func run(_ model: LoadedModel, prompt: [TokenID], sampling: Engine.SamplingParameters, cancel: CancellationFlag,
+    static func run(_ model: LoadedModel, prompt: [TokenID], sampling: SamplingParameters, cancel: CancellationFlag,
                     onToken: () -> Void = {}, onText: (String, Int) -> Void) throws -> GenerationResult {
         let stops = model.stopTokens
         var detokenizer = model.tokenizer.map { StreamingDetokenizer(tokenizer: $0) }

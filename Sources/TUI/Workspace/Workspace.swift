@@ -1,3 +1,4 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
@@ -83,34 +84,30 @@ protocol StopsOnQuit {
 
 /// Turns stored chat settings into engine sampling parameters.
 enum GenerationSettings {
-    /// The session's settings over the model's generation_config.json defaults over greedy decoding;
-    /// `seed` nil picks a random seed (the one used is stored with the reply).
-    static func resolve(_ stored: Sessions.SamplingParameters?, model: LoadedModel?, defaultMaxTokens: Int) -> Engine.SamplingParameters {
+    /// The session's settings over the model's generation_config.json defaults over greedy decoding
+    /// (``SamplingParameters/defaults``), every field set; `seed` nil picks a random seed (the one used
+    /// is stored with the reply).
+    static func resolve(_ stored: SamplingParameters?, model: LoadedModel?, defaultMaxTokens: Int) -> SamplingParameters {
         let generation = model?.generationConfig
-        var p = Engine.SamplingParameters(maxTokens: defaultMaxTokens)
+        var fromModel = SamplingParameters(maxNewTokens: generation?.maxNewTokens ?? defaultMaxTokens)
         if generation?.doSample == true {
-            p.temperature = generation?.temperature ?? 1
-            p.topK = generation?.topK ?? 0
-            p.topP = generation?.topP ?? 1
+            fromModel.temperature = Double(generation?.temperature ?? 1)
+            fromModel.topK = generation?.topK ?? 0
+            fromModel.topP = Double(generation?.topP ?? 1)
         }
-        if let m = generation?.maxNewTokens { p.maxTokens = m }
-        if let s = stored {
-            if let v = s.temperature { p.temperature = Float(v) }
-            if let v = s.topK { p.topK = v }
-            if let v = s.topP { p.topP = Float(v) }
-            if let v = s.minP { p.minP = Float(v) }
-            if let v = s.repetitionPenalty { p.repetitionPenalty = Float(v) }
-            if let v = s.maxNewTokens { p.maxTokens = v }
-        }
+        var p = (stored ?? SamplingParameters()).resolved(over: fromModel).resolved(over: .defaults)
         p.seed = stored?.seed ?? UInt64.random(in: 0..<(1 << 53))
         return p
     }
 
-    /// The parameters as stored with a reply (every field set: what was actually used).
-    static func record(_ p: Engine.SamplingParameters) -> Sessions.SamplingParameters {
-        Sessions.SamplingParameters(temperature: Double(p.temperature), topK: p.topK, topP: Double(p.topP),
-                                    minP: Double(p.minP), repetitionPenalty: Double(p.repetitionPenalty),
-                                    maxNewTokens: p.maxTokens, seed: p.seed)
+    /// The parameters as stored with a reply: what was actually used, every field set, at the Float
+    /// precision the sampler computes with (0.7 is stored as 0.699999988079071).
+    static func record(_ p: SamplingParameters) -> SamplingParameters {
+        let used = p.resolved(over: .defaults)
+        func float(_ x: Double?) -> Double? { x.map { Double(Float($0)) } }
+        return SamplingParameters(temperature: float(used.temperature), topK: used.topK, topP: float(used.topP),
+                                  minP: float(used.minP), repetitionPenalty: float(used.repetitionPenalty),
+                                  maxNewTokens: used.maxNewTokens, seed: used.seed)
     }
 
     /// The engine's stop reason as stored with a reply (and as people read it, through `StatsText.stopText`).
@@ -124,7 +121,7 @@ enum GenerationSettings {
     }
 
     /// Engine statistics as stored with a reply.
-    static func stats(_ s: GenerationStats, architecture: ModelArchitecture, sampling: Engine.SamplingParameters,
+    static func stats(_ s: GenerationStats, architecture: ModelArchitecture, sampling: SamplingParameters,
                       modelHash: String?) -> MessageStats {
         let encoder = architecture == .encoderDecoder
         return MessageStats(promptTokens: s.promptTokens, encoderTokens: encoder ? s.encoderTokens : nil,

@@ -1,6 +1,9 @@
+import DuetCore
 import Foundation
+@testable import Synthetic
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Bootstrap intervals of accuracies and paired differences, and the `duet eval diff` comparison.
 @Suite struct BootstrapTests {

@@ -1,3 +1,4 @@
+@testable import Synthetic
 import Testing
 @testable import Engine
 

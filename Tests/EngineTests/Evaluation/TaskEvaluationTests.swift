@@ -1,6 +1,9 @@
+import DuetCore
 import Foundation
+@testable import Synthetic
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// The evaluation runner: scoring with scripted replies, and the model plumbing (chat template prompt,
 /// greedy decoding, stopping, reply text) on tiny random models of both architectures.
@@ -109,7 +112,7 @@ import Testing
 
         let reply = try responder.reply(to: twoTurn)
         #expect(reply.tokens.count >= 1 && reply.tokens.count <= 5)
-        let direct = try loaded.model.generate(prompt: prompt, parameters: SamplingParameters(temperature: 0, maxTokens: 5),
+        let direct = try loaded.model.generate(prompt: prompt, parameters: SamplingParameters(temperature: 0, maxNewTokens: 5),
                                                stopTokens: loaded.stopTokens, cancel: nil, onToken: { _ in })
         #expect(direct.tokens == reply.tokens)
         #expect(reply.text == tokenizer.decode(reply.tokens.filter { !loaded.stopTokens.contains($0) }))

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import FuzzSupport
 import Testing

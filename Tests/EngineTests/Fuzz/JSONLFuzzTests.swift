@@ -1,7 +1,9 @@
 import Foundation
 import FuzzSupport
+@testable import Synthetic
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Mutation fuzzing of the JSONL readers: training records (`JSONLRecords`, both the text and the
 /// conversation shapes), held-out eval files (`EvalItem`) and tokenizer training text

@@ -2,6 +2,7 @@ import Foundation
 import FuzzSupport
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Mutation fuzzing of the tokenizer files: tokenizer.model (SentencePiece `ModelProto`, read by
 /// `ProtobufReader`), tokenizer.json (through `JSONSerialization` and `JSONNode`) and

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine

@@ -1,6 +1,8 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// int8 model directories (`duet convert --dtype int8`): what is written, that it loads to exactly
 /// the model quantized at load, the way back to bf16, and broken files named as such.

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
@@ -176,9 +177,9 @@ import Testing
         try AtomicFile.write(Data("two".utf8), to: url)
         #expect(try String(contentsOf: url, encoding: .utf8) == "two")
         #expect(try dir.contents() == ["a.txt"])
-        let missing = checkpointError { try AtomicFile.write(Data(), to: dir.fileURL("no/such/dir/a.txt")) }
-        #expect(missing?.kind == "io")
-        #expect(missing?.description.contains("no/such/dir/a.txt") == true)
+        let missing = #expect(throws: FileWriteError.self) { try AtomicFile.write(Data(), to: dir.fileURL("no/such/dir/a.txt")) }
+        #expect(missing?.operation == "create temporary file")
+        #expect(missing?.description == dir.fileURL("no/such/dir/a.txt").path + ": create temporary file failed: No such file or directory")
     }
 }
 

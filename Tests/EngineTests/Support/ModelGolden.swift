@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Root of the committed fixtures (Tests/Fixtures), found from this source file.
 func fixturesDirectory() -> URL {

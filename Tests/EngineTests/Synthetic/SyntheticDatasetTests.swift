@@ -1,6 +1,9 @@
+import DuetCore
 import Foundation
+@testable import Synthetic
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// `SyntheticDataset.write`: determinism, size, file formats, and that held-out names and problems never
 /// reach the training files.

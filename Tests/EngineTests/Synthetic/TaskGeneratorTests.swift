@@ -1,4 +1,5 @@
 import Foundation
+@testable import Synthetic
 import Testing
 @testable import Engine
 

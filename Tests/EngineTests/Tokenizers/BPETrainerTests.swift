@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 @Suite struct BPETrainerTests {
     static let fixtureOptions = BPETrainer.Options(vocabularySize: 1024, unusedTokens: 4)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 @Suite struct ChatTemplateTests {
     @Test func rendersAndEncodesLikeTransformers() throws {

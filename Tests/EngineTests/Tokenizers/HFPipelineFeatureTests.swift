@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// tokenizer.json pipelines beyond Gemma's (tools/golden/make_tokenizer_goldens.py, "features"):
 /// byte-level BPE with lstrip/rstrip/single_word added tokens, Metaspace + Digits with NFKC/Lowercase,

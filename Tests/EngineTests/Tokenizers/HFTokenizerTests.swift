@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 @Suite struct HFTokenizerTests {
     static let gemmaLike = try! HFTokenizer(contentsOf: TokenizerFixtures.gemmaLike.appendingPathComponent("tokenizer.json"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 @Suite struct StreamingDetokenizerTests {
     static let tokenizers: [any Tokenizer] = [TokenizerFixtures.sentencePiece, HFTokenizerTests.gemmaLike]

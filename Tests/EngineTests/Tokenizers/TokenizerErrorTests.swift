@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 @Suite struct TokenizerErrorTests {
     func sentencePieceError(_ bytes: [UInt8]) -> TokenizerError? {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Engine
+@testable import Tokenizers
 
 /// The committed tokenizer fixtures (tools/golden/make_tokenizer_goldens.py).
 enum TokenizerFixtures {

@@ -1,6 +1,8 @@
+import DuetCore
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// `duet adapt`: the paper's mapping from decoder-only Gemma 2 to T5Gemma, and that the result is a
 /// well-defined, trainable encoder-decoder.
@@ -101,7 +103,7 @@ import Testing
             try Adaptation.adapt(decoderFrom: source, encoderFrom: wideURL, crossAttention: .copy, to: dir.appendingPathComponent("bad"))
         }
         let loaded = try ModelLoader.load(directory: out)
-        let result = try loaded.model.generate(prompt: [2, 5, 9, 14], parameters: SamplingParameters(maxTokens: 4, ignoreEOS: true),
+        let result = try loaded.model.generate(prompt: [2, 5, 9, 14], parameters: SamplingParameters(maxNewTokens: 4, ignoreEOS: true),
                                                stopTokens: [], cancel: nil, onToken: { _ in })
         #expect(result.tokens.count == 4)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// SFT: which tokens of a rendered conversation are learnt, and how they become examples.
 @Suite struct ConversationTokensTests {

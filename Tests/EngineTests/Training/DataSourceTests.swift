@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Reading data: files and directories, text documents and blocks, JSONL records and their errors.
 @Suite struct DataSourceTests {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Engine
+@testable import Tokenizers
 
 /// The fixture tokenizer and checks shared by the data pipeline tests.
 enum DataTestSupport {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Soft targets from a teacher: the right teacher position for every student target, whatever the
 /// two architectures, top-k renormalised; and a distillation step mixing the two losses.

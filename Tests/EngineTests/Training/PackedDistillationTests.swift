@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// Distillation on packed rows: a student row holding several prefix-LM examples gets, for each
 /// example, the soft targets the teacher gives that example alone (one example per row), whatever the

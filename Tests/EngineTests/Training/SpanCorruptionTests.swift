@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// UL2 span corruption: sentinels, reconstruction, and the configured statistics.
 @Suite struct SpanCorruptionTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import Tokenizers
 
 /// The token cache: written once beside the data, reused, invalidated by any change that matters,
 /// rebuilt when damaged.

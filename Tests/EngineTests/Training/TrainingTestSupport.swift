@@ -1,5 +1,6 @@
 import Foundation
 @testable import Engine
+@testable import Tokenizers
 
 /// Tiny models and a synthetic corpus for trainer tests (fast in debug builds).
 enum TinyModels {

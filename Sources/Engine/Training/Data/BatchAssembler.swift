@@ -1,3 +1,4 @@
+import Tokenizers
 /// Lays examples out as a `TrainingBatch`: rows right-padded to the longest row of the batch.
 ///
 /// Packed rows (several examples each) get `segments`: example k of a row is segment k, and padding

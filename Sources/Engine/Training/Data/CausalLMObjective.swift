@@ -1,3 +1,4 @@
+import Tokenizers
 /// Causal language modelling (decoder-only): every token of `<bos>` document `<eos>` is predicted
 /// from the ones before it.
 ///

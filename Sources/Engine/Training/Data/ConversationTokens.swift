@@ -1,3 +1,4 @@
+import Tokenizers
 /// A conversation rendered with the chat template and tokenised, with the tokens a model learns
 /// marked: every model turn's text and its `<end_of_turn>`.
 struct ConversationTokens: Equatable {

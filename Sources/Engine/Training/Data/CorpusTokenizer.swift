@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// Turns the files of a `DataSource` into a `TokenCorpusBuilder`: reads each file, cuts it into
 /// documents (text) or records (JSONL), and tokenises them in parallel rounds of a few megabytes.

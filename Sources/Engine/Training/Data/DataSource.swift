@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 #if canImport(Glibc)
 import Glibc

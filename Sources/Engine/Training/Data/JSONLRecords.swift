@@ -1,3 +1,5 @@
+import DuetCore
+import Tokenizers
 /// One training record of a JSONL file: plain text (`{"text": ...}`) or a conversation
 /// (`{"messages": [{"role", "content"}, ...]}` or `{"prompt", "response"}` with an optional
 /// `"system"`).

@@ -1,3 +1,4 @@
+import Tokenizers
 /// T5-style span corruption (Raffel et al. 2020, `random_spans_noise_mask`; UL2's R and X denoisers).
 ///
 /// Of `n` tokens, `noise` in `spans` spans are corrupted. Noise and non-noise tokens are each split

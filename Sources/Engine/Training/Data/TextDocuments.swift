@@ -1,3 +1,4 @@
+import Tokenizers
 /// A piece of text to tokenise on its own, and where it sits in its source document. Long documents
 /// are cut into blocks at paragraph or line breaks, so that tokenising runs in parallel, a single
 /// huge document can still be split between training and validation, and no block holds more than

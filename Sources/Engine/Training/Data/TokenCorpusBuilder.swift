@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Tokenizers
 
 /// Collects tokenised documents and writes them in the `TokenCorpus` layout.
 struct TokenCorpusBuilder {

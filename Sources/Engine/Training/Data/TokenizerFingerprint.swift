@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// What identifies a tokenizer for the token cache: the bytes of the files it was read from (with
 /// the tokenizer_config.json beside them) when known, and always its observable behaviour: special

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// A training corpus ready to batch: read from a text file, a directory of .txt/.md/.jsonl files, or
 /// JSONL (`{"text": ...}` for clm/prefixlm/ul2; `{"messages": [{"role", "content"}]}` or

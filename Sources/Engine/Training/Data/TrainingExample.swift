@@ -1,3 +1,4 @@
+import Tokenizers
 /// One training example before batching.
 struct TrainingExample: Equatable {
     /// Encoder-decoder: what the encoder reads. nil for decoder-only.

@@ -1,3 +1,4 @@
+import Tokenizers
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

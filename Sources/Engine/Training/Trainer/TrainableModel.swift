@@ -1,3 +1,4 @@
+import Tokenizers
 /// A model being trained, whichever its architecture: routes batches to `Gemma2Model` or
 /// `T5GemmaModel` and keeps activations for each batch shape it has seen (allocated once, reused
 /// every step).

@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Tokenizers
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

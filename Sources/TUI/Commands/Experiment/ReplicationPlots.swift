@@ -1,3 +1,4 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions

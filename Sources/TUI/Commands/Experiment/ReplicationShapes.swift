@@ -1,5 +1,7 @@
+import DuetCore
 import Engine
 import Foundation
+import Tokenizers
 
 /// Writes S's and L's config.json files with the trained tokenizer's vocabulary, for `duet init --config`.
 enum ReplicationShapes {

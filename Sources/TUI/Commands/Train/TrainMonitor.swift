@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Engine
 import Sessions
@@ -106,7 +107,7 @@ final class TrainMonitor: TrainingLoopObserver {
     }
 
     func didCheckpoint(step: Int, directory: URL) {
-        let results: Sessions.JSONValue? = lastEvaluation.flatMap { e in
+        let results: JSONValue? = lastEvaluation.flatMap { e in
             e.step == step ? ["val_loss": .double(e.loss), "val_accuracy": .double(e.accuracy)] : nil
         }
         do {

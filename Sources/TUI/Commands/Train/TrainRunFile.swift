@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 import Engine
 import Sessions
@@ -67,8 +68,8 @@ struct TrainRunFile: Codable, Equatable {
     }
 
     /// The config stored in the database (this file's content).
-    var jsonValue: Sessions.JSONValue {
-        get throws { try Sessions.JSONValue(encoding: self) }
+    var jsonValue: JSONValue {
+        get throws { try JSONValue(encoding: self) }
     }
 }
 

@@ -2,6 +2,7 @@ import DuetMPI
 import Foundation
 import Engine
 import Sessions
+import Tokenizers
 
 /// One invocation of `duet train`: opens model, data, teacher and database, runs the loop, and
 /// records how it ended. Under `mpirun`, one rank's part: every rank loads the model and data and
@@ -160,7 +161,8 @@ struct TrainSession {
         }
         var config = try runFile.jsonValue
         if resume, let old = runFile.runId, case var .object(members) = config {
-            members["resumedFromRunId"] = .int(old)
+            members.removeAll { $0.0 == "resumedFromRunId" }
+            members.append(("resumedFromRunId", .int(Int(old))))
             config = .object(members)
         }
         let run = try store.createRun(kind: runFile.kind, name: runFile.name, config: config, outputDirectory: runDirectory.path)

@@ -1,6 +1,8 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
+import Tokenizers
 
 /// Sending, regenerating, editing and stopping: the user message is stored at once, the reply is
 /// generated on the engine queue and streamed into the transcript and (through a `ReplyWriter`, at
@@ -138,7 +140,7 @@ extension ChatController {
     }
 
     /// Queues the generation on the engine; its text, stats and end come back as UI events.
-    private func run(writer: ReplyWriter, conversation: [ChatMessage], stored: Sessions.SamplingParameters?, model: ModelEntry) {
+    private func run(writer: ReplyWriter, conversation: [ChatMessage], stored: SamplingParameters?, model: ModelEntry) {
         guard let loaded = model.loaded, let replyId = writer.messageId, let cancel = streaming?.cancel else { return }
         rememberModel(model.record, name: model.displayName)
         setSessionModel(model.record?.id)

@@ -1,3 +1,4 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
@@ -18,7 +19,7 @@ final class ChatController {
     var editing: Int64?
     /// Settings chosen before the session exists (applied when the first message creates it).
     var draftSystemPrompt: String?
-    var draftSampling: Sessions.SamplingParameters?
+    var draftSampling: SamplingParameters?
     /// A reply waiting for its model to load: run with each loaded model until it returns true.
     var pendingStart: ((ModelEntry) -> Bool)?
     private var modelNames: [String: String] = [:]  // content hash -> name, for stored replies
@@ -57,7 +58,7 @@ final class ChatController {
                : "A reply is being generated — Esc stops it \(then)"
     }
     var systemPrompt: String? { session?.systemPrompt ?? (session == nil ? draftSystemPrompt : nil) }
-    var sampling: Sessions.SamplingParameters? { session == nil ? draftSampling : session?.sampling }
+    var sampling: SamplingParameters? { session == nil ? draftSampling : session?.sampling }
     /// The branch on screen, root first.
     var branch: [Message] { leaf.map { tree.path(to: $0) } ?? [] }
 
@@ -93,7 +94,7 @@ final class ChatController {
 
     /// Saves the system prompt and sampling of this chat (or keeps them for the chat about to start).
     /// The screen shows the new settings at once; the database write runs on the database queue.
-    func saveSettings(systemPrompt: String?, sampling: Sessions.SamplingParameters?) {
+    func saveSettings(systemPrompt: String?, sampling: SamplingParameters?) {
         guard var current = session else {
             draftSystemPrompt = systemPrompt
             draftSampling = sampling

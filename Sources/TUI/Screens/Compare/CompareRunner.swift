@@ -1,6 +1,8 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
+import Tokenizers
 
 /// How the two models of a comparison share the machine.
 enum CompareMode: String {
@@ -42,7 +44,7 @@ struct Contestant {
 /// database as it is generated, and reports each step through `report`.
 enum CompareRunner {
     static func run(store: DuetStore?, contestants: [Contestant], conversation: [ChatMessage], systemPrompt: String?,
-                    sampling: Engine.SamplingParameters, mode: CompareMode, labelsHidden: Bool, cancel: CancellationFlag,
+                    sampling: SamplingParameters, mode: CompareMode, labelsHidden: Bool, cancel: CancellationFlag,
                     report: @escaping @Sendable (CompareEvent) -> Void) {
         var opened: [ReplyWriter?] = Array(repeating: nil, count: contestants.count)
         if let store, contestants.allSatisfy({ $0.record != nil }) {
@@ -89,7 +91,7 @@ enum CompareRunner {
     }
 
     private static func runSide(_ side: Int, _ contestant: Contestant, writer: ReplyWriter?, conversation: [ChatMessage],
-                                sampling requested: Engine.SamplingParameters, cancel: CancellationFlag, baton: TurnBaton?,
+                                sampling requested: SamplingParameters, cancel: CancellationFlag, baton: TurnBaton?,
                                 report: @escaping @Sendable (CompareEvent) -> Void) {
         baton?.wait(side)
         defer { baton?.finish(side) }

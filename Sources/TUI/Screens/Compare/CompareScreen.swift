@@ -1,6 +1,8 @@
+import DuetCore
 import Engine
 import Foundation
 import Sessions
+import Tokenizers
 
 extension KeyContext {
     /// Compare-wide actions (mode, blind, views, batch).
@@ -25,7 +27,7 @@ public final class CompareScreen: Screen, StopsOnQuit {
     var mode = CompareMode.sequential
     var blind = false
     var systemPrompt: String?
-    var sampling: Sessions.SamplingParameters?
+    var sampling: SamplingParameters?
     /// The comparison on screen: the last one run, or the batch prompt being read.
     private(set) var run: CompareRun?
     enum View {
@@ -259,7 +261,8 @@ public final class CompareScreen: Screen, StopsOnQuit {
         var engineSampling = GenerationSettings.resolve(sampling, model: nil, defaultMaxTokens: workspace.defaultMaxTokens)
         if let seed = sampling?.seed { engineSampling.seed = seed }
         let sides = models.map { CompareSide(modelName: $0.displayName, architecture: $0.architecture ?? .decoderOnly) }
-        let current = CompareRun(prompt: prompt, mode: mode, blind: labelsHidden, seed: engineSampling.seed, sides: sides,
+        // `resolve` sets every field, the seed too.
+        let current = CompareRun(prompt: prompt, mode: mode, blind: labelsHidden, seed: engineSampling.seed!, sides: sides,
                                  shuffle: labelsHidden, glyphs: glyphs)
         run = current
         skipVote = false

@@ -1,3 +1,4 @@
+import DuetCore
 /// The random source of the synthetic data generator.
 ///
 /// Every choice goes through these few methods, written out here rather than taken from the standard

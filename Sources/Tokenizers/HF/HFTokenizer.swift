@@ -16,7 +16,8 @@ public final class HFTokenizer: Tokenizer {
     let preTokenizer: HFPreTokenizer?
     let postProcessor: HFPostProcessor
     let decoder: HFDecoder
-    let source: String
+    /// Where the tokenizer was read from (the file path, or a description for in-memory data).
+    public let source: String
 
     /// Reads `tokenizer.json`.
     public convenience init(contentsOf url: URL) throws {

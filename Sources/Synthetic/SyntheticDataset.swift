@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// Writes a complete synthetic data set (see `SynthReport.readme` for the layout):

@@ -1,3 +1,5 @@
+import DuetCore
+import Tokenizers
 /// One line of sft.jsonl: `{"messages":[{"role":"user","content":...},{"role":"model","content":...},...]}`.
 public enum SFTRecord {
     /// The compact JSON line (no newline) for a chat.

@@ -1,3 +1,5 @@
+import DuetCore
+import Tokenizers
 /// What `SyntheticDataset.write` produced: file sizes, counts per document kind and task, and the
 /// held-out names (none of which occurs in the training files).
 public struct SynthReport: Sendable {

@@ -1,4 +1,6 @@
+import DuetCore
 import Foundation
+import Tokenizers
 
 /// One held-out evaluation example (a line of eval.jsonl):
 /// `{"task": TYPE, "messages": [...], "answer": EXPECTED, "check": "exact"|"caseless"|"number"|"list"}`.

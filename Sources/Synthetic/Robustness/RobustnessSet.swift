@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// The robustness set: held-out items that test whether a model generalises beyond the training

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// The files that make up a Hugging Face tokenizer, copied alongside models Duet writes.

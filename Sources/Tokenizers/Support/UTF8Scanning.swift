@@ -1,5 +1,5 @@
-/// UTF-8 helpers shared by the tokenizers.
-enum UTF8Scanning {
+/// UTF-8 helpers shared by the tokenizers (and the engine's check of training text).
+public enum UTF8Scanning {
     /// SentencePiece's `OneCharLen`: the length implied by a lead byte alone (continuation bytes and
     /// invalid leads count as 1), which is how it splits already-validated normalized text.
     @inline(__always)
@@ -14,8 +14,9 @@ enum UTF8Scanning {
 
     /// The length of the well-formed UTF-8 scalar at `i`, or nil if the bytes there are not one
     /// (truncated, overlong, surrogate, above U+10FFFF): SentencePiece's `IsValidDecodeUTF8`.
-    @inline(__always)
-    static func validLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
+    /// Inlinable: the engine calls it per scalar when it checks training text.
+    @inlinable @inline(__always)
+    public static func validLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
         let b0 = bytes[i]
         if b0 < 0x80 { return 1 }
         @inline(__always) func cont(_ k: Int) -> Bool { i + k < end && bytes[i + k] & 0xC0 == 0x80 }

@@ -1,3 +1,4 @@
+import Tokenizers
 /// The instruction tasks of the synthetic data set, each with answers a `TaskChecker` can verify.
 public enum TaskType: String, Sendable, Codable, CaseIterable {
     /// Adding, subtracting and multiplying small numbers, bare or as word problems.

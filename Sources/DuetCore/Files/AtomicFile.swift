@@ -7,7 +7,8 @@ import Darwin
 
 /// Writes files so that readers see either the old contents or the complete new contents, never a
 /// torn file, even if the process dies or the disk fills mid-write: the bytes go to a temporary file
-/// in the same directory, which is fsynced, renamed over the target, and the directory fsynced.
+/// in the same directory, which is fsynced, renamed over the target, and the directory fsynced. A failed
+/// system call throws ``FileWriteError``.
 public enum AtomicFile {
     /// Replaces `url` with `data` atomically.
     public static func write(_ data: Data, to url: URL) throws {
@@ -32,13 +33,13 @@ public enum AtomicFile {
         let directory = url.deletingLastPathComponent().path
         let temp = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CheckpointError.io(file: path, operation: "create temporary file", errno: errno) }
+        guard fd >= 0 else { throw FileWriteError(file: path, operation: "create temporary file", errno: errno) }
         var closed = false
         do {
             try body(FileSink(fd: fd, path: path))
-            guard fsync(fd) == 0 else { throw CheckpointError.io(file: path, operation: "fsync", errno: errno) }
+            guard fsync(fd) == 0 else { throw FileWriteError(file: path, operation: "fsync", errno: errno) }
             closed = true
-            guard close(fd) == 0 else { throw CheckpointError.io(file: path, operation: "close", errno: errno) }
+            guard close(fd) == 0 else { throw FileWriteError(file: path, operation: "close", errno: errno) }
         } catch {
             if !closed { close(fd) }
             unlink(temp)
@@ -50,14 +51,14 @@ public enum AtomicFile {
     /// Removes `url` if it exists and fsyncs its directory; a missing file is not an error.
     public static func remove(_ url: URL) throws {
         if unlink(url.path) != 0 && errno != ENOENT {
-            throw CheckpointError.io(file: url.path, operation: "remove", errno: errno)
+            throw FileWriteError(file: url.path, operation: "remove", errno: errno)
         }
         syncDirectory(url.deletingLastPathComponent().path)
     }
 
     /// Makes a rename or unlink in `directory` durable. Best effort: some filesystems refuse
     /// fsync on directories, and the data itself is already safe by then.
-    static func syncDirectory(_ directory: String) {
+    public static func syncDirectory(_ directory: String) {
         let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
             _ = fsync(dfd)
@@ -76,7 +77,7 @@ public struct PendingFile {
         guard rename(temporaryPath, url.path) == 0 else {
             let code = errno
             unlink(temporaryPath)
-            throw CheckpointError.io(file: url.path, operation: "rename", errno: code)
+            throw FileWriteError(file: url.path, operation: "rename", errno: code)
         }
         AtomicFile.syncDirectory(url.deletingLastPathComponent().path)
     }
@@ -98,7 +99,7 @@ public struct FileSink {
             let n = systemWrite(fd, bytes + done, min(count - done, 1 << 30))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw CheckpointError.io(file: path, operation: "write", errno: errno)
+                throw FileWriteError(file: path, operation: "write", errno: errno)
             }
             done += n
         }
@@ -112,8 +113,11 @@ public struct FileSink {
     }
 }
 
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif
+/// `write(2)`, under a name the sink's own `write` methods do not shadow.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, bytes, count)
+    #elseif canImport(Darwin)
+    Darwin.write(fd, bytes, count)
+    #endif
+}

@@ -32,7 +32,8 @@ public final class SentencePieceTokenizer: Tokenizer {
     let unknownSurface: [UInt8]
     let stripsLeadingSpace: Bool
     let keepsStrippingLeadingSpace: Bool
-    let source: String
+    /// Where the tokenizer was read from (the file path, or a description for in-memory data).
+    public let source: String
 
     /// Reads `tokenizer.model`.
     public convenience init(contentsOf url: URL) throws {

@@ -1,3 +1,4 @@
+import DuetCore
 import Foundation
 
 /// The result of `BPETrainer`: a Gemma-layout tokenizer.json (Replace ' '->U+2581 normalizer, Split(" ",
@@ -28,7 +29,7 @@ public struct TrainedBPETokenizer: Sendable {
     public func tokenizerJSON() -> String {
         var out = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": [\n"
         out += specialTokens.enumerated().map { id, content in
-            "    {\"id\": \(id), \"content\": \(JSONText.quote(content)), \"single_word\": false, \"lstrip\": false, "
+            "    {\"id\": \(id), \"content\": \(JSONWriter.quoted(content)), \"single_word\": false, \"lstrip\": false, "
                 + "\"rstrip\": false, \"normalized\": false, \"special\": true}"
         }.joined(separator: ",\n")
         out += """
@@ -55,9 +56,9 @@ public struct TrainedBPETokenizer: Sendable {
             "vocab": {
 
         """
-        out += tokens.enumerated().map { "      \(JSONText.quote($1)): \($0)" }.joined(separator: ",\n")
+        out += tokens.enumerated().map { "      \(JSONWriter.quoted($1)): \($0)" }.joined(separator: ",\n")
         out += "\n    },\n    \"merges\": [\n"
-        out += merges.map { "      [\(JSONText.quote($0.0)), \(JSONText.quote($0.1))]" }.joined(separator: ",\n")
+        out += merges.map { "      [\(JSONWriter.quoted($0.0)), \(JSONWriter.quoted($0.1))]" }.joined(separator: ",\n")
         out += "\n    ]\n  }\n}\n"
         return out
     }
@@ -70,9 +71,9 @@ public struct TrainedBPETokenizer: Sendable {
         {
           "add_bos_token": true,
           "add_eos_token": false,
-          "additional_special_tokens": \(JSONText.list(additionalSpecialTokens)),
+          "additional_special_tokens": \(Self.inlineList(additionalSpecialTokens)),
           "bos_token": "<bos>",
-          "chat_template": \(JSONText.quote(Self.gemmaChatTemplate)),
+          "chat_template": \(JSONWriter.quoted(Self.gemmaChatTemplate)),
           "clean_up_tokenization_spaces": false,
           "eos_token": "<eos>",
           "model_max_length": \(modelMaxLength),
@@ -89,7 +90,7 @@ public struct TrainedBPETokenizer: Sendable {
     public func specialTokensMapJSON() -> String {
         """
         {
-          "additional_special_tokens": \(JSONText.list(additionalSpecialTokens)),
+          "additional_special_tokens": \(Self.inlineList(additionalSpecialTokens)),
           "bos_token": "<bos>",
           "eos_token": "<eos>",
           "pad_token": "<pad>",
@@ -118,6 +119,12 @@ public struct TrainedBPETokenizer: Sendable {
         try HFTokenizer(data: Data(tokenizerJSON().utf8), source: "trained tokenizer.json",
                         config: TokenizerConfig(addBOSToken: true, addEOSToken: false, bosToken: "<bos>", eosToken: "<eos>",
                                                 padToken: "<pad>", unkToken: "<unk>"))
+    }
+
+    /// `["a", "b"]`: a list on one line with Python's default separators, as transformers writes
+    /// `additional_special_tokens` (``JSONWriter`` writes lists either indented or without spaces).
+    private static func inlineList(_ strings: [String]) -> String {
+        "[" + strings.map(JSONWriter.quoted).joined(separator: ", ") + "]"
     }
 
     /// Gemma 2's chat template (tokenizer_config.json `chat_template`).
