@@ -35,6 +35,23 @@ void dk_gemm_rows_bf16(const uint16_t *w, size_t ldw, const float *x, size_t ldx
 void dk_gemm_rows_q8(const int8_t *w, const float *ws, size_t ldw, const float *x, size_t ldx, float *y, size_t ldy,
                      size_t rows, size_t cols, size_t m);
 
+/* ---- gemm_panels.c: bf16 weights packed once into panels of 16 output features ---- */
+/** Number of 16-feature panels for `rows` output features (the last one zero-padded). */
+size_t dk_bf16_panel_count(size_t rows);
+/** Packs W[rows, cols] (row stride ldw) into dk_bf16_panel_count(rows) * cols * 16 uint16 at `out`. */
+void dk_pack_bf16_panels(const uint16_t *w, size_t ldw, size_t rows, size_t cols, uint16_t *out);
+/** The inverse of dk_pack_bf16_panels (for writing a packed weight back out). */
+void dk_unpack_bf16_panels(const uint16_t *panels, size_t rows, size_t cols, uint16_t *w, size_t ldw);
+/** Row `row` of a packed [rows, cols] matrix, widened to f32 (an embedding lookup in a packed table). */
+void dk_bf16_panels_row(const uint16_t *panels, size_t cols, size_t row, float *out);
+/** y[i*ldy + n] = (or += when accumulate) sum_k x[i*ldx + k] * W[n, k] for i < m and the features n of
+    panels [first, first + count) (n < rows), W given packed. Any m: decode, prompts, encoders. */
+void dk_gemm_bf16_panels(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows, size_t cols,
+                         size_t first, size_t count, float *y, size_t ldy, int accumulate);
+/** The portable C loop of dk_gemm_bf16_panels, for tests of the dispatched kernel. */
+void dk_gemm_bf16_panels_reference(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,
+                                   size_t cols, size_t first, size_t count, float *y, size_t ldy, int accumulate);
+
 /* ---- quant.c: blockwise int8 ("Q8": 32 values per f32 scale, q in [-127, 127], x ~ scale * q) ---- */
 #define DK_Q8_BLOCK 32
 /** Quantize n values (n a multiple of DK_Q8_BLOCK): n/32 scales max|x|/127, values round(x/scale). */

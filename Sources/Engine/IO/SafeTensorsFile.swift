@@ -32,7 +32,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
         var index: [String: Int] = [:]
         for (i, e) in entries.enumerated() { index[e.name] = i }
         self.index = index
-        storage = mapping.base.map { Storage(borrowing: $0, byteCount: mapping.size, owner: mapping) }
+        storage = mapping.base.map { Storage(borrowing: $0, byteCount: mapping.size, owner: mapping, fileBacked: true) }
     }
 
     /// Every tensor name, in header order (which is data order for files transformers writes).

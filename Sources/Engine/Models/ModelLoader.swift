@@ -34,7 +34,11 @@ public enum ModelLoader {
     /// Reads `config.json`, validates every tensor's presence and shape, and builds the model over the
     /// memory-mapped weights (inference: matrices stay in their file dtype, or become int8 with
     /// `quantization`) or over an f32 copy (`trainable`: one flat buffer the optimizer updates).
-    public static func load(directory: URL, trainable: Bool = false, quantization: WeightQuantization? = nil) throws -> LoadedModel {
+    /// For inference, bf16 matrices are packed into panels once here (`packBF16`, see ``TensorLayout``):
+    /// the same bytes in memory, read by one kernel at every row count; `packBF16: false` keeps them
+    /// row-major (the previous kernels, for comparing the two in one run).
+    public static func load(directory: URL, trainable: Bool = false, quantization: WeightQuantization? = nil,
+                            packBF16: Bool = true) throws -> LoadedModel {
         let config = try ModelConfigFile.load(directory: directory)
         let reader = try CheckpointReader(directory: directory)
         try WeightLayout.validate(reader, config: config)
@@ -45,6 +49,7 @@ public enum ModelLoader {
         }
         let parameters = trainable ? ParameterStore(trainableCopyOf: named) : ParameterStore(named)
         if quantization == .int8 { parameters.quantizeMatrices() }
+        if !trainable && packBF16 { parameters.packBF16Matrices() }
         return LoadedModel(directory: directory, config: config, model: config.makeModel(parameters: parameters),
                            tokenizer: try TokenizerLoader.load(directory: directory),
                            generationConfig: try GenerationConfig.load(directory: directory))

@@ -58,9 +58,27 @@ public final class ParameterStore: @unchecked Sendable {
             let t = tensors[name]!
             guard t.dtype != .i8, Q8.canQuantize(shape: t.shape) else { continue }
             tensors[name] = Q8.quantize(t)
+            t.storage.releasePages(byteOffset: t.byteOffset, byteCount: t.byteCount)
             quantized += 1
         }
         return quantized
+    }
+
+    /// Replaces every bf16 matrix with its panel-packed copy (``TensorLayout/bf16Panels``), the layout the
+    /// inference kernels read fastest at any row count. Inference only, as `quantizeMatrices`. Returns
+    /// the number of tensors packed.
+    @discardableResult
+    public func packBF16Matrices() -> Int {
+        precondition(flat == nil, "a trainable parameter store is f32")
+        var packed = 0
+        for name in names {
+            let t = tensors[name]!
+            guard t.dtype == .bf16, t.rank == 2, t.layout == .rowMajor else { continue }
+            tensors[name] = t.packedBF16Panels()
+            t.storage.releasePages(byteOffset: t.byteOffset, byteCount: t.byteCount)
+            packed += 1
+        }
+        return packed
     }
 
     /// Replaces the small tensors that kernels read as f32 (norm weights) with f32 copies.

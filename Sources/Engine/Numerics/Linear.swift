@@ -23,6 +23,10 @@ public enum Linear {
         precondition(w.rank == 2, "Linear weight must be 2-D, got \(w.shape)")
         let outF = w.shape[0], inF = w.shape[1]
         if rows == 0 || outF == 0 { return }
+        if w.layout == .bf16Panels {
+            panelsBF16(x, rows: rows, weight: w, into: y, accumulate: accumulate)
+            return
+        }
         switch w.dtype {
         case .f32 where rows <= gemvRowLimit:
             // sgemm with M = 1 runs far below bandwidth in OpenBLAS; sgemv streams W once per row.
@@ -53,6 +57,20 @@ public enum Linear {
                     Q8.dequantize(w, elements: first * inF..<(first + count) * inF, into: block)
                 }
             }
+        }
+    }
+
+    /// bf16 weights packed into panels (``TensorLayout/bf16Panels``), any number of rows: the workers
+    /// split the panels, each multiplying every row of `x` with its panels in one pass.
+    private static func panelsBF16(_ x: UnsafePointer<Float>, rows: Int, weight w: Tensor,
+                                   into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let outF = w.shape[0], inF = w.shape[1]
+        let panels = dk_bf16_panel_count(outF)
+        // Enough panels per worker that a hand-off costs little next to the work (decode: 16 KB+ of weights).
+        let minimum = max(1, 32 / max(1, min(rows, 8)))
+        EngineThreads.parallelFor(panels, minimumPerChunk: minimum) { range in
+            if KernelCancellation.isCancelled { return }  // a cancelled inference discards the output
+            dk_gemm_bf16_panels(x, inF, rows, w.u16, outF, inF, range.lowerBound, range.count, y, outF, accumulate ? 1 : 0)
         }
     }
 

@@ -11,12 +11,15 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A contiguous, row-major n-dimensional array. A `Tensor` is a *view*: copies of the value share
-/// the same `Storage` (reference semantics, as in llm.c's flat buffers), so layers can hold views
-/// into a model's few large allocations and kernels write through them.
+/// A contiguous, row-major n-dimensional array (or, for inference weights, a bf16 matrix packed into
+/// panels: ``TensorLayout``). A `Tensor` is a *view*: copies of the value share the same `Storage`
+/// (reference semantics, as in llm.c's flat buffers), so layers can hold views into a model's few
+/// large allocations and kernels write through them.
 public struct Tensor: @unchecked Sendable {
     public let shape: [Int]
     public let dtype: DType
+    /// How the elements are arranged in memory; `.rowMajor` unless packed for inference.
+    public let layout: TensorLayout
     public let storage: Storage
     /// Offset of element 0 from `storage.base`, in bytes.
     public let byteOffset: Int
@@ -44,17 +47,20 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// A view of existing storage; `.i8` views also take their block scales.
-    public init(shape: [Int], dtype: DType, storage: Storage, byteOffset: Int, scales: Tensor? = nil) {
+    public init(shape: [Int], dtype: DType, storage: Storage, byteOffset: Int, scales: Tensor? = nil,
+                layout: TensorLayout = .rowMajor) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        precondition(layout == .rowMajor || (dtype == .bf16 && shape.count == 2), "only bf16 matrices are packed")
         precondition((dtype == .i8) == (scales != nil), "int8 tensors, and only they, carry block scales")
         if let scales {
             precondition(scales.dtype == .f32 && scales.shape == Q8.scaleShape(of: shape),
                          "scales \(scales.shape) do not match int8 shape \(shape)")
         }
-        precondition(byteOffset + shape.reduce(1, *) * dtype.byteSize <= storage.byteCount,
+        precondition(byteOffset + layout.storedElements(shape: shape) * dtype.byteSize <= storage.byteCount,
                      "view \(shape) \(dtype) at \(byteOffset) exceeds storage of \(storage.byteCount) bytes")
         self.shape = shape
         self.dtype = dtype
+        self.layout = layout
         self.storage = storage
         self.byteOffset = byteOffset
         scaleLocation = scales.map { ($0.storage, $0.byteOffset) }
@@ -62,8 +68,8 @@ public struct Tensor: @unchecked Sendable {
 
     /// Number of elements.
     public var count: Int { shape.reduce(1, *) }
-    /// Number of bytes the elements occupy.
-    public var byteCount: Int { count * dtype.byteSize }
+    /// Number of bytes the elements occupy (a packed matrix's padding included).
+    public var byteCount: Int { layout.storedElements(shape: shape) * dtype.byteSize }
     /// Number of dimensions.
     public var rank: Int { shape.count }
 
@@ -84,6 +90,8 @@ public struct Tensor: @unchecked Sendable {
 
     /// The same elements with another shape (no copy).
     public func reshaped(_ newShape: [Int]) -> Tensor {
+        if newShape == shape { return self }
+        precondition(layout == .rowMajor, "a packed matrix cannot be reshaped")
         precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
         precondition(scales == nil || newShape.last == shape.last, "an int8 tensor keeps its rows of blocks")
         return Tensor(shape: newShape, dtype: dtype, storage: storage, byteOffset: byteOffset,
@@ -92,6 +100,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// Rows `range` along the first dimension (no copy).
     public func rows(_ range: Range<Int>) -> Tensor {
+        precondition(layout == .rowMajor, "rows of a packed matrix: unpack it first")
         precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0], "rows \(range) of \(shape)")
         let rowElements = shape.dropFirst().reduce(1, *)
         var newShape = shape
@@ -109,6 +118,7 @@ public struct Tensor: @unchecked Sendable {
     /// A copy converted to `target` (rounding to nearest even when narrowing; blockwise int8
     /// quantization as ``Q8`` describes).
     public func converted(to target: DType) -> Tensor {
+        if layout != .rowMajor { return unpacked().converted(to: target) }
         if target == .i8 && dtype != .i8 { return Q8.quantize(self) }
         if dtype == .i8 && target != .i8 {
             let wide = Q8.dequantize(self)
@@ -134,6 +144,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// The elements widened to f32, as an array.
     public func toArray() -> [Float] {
+        if layout != .rowMajor { return unpacked().toArray() }
         if dtype == .i8 { return Q8.dequantize(self).toArray() }
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             HalfPrecision.widen(raw, dtype: dtype, into: buffer.baseAddress!, count: count)
@@ -149,6 +160,7 @@ public struct Tensor: @unchecked Sendable {
             precondition(i >= 0 && i < d, "index \(index) out of bounds for \(shape)")
             flat = flat * d + i
         }
+        if layout == .bf16Panels { flat = TensorLayout.panelOffset(row: index[0], column: index[1], columns: shape[1]) }
         switch dtype {
         case .f32: return f32[flat]
         case .bf16: return HalfPrecision.bf16ToFloat(u16[flat])

@@ -17,11 +17,13 @@ struct BenchGenerateCommand: ParsableCommand {
     @Option(help: "Prompt length in tokens (random ids).") var promptTokens = 128
     @Option(help: "Generated tokens per run.") var tokens = 32
     @Option(help: "Runs (the median is reported).") var runs = 3
+    @Flag(help: "Keep bf16 matrices row-major instead of packing them into panels at load (the kernels before packing, for comparison).")
+    var rowMajor = false
 
     func run() throws {
         global.apply()
         let start = Date()
-        let loaded = try openModel(model, quantization: weights.quantize)
+        let loaded = try openModel(model, quantization: weights.quantize, packBF16: !rowMajor)
         let loadSeconds = Date().timeIntervalSince(start)
         let m = loaded.model
         let prompt = Self.randomPrompt(promptTokens, vocabularySize: m.vocabularySize, seed: 1)
@@ -36,11 +38,16 @@ struct BenchGenerateCommand: ParsableCommand {
             results.append(r.stats)
         }
         let bandwidth = MemoryBandwidth.measure()
+        let peak = TrainingThroughput.measurePeak(seconds: 1).gflops
+        let promptFlops = TrainingThroughput.promptForward(loaded.config, tokens: promptTokens)
         let bytesPerToken = Double(DecodeTraffic.bytesPerToken(loaded))
         let bound = bandwidth * 1e9 / bytesPerToken
         func median(_ f: (GenerationStats) -> Double) -> Double { results.map(f).sorted()[results.count / 2] }
         let decode = median(\.decodeTokensPerSecond)
-        let held = weights.quantize.map { " held as \($0.rawValue)" } ?? ""
+        var held = weights.quantize.map { " held as \($0.rawValue)" } ?? ""
+        if weights.quantize == nil && m.parameters.names.contains(where: { m.parameters[$0].layout == .bf16Panels }) {
+            held = " bf16 packed in panels"
+        } else if rowMajor { held = " row-major" }
         print("model:            \(loaded.directory.lastPathComponent) (\(m.architecture.rawValue), \(m.parameterCount.formatted()) parameters\(held))")
         print(String(format: "load:             %.2f s, resident %.2f GB", loadSeconds, ProcessMemory.residentGigabytes))
         print("threads:          \(EngineThreads.count)")
@@ -50,6 +57,11 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         print(String(format: "prefill:          %d tokens in %.1f ms (%.1f tok/s)", results[0].promptTokens,
                      median(\.prefillMilliseconds), median(\.prefillTokensPerSecond)))
+        // The prompt's matrix work against the best sgemm of this machine, measured just now.
+        let promptMilliseconds = median(\.encodeMilliseconds) > 0 ? median(\.encodeMilliseconds) : median(\.prefillMilliseconds)
+        let promptRate = promptFlops / (promptMilliseconds / 1000) / 1e9
+        print(String(format: "prompt FLOP/s:    %.1f GFLOP/s = %.2f of the sgemm peak (%.1f GFLOP/s, same run)",
+                     promptRate, promptRate / peak, peak))
         print(String(format: "time to first:    %.1f ms (cold, first request: %.1f ms)",
                      median(\.timeToFirstTokenMilliseconds), cold.timeToFirstTokenMilliseconds))
         print(String(format: "decode:           %.2f tok/s (%d tokens, median of %d runs)", decode, tokens, results.count))

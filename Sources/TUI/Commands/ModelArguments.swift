@@ -23,10 +23,10 @@ func printJSON(_ value: Any) throws {
 
 /// Opens a model directory with a message that names it on failure (`quantization`: how to hold
 /// the weights in memory, whatever the file stores).
-func openModel(_ path: String, quantization: WeightQuantization? = nil) throws -> LoadedModel {
+func openModel(_ path: String, quantization: WeightQuantization? = nil, packBF16: Bool = true) throws -> LoadedModel {
     let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
     do {
-        return try ModelLoader.load(directory: url, quantization: quantization)
+        return try ModelLoader.load(directory: url, quantization: quantization, packBF16: packBF16)
     } catch {
         throw CommandFailure("cannot open model \(url.path): \(error)")
     }

@@ -24,7 +24,9 @@ public enum Embedding {
                     row.update(repeating: 0, count: dim)
                     continue
                 }
-                if dtype == .i8 {
+                if table.layout == .bf16Panels {
+                    dk_bf16_panels_row(table.u16, dim, id, row)
+                } else if dtype == .i8 {
                     Q8.dequantize(table, elements: id * dim..<(id + 1) * dim, into: row)
                 } else {
                     HalfPrecision.widen(base + id * dim * dtype.byteSize, dtype: dtype, into: row, count: dim)

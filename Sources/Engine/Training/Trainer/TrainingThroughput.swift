@@ -27,6 +27,15 @@ public enum TrainingThroughput {
         }
     }
 
+    /// Forward FLOPs of reading a prompt of `tokens`: a decoder-only model's prefill (its LM head on the
+    /// last position only, left out), an encoder-decoder's encoder pass.
+    public static func promptForward(_ config: ModelConfig, tokens: Int) -> Double {
+        switch config {
+        case let .gemma2(c): stackForward(c, length: tokens, crossLength: 0, lmHead: false)
+        case let .t5gemma(c): stackForward(c.encoder, length: tokens, crossLength: 0, lmHead: false)
+        }
+    }
+
     /// Forward FLOPs of one sequence of `length` positions through a stack; `merged` (T5Gemma 2) reads
     /// the encoder inside self-attention, with no query and output projections of its own.
     static func stackForward(_ c: Gemma2Config, length: Int, crossLength: Int, lmHead: Bool, merged: Bool = false) -> Double {
