@@ -78,8 +78,8 @@ import Tokenizers
     func packedModelsGenerateWhatRowMajorOnesDo(golden name: String) throws {
         let directory = try TemporaryDirectory()
         _ = try CheckpointConverter.convert(from: try ModelGolden(name).directory, to: directory.url, dtype: .bf16)
-        let packed = try ModelLoader.load(directory: directory.url)
-        let rowMajor = try ModelLoader.load(directory: directory.url, packBF16: false)
+        let packed = try ModelLoader.load(directory: directory.url, packBF16: true)
+        let rowMajor = try ModelLoader.load(directory: directory.url)
         let store = packed.model.parameters
         #expect(store.names.contains { store[$0].layout == .bf16Panels })
         #expect(!rowMajor.model.parameters.names.contains { rowMajor.model.parameters[$0].layout == .bf16Panels })

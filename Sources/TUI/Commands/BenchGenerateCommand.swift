@@ -17,13 +17,14 @@ struct BenchGenerateCommand: ParsableCommand {
     @Option(help: "Prompt length in tokens (random ids).") var promptTokens = 128
     @Option(help: "Generated tokens per run.") var tokens = 32
     @Option(help: "Runs (the median is reported).") var runs = 3
-    @Flag(help: "Keep bf16 matrices row-major instead of packing them into panels at load (the kernels before packing, for comparison).")
-    var rowMajor = false
+    @Flag(help: "Pack bf16 matrices into panels at load (docs/bf16-panels.md; also DUET_PACK_BF16=1) instead of reading them row-major.")
+    var pack = false
 
     func run() throws {
         global.apply()
         let start = Date()
-        let loaded = try openModel(model, quantization: weights.quantize, packBF16: !rowMajor)
+        let loaded = try openModel(model, quantization: weights.quantize,
+                                   packBF16: pack || ProcessInfo.processInfo.environment["DUET_PACK_BF16"] == "1")
         let loadSeconds = Date().timeIntervalSince(start)
         let m = loaded.model
         let prompt = Self.randomPrompt(promptTokens, vocabularySize: m.vocabularySize, seed: 1)
@@ -47,7 +48,7 @@ struct BenchGenerateCommand: ParsableCommand {
         var held = weights.quantize.map { " held as \($0.rawValue)" } ?? ""
         if weights.quantize == nil && m.parameters.names.contains(where: { m.parameters[$0].layout == .bf16Panels }) {
             held = " bf16 packed in panels"
-        } else if rowMajor { held = " row-major" }
+        }
         print("model:            \(loaded.directory.lastPathComponent) (\(m.architecture.rawValue), \(m.parameterCount.formatted()) parameters\(held))")
         print(String(format: "load:             %.2f s, resident %.2f GB", loadSeconds, ProcessMemory.residentGigabytes))
         print("threads:          \(EngineThreads.count)")

@@ -23,7 +23,10 @@ func printJSON(_ value: Any) throws {
 
 /// Opens a model directory with a message that names it on failure (`quantization`: how to hold
 /// the weights in memory, whatever the file stores).
-func openModel(_ path: String, quantization: WeightQuantization? = nil, packBF16: Bool = true) throws -> LoadedModel {
+/// `packBF16`: pack bf16 matrices into panels at load (docs/bf16-panels.md); `DUET_PACK_BF16=1` turns it on
+/// for every command.
+func openModel(_ path: String, quantization: WeightQuantization? = nil,
+               packBF16: Bool = ProcessInfo.processInfo.environment["DUET_PACK_BF16"] == "1") throws -> LoadedModel {
     let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
     do {
         return try ModelLoader.load(directory: url, quantization: quantization, packBF16: packBF16)
