@@ -7,7 +7,8 @@
 #
 # Needs a release build (swift build -c release --product duet) and a Python with torch and
 # transformers (PYTHON=..., default python3; see tools/golden/README.md for the venv).
-# PROMPT (default 128) and TOKENS (default 32) set the request; THREADS the threads of both.
+# PROMPT (default 128) and TOKENS (default 32) set the request; THREADS the threads of both;
+# TORCH_DTYPE=float32 loads PyTorch's copy in f32 (default: the file's dtype, as Duet reads it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
@@ -38,12 +39,14 @@ for model in "${models[@]}"; do
     dp+=" $p"
     dt+=" $(echo "$out" | sed -n 's/^time to first: *\([0-9.]*\) ms.*/\1/p')"
     dd+=" $(echo "$out" | sed -n 's/^decode: *\([0-9.]*\) tok\/s.*/\1/p')"
-    json=$("$python" tools/bench/torch_generate.py "$model" --threads "$threads" --prompt-tokens "$prompt" --tokens "$tokens" 2>/dev/null)
+    json=$("$python" tools/bench/torch_generate.py "$model" --threads "$threads" --prompt-tokens "$prompt" --tokens "$tokens" \
+      --dtype "${TORCH_DTYPE:-file}" 2>/dev/null)
     tp+=" $(echo "$json" | sed -n 's/.*"prompt_ms": \([0-9.e+-]*\).*/\1/p')"
     tt+=" $(echo "$json" | sed -n 's/.*"time_to_first_ms": \([0-9.e+-]*\).*/\1/p')"
     td+=" $(echo "$json" | sed -n 's/.*"decode_tokens_per_second": \([0-9.e+-]*\).*/\1/p')"
   done
-  echo "$(basename "$model") (min / median / max of $rounds rounds):"
+  dtype=$(echo "$json" | sed -n 's/.*"dtype": "\([^"]*\)".*/\1/p')
+  echo "$(basename "$model") (min / median / max of $rounds rounds; PyTorch in ${dtype:-?}, the file's dtype unless TORCH_DTYPE):"
   line "prompt" "ms" "$dp" "$tp" lower
   line "time to first" "ms" "$dt" "$tt" lower
   line "decode" "tok/s" "$dd" "$td" higher
