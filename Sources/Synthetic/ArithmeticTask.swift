@@ -7,17 +7,29 @@ enum ArithmeticTask {
         let op = rng.pick(Operation.allCases)
         let (a, b) = operands(op, &rng)
         let result = apply(op, a, b)
-        let user = rng.chance(30) ? wordProblem(op, a, b, name: names.next(&rng), &rng) : bare(op, a, b, &rng)
+        let user: String
+        if rng.chance(30) {
+            user = wordProblem(op, a, b, name: names.next(&rng), &rng)
+        } else if rng.chance(RequestGrammar.percent) {
+            let phrasing = NumberPhrasings.arithmetic(op, a, b, &rng)
+            user = RequestGrammar.render(phrasing, &rng)
+        } else {
+            user = bare(op, a, b, &rng)
+        }
         var turns = [TaskTurn(user: user, answer: String(result), check: .number)]
         if twoTurn {
             let (next, k) = followUpStep(after: result, &rng)
-            let followUp: String
+            var followUp: String
             switch next {
             case .add: followUp = rng.pick(["Now add \(k) to that.", "What is that plus \(k)?", "And if you add \(k)?"])
             case .subtract: followUp = rng.pick(["Now subtract \(k) from that.", "What is that minus \(k)?",
                                                  "And if you take away \(k)?"])
             case .multiply: followUp = rng.pick(["Now multiply that by \(k).", "What is that times \(k)?",
                                                  "And if you multiply it by \(k)?"])
+            }
+            if rng.chance(RequestGrammar.percent) {
+                let phrasing = NumberPhrasings.followUp(next, k, &rng)
+                followUp = RequestGrammar.render(phrasing, &rng)
             }
             turns.append(TaskTurn(user: followUp, answer: String(apply(next, result, k)), check: .number))
         }

@@ -6,7 +6,8 @@ enum CipherTask {
     static func make(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
         let mode = rng.pick(Mode.allCases)
         let plain = Phrases.lowercaseWords(max: 4, names: &names, &rng)
-        let user: String, answer: String, undo: String, undoAnswer: String
+        var user: String, answer: String, undo: String, undoAnswer: String
+        var shown = plain  // the text the request shows
         switch mode {
         case .pigLatin:
             answer = TextTransforms.pigLatin(plain)
@@ -15,6 +16,7 @@ enum CipherTask {
             (undo, undoAnswer) = ("Now turn it back.", plain)
         case .fromPigLatin:
             let coded = TextTransforms.pigLatin(plain)
+            shown = coded
             answer = plain
             user = rng.pick(["Turn this pig latin back into words: \(coded)", "Decode this pig latin: \(coded)",
                              "Undo the pig latin: \(coded)"])
@@ -27,11 +29,21 @@ enum CipherTask {
             (undo, undoAnswer) = ("Now shift it back.", plain)
         case .unshift:
             let coded = TextTransforms.shift(plain, by: 1)
+            shown = coded
             answer = plain
             user = rng.pick(["Shift each letter one place back in the alphabet: \(coded)",
                              "Decode this by moving every letter one step back: \(coded)",
                              "Shift every letter back by one: \(coded)", "Apply a shift of -1 to each letter: \(coded)"])
             (undo, undoAnswer) = ("Now shift it forward again.", coded)
+        }
+        if rng.chance(RequestGrammar.percent) {
+            let phrasing: [[String]] = switch mode {
+            case .pigLatin: TextPhrasings.pigLatin(&rng)
+            case .fromPigLatin: TextPhrasings.fromPigLatin(&rng)
+            case .shift: TextPhrasings.shift(forward: true, &rng)
+            case .unshift: TextPhrasings.shift(forward: false, &rng)
+            }
+            user = RequestGrammar.request(phrasing, content: shown, &rng)
         }
         var turns = [TaskTurn(user: user, answer: answer, check: .exact)]
         if twoTurn { turns.append(TaskTurn(user: undo, answer: undoAnswer, check: .exact)) }

@@ -13,22 +13,23 @@ enum CountingTask {
 
     static func word(twoTurn: Bool, names: inout NameGenerator, _ rng: inout SynthRandom) -> TaskInstance {
         let w = rng.chance(25) ? names.next(&rng)
-            : rng.chance(50) ? rng.pick(Lexicon.listWords + Lexicon.foods + Lexicon.jobs) : names.pseudoWord(&rng)
+            : rng.chance(50) ? rng.pick(Lexicon.listWords + Lexicon.foods + Lexicon.jobs)
+            : rng.chance(50) ? names.pseudoWord(&rng) : names.letterString(&rng)
         var turns: [TaskTurn] = []
         let key: String
         if rng.chance(30) {
             key = "length \(w)"
-            turns.append(TaskTurn(user: rng.pick(["How many letters are in the word \(w)?", "How long is the word \(w)?",
-                                                  "Count the letters in \(w).", "How many letters does \(w) have?",
-                                                  "Number of letters in \(w)?"]),
-                                  answer: String(w.count), check: .number))
+            var user = rng.pick(["How many letters are in the word \(w)?", "How long is the word \(w)?",
+                                 "Count the letters in \(w).", "How many letters does \(w) have?", "Number of letters in \(w)?"])
+            if rng.chance(RequestGrammar.percent) { user = RequestGrammar.render(NumberPhrasings.letterCount(w, &rng), &rng) }
+            turns.append(TaskTurn(user: user, answer: String(w.count), check: .number))
         } else {
             let l = letter(in: w, &rng)
             key = "letter \(l) \(w)"
-            turns.append(TaskTurn(user: rng.pick(["How many times does the letter \(l) appear in the word \(w)?",
-                                                  "Count the letter \(l) in \(w).", "How many \(l)'s are in \(w)?",
-                                                  "How often does \(l) occur in \(w)?", "Count the \(l)s in \(w)."]),
-                                  answer: String(TextTransforms.count(letter: l, in: w)), check: .number))
+            var user = rng.pick(["How many times does the letter \(l) appear in the word \(w)?", "Count the letter \(l) in \(w).",
+                                 "How many \(l)'s are in \(w)?", "How often does \(l) occur in \(w)?", "Count the \(l)s in \(w)."])
+            if rng.chance(RequestGrammar.percent) { user = RequestGrammar.render(NumberPhrasings.letterOccurrences(l, w, &rng), &rng) }
+            turns.append(TaskTurn(user: user, answer: String(TextTransforms.count(letter: l, in: w)), check: .number))
         }
         if twoTurn {
             var l = letter(in: w, &rng)
@@ -48,16 +49,19 @@ enum CountingTask {
         let key: String
         if rng.chance(50) {
             key = "items \(text)"
-            turns.append(TaskTurn(user: rng.pick(["How many items are in this list: \(text)?", "Count the items: \(text).",
-                                                  "How many words are in this list: \(text)?", "How long is this list: \(text)?",
-                                                  "Count these: \(text)."]),
-                                  answer: String(items.count), check: .number))
+            var user = rng.pick(["How many items are in this list: \(text)?", "Count the items: \(text).",
+                                 "How many words are in this list: \(text)?", "How long is this list: \(text)?",
+                                 "Count these: \(text)."])
+            if rng.chance(RequestGrammar.percent) { user = RequestGrammar.render(NumberPhrasings.itemCount(&rng), content: text, &rng) }
+            turns.append(TaskTurn(user: user, answer: String(items.count), check: .number))
         } else {
             let x = rng.pick(pool)
             key = "occurrences \(x) \(text)"
-            turns.append(TaskTurn(user: rng.pick(["How many times does \(x) appear in this list: \(text)?",
-                                                  "Count how often \(x) appears: \(text)."]),
-                                  answer: String(items.filter { $0 == x }.count), check: .number))
+            var user = rng.pick(["How many times does \(x) appear in this list: \(text)?", "Count how often \(x) appears: \(text)."])
+            if rng.chance(RequestGrammar.percent) {
+                user = RequestGrammar.render(NumberPhrasings.itemOccurrences(x, &rng), content: text, &rng)
+            }
+            turns.append(TaskTurn(user: user, answer: String(items.filter { $0 == x }.count), check: .number))
         }
         if twoTurn {
             let x = rng.pick(pool)

@@ -55,9 +55,37 @@ public struct NameGenerator: NameSource {
         }
     }
 
-    /// A lexicon word a little more often than a made-up one.
+    /// A string of 3 to 9 letters drawn independently from the whole alphabet ("tkrzab"). Unlike a
+    /// made-up word it is not pronounceable, so its tokens are pieces of every kind, as in the words a
+    /// user types that no training file has ("kitchen" is "k itc hen" to a tokenizer that never saw it):
+    /// copying, reversing or sorting these can only be done by reading the prompt. Kept to this
+    /// generator's split like made-up words, and never a robustness word.
+    public mutating func letterString(_ rng: inout SynthRandom) -> String {
+        while true {
+            let word = String((0..<rng.int(in: 3...9)).map { _ in rng.pick(CountingTask.letters) })
+            let capitalised = word.prefix(1).uppercased() + word.dropFirst()
+            guard DataSplit.of(name: capitalised) == split, !Lexicon.allWords.contains(word),
+                  !RobustWords.all.contains(word) else { continue }
+            if recordsIssued && issuedSet.insert(capitalised).inserted { issued.append(capitalised) }
+            return word
+        }
+    }
+
+    /// A lexicon word, a made-up word or a letter string.
     public mutating func word(_ rng: inout SynthRandom) -> String {
-        rng.chance(55) ? rng.pick(Lexicon.listWords) : pseudoWord(&rng)
+        switch rng.below(100) {
+        case 0..<45: rng.pick(Lexicon.listWords)
+        case 45..<75: pseudoWord(&rng)
+        default: letterString(&rng)
+        }
+    }
+
+    /// A name most of the time, else a capitalised letter string ("Tkrzab"): names a user brings are
+    /// not all pronounceable in this generator's way.
+    public mutating func nameOrString(_ rng: inout SynthRandom) -> String {
+        if rng.chance(75) { return next(&rng) }
+        let string = letterString(&rng)
+        return string.prefix(1).uppercased() + string.dropFirst()
     }
 
     /// Forgets the names handed out (for generators of short-lived entities, where only the names within

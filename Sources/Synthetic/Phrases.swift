@@ -29,10 +29,14 @@ enum Phrases {
         case 0: return lowercaseWords(max: 6, names: &names, &rng)
         case 1: return lowercaseSentence(&rng)
         case 2: return namedSentence(names.next(&rng), &rng)
-        case 3: return names.next(rng.int(in: 2...3), &rng).joined(separator: " ")
+        case 3: return (0..<rng.int(in: 2...4)).map { _ in names.nameOrString(&rng) }.joined(separator: " ")
         default:
+            // Of the generator's split like names: a held-out name or letter string ("bxn") could be a code too.
             let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-            return String((0..<rng.int(in: 3...6)).map { _ in rng.pick(alphabet) })
+            while true {
+                let code = String((0..<rng.int(in: 3...6)).map { _ in rng.pick(alphabet) })
+                if DataSplit.of(name: code.capitalizedFirst) == names.split { return code }
+            }
         }
     }
 }
