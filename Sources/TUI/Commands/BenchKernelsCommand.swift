@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import DuetCLI
 import Engine
 import Foundation
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetCLI
 import DuetCore
 import Foundation
 import Engine

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetCLI
 import Foundation
 import Sessions
 
