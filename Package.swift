@@ -1,11 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Duet: one executable (`duet`: the terminal UI and the root command), the library of its subcommands (DuetCLI),
-// an engine library, a persistence library, the modules below them (DuetCore, Tokenizers, Synthetic) and their C shims.
-// Dependencies point one way: TUI -> DuetCLI -> Sessions -> DuetCore; DuetCLI -> DuetMPI -> Engine -> Synthetic ->
-// Tokenizers -> DuetCore. Engine knows nothing of SQLite or ncurses; Sessions knows nothing of Engine; only TUI
-// knows ncurses.
+// Duet: one executable (`duet`: the terminal UI, the root command and the two benchmarks that draw the UI), the
+// libraries of its subcommands (DuetCLI: what users run; DuetBench: benchmarks and hidden test helpers), an engine
+// library, a persistence library, the modules below them (DuetCore, Tokenizers, Synthetic) and their C shims.
+// Dependencies point one way: TUI -> DuetBench -> DuetCLI -> (Engine, Sessions, DuetMPI, ArgumentParser);
+// DuetCLI -> DuetMPI -> Engine -> Synthetic -> Tokenizers -> DuetCore; Sessions -> DuetCore.
+// Engine knows nothing of SQLite or ncurses; Sessions knows nothing of Engine; only TUI knows ncurses.
 // Linux only (Debian 12, Swift 6.3): OpenBLAS, ncursesw and Open MPI are found where Debian installs them,
 // so no Apple platform is declared (none is built or tested).
 let package = Package(
@@ -58,10 +59,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]),
+        // The speed measurements (`duet bench ...`, all but the two that draw the UI) and the hidden test helpers
+        // (`duet debug ...`) the multi-process tests start: a library apart from the user commands. No ncurses.
+        .target(
+            name: "DuetBench",
+            dependencies: [
+                "DuetCLI", "DuetCore", "Tokenizers", "Engine", "Sessions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(
             name: "TUI",
             dependencies: [
-                "DuetCLI", "DuetCore", "Tokenizers", "Engine", "Sessions", "CNcurses",
+                "DuetBench", "DuetCLI", "DuetCore", "Tokenizers", "Engine", "Sessions", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]),

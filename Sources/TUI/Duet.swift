@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetBench
 import DuetCLI
 import Engine
 import Foundation

@@ -7,10 +7,12 @@ import Engine
 /// `duet bench stop`: how long a reply takes to stop after Esc while a long prompt is being read
 /// (prefill of a decoder-only model, encode of an encoder-decoder): the time from setting the
 /// cancellation flag to the generation returning, at several moments into the prompt.
-struct BenchStopCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchStopCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "stop",
         abstract: "Measure how fast a generation stops when cancelled during a long prompt's prefill or encode.")
+
+    package init() {}
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var weights: QuantizeOption
@@ -18,7 +20,7 @@ struct BenchStopCommand: ParsableCommand {
     @Option(help: "Prompt length in tokens (random ids).") var promptTokens = 4000
     @Option(help: "Seconds into the request at which to cancel; repeatable.") var after: [Double] = [0.5, 2, 5]
 
-    func run() throws {
+    package func run() throws {
         global.apply()
         let loaded = try openModel(model, quantization: weights.quantize)
         let m = loaded.model

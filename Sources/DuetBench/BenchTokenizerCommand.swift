@@ -6,10 +6,12 @@ import Tokenizers
 
 /// `duet bench tokenizer`: BPE training throughput and encoding throughput, with the heap encoder's
 /// speed-up over the textbook O(n²) merge loop measured on the same input in the same run.
-struct BenchTokenizerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchTokenizerCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "tokenizer",
         abstract: "Measure BPE training (MB/s) and encoding (tokens/s) speed, and the heap encoder against an O(n²) baseline.")
+
+    package init() {}
 
     @Option(name: .long, help: "Training text (.txt/.jsonl file or directory); default: synthetic multilingual text.")
     var data: String?
@@ -25,7 +27,7 @@ struct BenchTokenizerCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
+    package func run() throws {
         global.apply()
         let texts: [String]
         if let data {

@@ -10,20 +10,22 @@ import Foundation
 /// `--repeats` timed runs after one warm-up run; the GEMV is also given as a fraction of the
 /// bandwidth measured in the same run (decode streams every weight once per token, so that ratio is
 /// how close it runs to the machine's limit).
-struct BenchKernelsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchKernelsCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "kernels", abstract: "Measure GEMM, bf16 and int8 GEMV, memory bandwidth and attention kernels.")
+
+    package init() {}
 
     @OptionGroup var global: GlobalOptions
 
     @Option(name: .long, help: "Timed runs per measurement (after one warm-up run).")
     var repeats: Int = 5
 
-    func validate() throws {
+    package func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
     }
 
-    func run() throws {
+    package func run() throws {
         global.apply()
         print("duet bench kernels: \(EngineThreads.count) threads, OpenBLAS \(BLASInfo.coreDescription), cpu: \(EngineInfo.cpuFeatures.joined(separator: " "))")
         // Wall-clock timings: other processes competing for the cores lower every figure.

@@ -9,11 +9,13 @@ import Tokenizers
 /// directory): tokens/s and model FLOP/s as a fraction of a large sgemm measured in the same run.
 /// Under `mpirun -np N` every rank trains its own batch of `--batch` rows and the gradients are summed
 /// over the ranks each step; rank 0 reports each rank's tokens/s, their sum and the time in all-reduce.
-struct BenchTrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchTrainCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Measure training tokens/s and MFU (model FLOP/s ÷ measured sgemm peak).",
         discussion: "Random token batches, full forward/backward and AdamW steps; the median step is reported. Under mpirun: per-rank and aggregate tokens/s and the time spent summing gradients over the ranks.")
+
+    package init() {}
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "gemma2, gemma3 or t5gemma (with --preset).") var arch: InitCommand.Architecture = .gemma2
@@ -29,7 +31,7 @@ struct BenchTrainCommand: ParsableCommand {
     var overlapAllreduce: AllReduceOverlap = .auto
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
+    package func run() throws {
         try TrainRanks.run(command: "bench train", global: global) { try bench(group: $0) }
     }
 

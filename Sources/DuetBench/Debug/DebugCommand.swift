@@ -4,13 +4,15 @@ import Foundation
 /// `duet debug ...` (hidden): processes the multi-process tests start, kill and watch.
 ///
 /// They use the real store APIs of the TUI and the trainer; only the data is synthetic.
-struct DebugCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct DebugCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "debug",
         abstract: "Test helpers (hidden).",
         shouldDisplay: false,
         subcommands: [SessionsWriterCommand.self, SessionsReaderCommand.self, MetricsBatchCommand.self, StreamReplyCommand.self,
                       HoldLockCommand.self])
+
+    package init() {}
 }
 
 /// Writes a line to stdout at once (unbuffered), so a parent that kills us has seen every line we wrote.

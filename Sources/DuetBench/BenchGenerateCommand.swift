@@ -7,10 +7,12 @@ import Tokenizers
 
 /// `duet bench generate`: load time, memory, prefill and decode speed of a model, and decode speed as a
 /// fraction of the memory-bandwidth bound measured in the same run.
-struct BenchGenerateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchGenerateCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Measure load, prefill and decode speed of a model against the memory-bandwidth bound.")
+
+    package init() {}
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var weights: QuantizeOption
@@ -21,7 +23,7 @@ struct BenchGenerateCommand: ParsableCommand {
     @Flag(help: "Pack bf16 matrices into panels at load (docs/bf16-panels.md; also DUET_PACK_BF16=1) instead of reading them row-major.")
     var pack = false
 
-    func run() throws {
+    package func run() throws {
         global.apply()
         let start = Date()
         let loaded = try openModel(model, quantization: weights.quantize,

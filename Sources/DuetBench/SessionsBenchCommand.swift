@@ -4,10 +4,12 @@ import Foundation
 
 /// `duet bench sessions`: metrics insert throughput and full-text search time on a fresh database,
 /// each against a baseline measured in the same run.
-struct SessionsBenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct SessionsBenchCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "sessions",
         abstract: "Measure metrics insert throughput and FTS search time on a temporary database.")
+
+    package init() {}
 
     @Option(help: "Metric rows for the batched measurements.") var metricRows = 200_000
     @Option(help: "Metric rows for the one-transaction-per-row baseline.") var baselineRows = 500
@@ -16,7 +18,7 @@ struct SessionsBenchCommand: ParsableCommand {
     @Option(help: "Directory for the temporary database (default: the system temporary directory).") var directory: String?
     @Flag(help: "Keep the database afterwards (to inspect it).") var keep = false
 
-    func run() throws {
+    package func run() throws {
         let base = directory ?? NSTemporaryDirectory()
         let dir = (base as NSString).appendingPathComponent("duet-bench-\(getpid())")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -6,8 +6,8 @@ import Engine
 /// `duet bench packing`: what packing several examples into each row buys on real training data:
 /// real tokens per padded token over a whole epoch, and training tokens/s, packed against unpacked
 /// (one example per row) in the same run, on the same model, data and objective.
-struct BenchPackingCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchPackingCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "packing",
         abstract: "Measure packing efficiency and training tokens/s of packed vs one-example-per-row batches.",
         discussion: """
@@ -15,6 +15,8 @@ struct BenchPackingCommand: ParsableCommand {
             and counts real tokens against padded cells (encoder and decoder rows for encoder-decoder \
             models), then times --steps training steps (after one warm-up step) on each, alternating.
             """)
+
+    package init() {}
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Model directory (with its tokenizer).") var model: String
@@ -26,7 +28,7 @@ struct BenchPackingCommand: ParsableCommand {
     @Option(help: "Timed training steps per layout (after one warm-up step).") var steps = 5
     @Flag(help: "Print JSON.") var json = false
 
-    func validate() throws {
+    package func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
     }
 
@@ -83,7 +85,7 @@ struct BenchPackingCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    package func run() throws {
         global.apply()
         let url = URL(fileURLWithPath: (model as NSString).expandingTildeInPath)
         let loaded: LoadedModel

@@ -8,10 +8,12 @@ import Tokenizers
 /// `duet bench data`: how fast the training data pipeline tokenises a corpus, against the
 /// tokenizer's own single-threaded `encode` of the same documents measured in the same run, how much
 /// faster a second run is with the token cache, and how fast batches come out.
-struct BenchDataCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchDataCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Measure corpus tokenisation (cold and cached) and batching of the training data pipeline.")
+
+    package init() {}
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Tokenizer: a model directory or a tokenizer.json / tokenizer.model file.") var tokenizer: String
@@ -19,11 +21,11 @@ struct BenchDataCommand: ParsableCommand {
     @Option(help: "Tokens per row for the batching measurement.") var sequenceLength = 512
     @Option(help: "Rows per batch for the batching measurement.") var batchSize = 8
 
-    func validate() throws {
+    package func validate() throws {
         guard megabytes > 0 && megabytes <= 4096 else { throw ValidationError("--megabytes must be in (0, 4096]") }
     }
 
-    func run() throws {
+    package func run() throws {
         global.apply()
         let tok = try TokenizerLoader.load(file: URL(fileURLWithPath: tokenizer))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("duet-bench-data-\(getpid())")
