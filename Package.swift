@@ -75,11 +75,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]),
-        // The seeded mutator and driver of the fuzz tests (Tests/*/Fuzz), shared by both test targets.
+        // The seeded mutator and driver of the fuzz tests (Tests/*/Fuzz, TUITests/ParserFuzzTests).
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        // What every test target shares (temporary directories).
+        // What the test targets share (temporary directories).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["DuetCore", "Tokenizers", "Synthetic", "Engine", "FuzzSupport", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "FuzzSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "SyntheticTests", dependencies: ["DuetCore", "Tokenizers", "Synthetic"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "SessionsTests", dependencies: ["DuetCore", "Sessions", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "DuetCLI", "DuetCore", "Tokenizers", "Synthetic", "Engine", "Sessions", "FuzzSupport", "TestSupport"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),

@@ -1,11 +1,10 @@
 import Foundation
-@testable import Engine
 @testable import Tokenizers
 
 /// The committed tokenizer fixtures (tools/golden/make_tokenizer_goldens.py).
 enum TokenizerFixtures {
     static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/tokenizers")
     static let gemmaLike = root.appendingPathComponent("gemma-like")
     static let duetTrained = root.appendingPathComponent("duet-trained")

@@ -1,6 +1,5 @@
 @testable import Synthetic
 import Testing
-@testable import Engine
 
 /// The operations the tasks ask for, pinned by hand-written cases (the generator's answers come from them).
 @Suite struct TextTransformsTests {

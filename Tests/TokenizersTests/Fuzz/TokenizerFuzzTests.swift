@@ -1,7 +1,6 @@
 import Foundation
 import FuzzSupport
 import Testing
-@testable import Engine
 @testable import Tokenizers
 
 /// Mutation fuzzing of the tokenizer files: tokenizer.model (SentencePiece `ModelProto`, read by

@@ -1,7 +1,6 @@
 import Foundation
 @testable import Synthetic
 import Testing
-@testable import Engine
 
 /// Generated tasks: every reply passes its own check, answers agree with an independent reading of
 /// the prompt, and problems and names stay on their side of the train / held-out divide.

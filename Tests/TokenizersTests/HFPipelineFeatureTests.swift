@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import Engine
 @testable import Tokenizers
 
 /// tokenizer.json pipelines beyond Gemma's (tools/golden/make_tokenizer_goldens.py, "features"):

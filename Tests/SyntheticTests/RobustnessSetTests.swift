@@ -1,7 +1,6 @@
 import Foundation
 @testable import Synthetic
 import Testing
-@testable import Engine
 
 /// The robustness set: deterministic, distinct items of every kind, in phrasings, names and words the
 /// training data never uses, with answers of the training form.

@@ -1,6 +1,5 @@
 @testable import Synthetic
 import Testing
-@testable import Engine
 
 /// What each check accepts and rejects.
 @Suite struct TaskCheckerTests {

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import Engine
 @testable import Tokenizers
 
 @Suite struct BPETrainerTests {

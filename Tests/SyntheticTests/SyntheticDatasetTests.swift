@@ -2,7 +2,6 @@ import DuetCore
 import Foundation
 @testable import Synthetic
 import Testing
-@testable import Engine
 @testable import Tokenizers
 
 /// `SyntheticDataset.write`: determinism, size, file formats, and that held-out names and problems never
