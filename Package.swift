@@ -1,10 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Duet: one executable (`duet`), an engine library, a persistence library, the modules below them (DuetCore,
-// Tokenizers, Synthetic) and their C shims.
-// Dependencies point one way: TUI -> Sessions -> DuetCore; TUI, DuetMPI -> Engine -> Synthetic -> Tokenizers -> DuetCore.
-// Engine knows nothing of SQLite or ncurses; Sessions knows nothing of Engine.
+// Duet: one executable (`duet`: the terminal UI, the root command and the two benchmarks that draw the UI), the
+// libraries of its subcommands (DuetCLI: what users run; DuetBench: benchmarks and hidden test helpers), an engine
+// library, a persistence library, the modules below them (DuetCore, Tokenizers, Synthetic) and their C shims.
+// Dependencies point one way: TUI -> DuetBench -> DuetCLI -> (Engine, Sessions, DuetMPI, ArgumentParser);
+// DuetCLI -> DuetMPI -> Engine -> Synthetic -> Tokenizers -> DuetCore; Sessions -> DuetCore.
+// Engine knows nothing of SQLite or ncurses; Sessions knows nothing of Engine; only TUI knows ncurses.
 // Linux only (Debian 12, Swift 6.3): OpenBLAS, ncursesw and Open MPI are found where Debian installs them,
 // so no Apple platform is declared (none is built or tested).
 let package = Package(
@@ -42,26 +44,46 @@ let package = Package(
         // eval.jsonl format with its answer checks. Depends on Tokenizers (chat messages) and DuetCore, not on the
         // model code; Engine depends on it (its task evaluation reads eval.jsonl and grades with TaskChecker).
         .target(name: "Synthetic", dependencies: ["DuetCore", "Tokenizers"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        // Engine and TUI use Swift 5 language mode: kernels pass raw pointers into parallel loops and the
+        // Engine, the commands and TUI use Swift 5 language mode: kernels pass raw pointers into parallel loops and the
         // UI drives C globals (ncurses); Swift 6's Sendable checking adds noise there, not safety.
         .target(name: "Engine", dependencies: ["DuetCore", "Tokenizers", "Synthetic", "CBLAS", "CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        // Engine's `ProcessGroup` over MPI; only the executable links it, so Engine stays free of MPI.
+        // Engine's `ProcessGroup` over MPI; only the commands (DuetCLI) link it, so Engine stays free of MPI.
         .target(name: "DuetMPI", dependencies: ["CMPI", "Engine"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "Sessions", dependencies: ["DuetCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .executableTarget(
-            name: "TUI",
+        // The `duet` subcommands people run (generate, train, eval, experiment, ...) and what they share
+        // (model discovery, output formatting, PNG charts): a library the executable calls. No ncurses.
+        .target(
+            name: "DuetCLI",
             dependencies: [
-                "DuetCore", "Tokenizers", "Synthetic", "Engine", "Sessions", "CNcurses", "DuetMPI",
+                "DuetCore", "Tokenizers", "Synthetic", "Engine", "Sessions", "DuetMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]),
-        // The seeded mutator and driver of the fuzz tests (Tests/*/Fuzz), shared by both test targets.
+        // The speed measurements (`duet bench ...`, all but the two that draw the UI) and the hidden test helpers
+        // (`duet debug ...`) the multi-process tests start: a library apart from the user commands. No ncurses.
+        .target(
+            name: "DuetBench",
+            dependencies: [
+                "DuetCLI", "DuetCore", "Tokenizers", "Engine", "Sessions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(
+            name: "TUI",
+            dependencies: [
+                "DuetBench", "DuetCLI", "DuetCore", "Tokenizers", "Engine", "Sessions", "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]),
+        // The seeded mutator and driver of the fuzz tests (Tests/*/Fuzz, TUITests/ParserFuzzTests).
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        // What every test target shares (temporary directories).
+        // What the test targets share (temporary directories).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["DuetCore", "Tokenizers", "Synthetic", "Engine", "FuzzSupport", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "FuzzSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "SyntheticTests", dependencies: ["DuetCore", "Tokenizers", "Synthetic"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "SessionsTests", dependencies: ["DuetCore", "Sessions", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "DuetCore", "Tokenizers", "Synthetic", "Engine", "Sessions", "FuzzSupport", "TestSupport"],
+        .testTarget(name: "TUITests", dependencies: ["TUI", "DuetCLI", "DuetCore", "Tokenizers", "Synthetic", "Engine", "Sessions", "FuzzSupport", "TestSupport"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DuetBench
+import DuetCLI
 import Engine
 import Foundation
 import Sessions
@@ -114,30 +116,5 @@ struct UICommand: AsyncParsableCommand {
         } catch let error as KeymapError {
             throw Duet.failure("\(paths.config): \(error)")
         }
-    }
-}
-
-/// Options every subcommand accepts.
-struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Compute threads for the engine and OpenBLAS (default: all cores).")
-    var threads: Int?
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Database file (default: $DUET_HOME/duet.sqlite).",
-        discussion: "DUET_HOME defaults to $XDG_DATA_HOME/duet, else ~/.local/share/duet.",
-        valueName: "path"))
-    var db: String?
-
-    /// Applies the options that configure the process (thread pools).
-    func apply() {
-        EngineThreads.configure(threads)
-    }
-
-    /// The database path: `--db`, else the default for this environment (see `DuetPaths`).
-    var databasePath: String { DuetPaths.resolve(database: db).database }
-
-    /// Opens the database chosen by `--db` / `DUET_HOME`.
-    func openStore(access: DuetStore.Access = .readWrite) throws -> DuetStore {
-        try DuetStore.open(path: databasePath, access: access)
     }
 }

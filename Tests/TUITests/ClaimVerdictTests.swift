@@ -1,6 +1,6 @@
 import Engine
 import Testing
-@testable import TUI
+@testable import DuetCLI
 
 /// The report's verdicts follow from the intervals alone.
 @Suite struct ClaimVerdictTests {

@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Sessions
 import Testing
-@testable import TUI
+@testable import DuetCLI
 
 /// `duet experiment mini-replication --budget test` end to end with real child processes and a real
 /// database: interrupted by SIGTERM during S's pretraining, rerun to completion (finished stages skipped, the

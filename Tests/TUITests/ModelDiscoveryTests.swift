@@ -1,7 +1,7 @@
 import Engine
 import Foundation
 import Testing
-@testable import TUI
+@testable import DuetCLI
 
 @Suite struct ModelDiscoveryTests {
     typealias Found = (source: ModelLocation.Source, architecture: ModelArchitecture?)

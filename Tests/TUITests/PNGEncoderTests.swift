@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TUI
+@testable import DuetCLI
 
 /// The report's PNG renderer: checksums against published check values, files that decode back to the
 /// pixels drawn (with an independent reader, and with Python's zlib where python3 exists), and charts.

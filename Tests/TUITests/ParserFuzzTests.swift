@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import FuzzSupport
 import Testing
+@testable import DuetCLI
 @testable import TUI
 
 /// Mutation fuzzing of the files the app reads itself: config.toml (Duet's TOML subset, then applied

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Sessions
 import Testing
+@testable import DuetCLI
 @testable import TUI
 
 /// Small pieces behind the chat and compare screens: settings parsing, stats text, clipboard, code blocks, turns.

@@ -1,5 +1,5 @@
 import Testing
-@testable import TUI
+@testable import DuetCLI
 
 /// The affinity count that sizes each rank's threads under mpirun (`Cpus_allowed_list` syntax).
 @Suite struct TrainRanksTests {

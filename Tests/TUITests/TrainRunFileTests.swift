@@ -1,7 +1,7 @@
 import Engine
 import Foundation
 import Testing
-@testable import TUI
+@testable import DuetCLI
 
 /// `run.json` across formats: runs started before encoder-decoder rows could be packed resume with
 /// the one-example-per-row batches they were trained on.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetBench
 
 /// `duet bench ...`: speed measurements that print ratios against baselines measured in the same run.
 struct BenchCommand: ParsableCommand {

@@ -1,3 +1,4 @@
+import DuetCLI
 import Engine
 import Foundation
 

@@ -1,3 +1,4 @@
+import DuetCLI
 import Foundation
 
 /// The dashboard's charts, in tab order (keys 1-6).

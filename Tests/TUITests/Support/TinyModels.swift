@@ -1,5 +1,5 @@
 import Foundation
-@testable import TUI
+@testable import DuetCLI
 
 /// The repository's root directory (for committed assets).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

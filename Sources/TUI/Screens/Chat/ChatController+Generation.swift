@@ -1,3 +1,4 @@
+import DuetCLI
 import DuetCore
 import Engine
 import Foundation

@@ -1,3 +1,5 @@
+import DuetCLI
+
 /// The Train screen's "chat with the latest checkpoint": adds the directory to the model list,
 /// makes it the chat model (loading it in the background) and shows the chat.
 extension ChatScreen: ChatOpening {

@@ -1,3 +1,4 @@
+import DuetCLI
 import Sessions
 
 /// One message as the transcript shows it: a header (who, which version, state), the text as

@@ -1,3 +1,4 @@
+import DuetCLI
 import Foundation
 import Sessions
 
