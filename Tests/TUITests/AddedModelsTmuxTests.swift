@@ -32,7 +32,7 @@ import Testing
         let home = temporaryDuetHome()
         let elsewhere = TemporaryDirectory()
         let model = elsewhere.file("my-added-model")
-        try FileManager.default.copyItem(atPath: TinyModels.decoderOnly.path, toPath: model)
+        try FileManager.default.copyItem(atPath: TinyModelPair.decoderOnly.path, toPath: model)
         let env = ["DUET_HOME": home]
 
         var t = launch(home)

@@ -55,13 +55,13 @@ import Testing
         #expect(empty.status == 1 && empty.stderr.contains("not a model directory (no config.json)"), "\(empty.stderr)")
 
         let garbage = dir.file("garbage")
-        try FileManager.default.copyItem(atPath: TinyModels.decoderOnly.path, toPath: garbage)
+        try FileManager.default.copyItem(atPath: TinyModelPair.decoderOnly.path, toPath: garbage)
         try Data("{\"model_type\": \"gemma2\", \"hidden_size\": ".utf8).write(to: URL(fileURLWithPath: garbage + "/config.json"))
         let badConfig = try runDuet(["--model", garbage], environment: env)
         #expect(badConfig.status == 1 && badConfig.stderr.contains("cannot open model \(garbage)"), "\(badConfig.stderr)")
 
         let truncated = dir.file("truncated")
-        try FileManager.default.copyItem(atPath: TinyModels.decoderOnly.path, toPath: truncated)
+        try FileManager.default.copyItem(atPath: TinyModelPair.decoderOnly.path, toPath: truncated)
         let weights = URL(fileURLWithPath: truncated + "/model.safetensors")
         let bytes = try Data(contentsOf: weights)
         try bytes.prefix(bytes.count / 2).write(to: weights)

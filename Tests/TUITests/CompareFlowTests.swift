@@ -16,7 +16,7 @@ import Testing
     }
 
     func contestants(_ store: DuetStore) throws -> [Contestant] {
-        try [TinyModels.decoderOnly, TinyModels.encoderDecoder].map { url in
+        try [TinyModelPair.decoderOnly, TinyModelPair.encoderDecoder].map { url in
             let model = try ModelLoader.load(directory: url)
             let record = try store.registerModel(path: url.path, architecture: model.config.modelType,
                                                  contentHash: try ContentHash.weights(of: CheckpointReader(directory: url)))

@@ -44,10 +44,10 @@ import Testing
     }
 
     @Test func factsOfTheTinyPair() throws {
-        let decoder = try ModelFacts.read(TinyModels.decoderOnly)
+        let decoder = try ModelFacts.read(TinyModelPair.decoderOnly)
         #expect(decoder.architecture == .decoderOnly && decoder.isRandom && decoder.problem == nil)
         #expect(decoder.layers == "2" && decoder.dtype == "bf16" && decoder.vocabularySize == 1024)
-        let adapted = try ModelFacts.read(TinyModels.encoderDecoder)
+        let adapted = try ModelFacts.read(TinyModelPair.encoderDecoder)
         #expect(adapted.architecture == .encoderDecoder && adapted.isRandom && adapted.layers == "2 + 2")
         #expect(adapted.inspectLines.contains { $0.hasPrefix("provenance") && $0.contains("RANDOM WEIGHTS") })
         #expect(throws: (any Error).self) { try ModelFacts.read(URL(fileURLWithPath: "/nonexistent/model")) }

@@ -13,7 +13,7 @@ final class ShellHarness {
     init(maxTokens: Int = 24, busyTimeout: TimeInterval = 10) throws {
         let paths = DuetPaths.resolve(environment: ["DUET_HOME": directory.path])
         store = try DuetStore.open(path: paths.database, options: .init(busyTimeout: busyTimeout))
-        workspace = Workspace(paths: paths, store: store, modelDirectories: [TinyModels.directory.path],
+        workspace = Workspace(paths: paths, store: store, modelDirectories: [TinyModelPair.directory.path],
                               assetsDirectory: directory.path + "/no-assets", defaultMaxTokens: maxTokens)
         shell = try AppShell(paths: paths, glyphs: .unicode, screens: workspace.makeScreens(), threads: 2)
     }

@@ -10,7 +10,7 @@ let smallTokenizer = repositoryRoot.appendingPathComponent("assets/tokenizers/du
 
 /// One tiny random pair per test process (tiny-random-gemma2 and its adaptation tiny-random-t5gemma),
 /// made with the same code as `duet models demo`; tests only read it.
-enum TinyModels {
+enum TinyModelPair {
     static let directory: URL = {
         let url = URL(fileURLWithPath: NSTemporaryDirectory() + "duet-tiny-models-\(getpid())")
         try? FileManager.default.removeItem(at: url)
