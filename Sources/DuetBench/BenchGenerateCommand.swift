@@ -27,7 +27,7 @@ package struct BenchGenerateCommand: ParsableCommand {
         global.apply()
         let start = Date()
         let loaded = try openModel(model, quantization: weights.quantize,
-                                   packBF16: pack || ProcessInfo.processInfo.environment["DUET_PACK_BF16"] == "1")
+                                   packBF16: pack || packBF16ByEnvironment)
         let loadSeconds = Date().timeIntervalSince(start)
         let m = loaded.model
         let prompt = Self.randomPrompt(promptTokens, vocabularySize: m.vocabularySize, seed: 1)

@@ -63,7 +63,7 @@ public struct NameGenerator: NameSource {
     public mutating func letterString(_ rng: inout SynthRandom) -> String {
         while true {
             let word = String((0..<rng.int(in: 3...9)).map { _ in rng.pick(CountingTask.letters) })
-            let capitalised = word.prefix(1).uppercased() + word.dropFirst()
+            let capitalised = word.capitalizedFirst
             guard DataSplit.of(name: capitalised) == split, !Lexicon.allWords.contains(word),
                   !RobustWords.all.contains(word) else { continue }
             if recordsIssued && issuedSet.insert(capitalised).inserted { issued.append(capitalised) }
@@ -84,8 +84,7 @@ public struct NameGenerator: NameSource {
     /// not all pronounceable in this generator's way.
     public mutating func nameOrString(_ rng: inout SynthRandom) -> String {
         if rng.chance(75) { return next(&rng) }
-        let string = letterString(&rng)
-        return string.prefix(1).uppercased() + string.dropFirst()
+        return letterString(&rng).capitalizedFirst
     }
 
     /// Forgets the names handed out (for generators of short-lived entities, where only the names within

@@ -21,12 +21,15 @@ package func printJSON(_ value: Any) throws {
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
+/// Whether `DUET_PACK_BF16=1` asks every command and the UI to pack bf16 matrices at load (docs/bf16-panels.md).
+package var packBF16ByEnvironment: Bool { ProcessInfo.processInfo.environment["DUET_PACK_BF16"] == "1" }
+
 /// Opens a model directory with a message that names it on failure (`quantization`: how to hold
 /// the weights in memory, whatever the file stores).
 /// `packBF16`: pack bf16 matrices into panels at load (docs/bf16-panels.md); `DUET_PACK_BF16=1` turns it on
 /// for every command.
 package func openModel(_ path: String, quantization: WeightQuantization? = nil,
-               packBF16: Bool = ProcessInfo.processInfo.environment["DUET_PACK_BF16"] == "1") throws -> LoadedModel {
+               packBF16: Bool = packBF16ByEnvironment) throws -> LoadedModel {
     let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
     do {
         return try ModelLoader.load(directory: url, quantization: quantization, packBF16: packBF16)

@@ -40,8 +40,8 @@ extension Tensor {
         precondition(dtype == .bf16 && rank == 2 && layout == .rowMajor, "packing needs a row-major bf16 matrix, got \(dtype) \(shape)")
         let rows = shape[0], columns = shape[1]
         let panels = dk_bf16_panel_count(rows)
-        let out = Tensor(shape: shape, dtype: .bf16, storage: Storage(byteCount: panels * columns * TensorLayout.panelWidth * 2),
-                         byteOffset: 0, layout: .bf16Panels)
+        let bytes = TensorLayout.bf16Panels.storedElements(shape: shape) * DType.bf16.byteSize
+        let out = Tensor(shape: shape, dtype: .bf16, storage: Storage(byteCount: bytes), byteOffset: 0, layout: .bf16Panels)
         let source = u16, destination = out.u16
         // Panels are independent: pack them in parallel (a 2B model packs about 2.6 G values at load).
         EngineThreads.parallelFor(panels, minimumPerChunk: 16) { range in

@@ -185,7 +185,7 @@ final class ModelHub {
             let outcome: Result<(LoadedModel, ModelRecord?), ModelReadError>
             do {
                 let loaded = try ModelLoader.load(directory: url, quantization: quantization,
-                                                  packBF16: ProcessInfo.processInfo.environment["DUET_PACK_BF16"] == "1")
+                                                  packBF16: packBF16ByEnvironment)
                 let hash = try ContentHash.weights(of: CheckpointReader(directory: url))
                 let record = try store?.registerModel(path: url.path, architecture: architecture,
                                                       parameterCount: parameters, contentHash: hash)
