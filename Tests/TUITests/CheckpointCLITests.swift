@@ -78,6 +78,32 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("--dtype must be f32, bf16, f16 or int8"))
     }
 
+    /// `--layout panels` stores the bf16 matrices packed: inspect says so, generate reads them as they are
+    /// and answers as the row-major file does, and `--layout row-major` gives the Hugging Face file back.
+    @Test func convertToPanelsAndBack() throws {
+        let scratch = TemporaryDirectory()
+        let (rowMajor, panels, back) = (scratch.path + "/bf16", scratch.path + "/panels", scratch.path + "/back")
+        #expect(try runDuet(["convert", Self.t5gemma, rowMajor, "--dtype", "bf16"]).status == 0)
+        let packed = try runDuet(["convert", Self.t5gemma, panels, "--dtype", "bf16", "--layout", "panels"])
+        #expect(packed.status == 0, "\(packed.stderr)")
+        #expect(packed.stdout.contains("wrote 60 tensors (BF16, 38 bf16 matrices packed in panels)"), "\(packed.stdout)")
+        let inspect = try runDuet(["inspect", panels])
+        #expect(inspect.stdout.contains("BF16 panels (38 tensors") && inspect.stdout.contains("match config.json"), "\(inspect.stdout)")
+        func greedy(_ model: String) throws -> String {
+            let out = try runDuet(["generate", "--model", model, "--prompt-ids", "2,40,41,42", "--max-tokens", "8", "--ignore-eos", "--json"])
+            #expect(out.status == 0, "\(out.stderr)")
+            return String(describing: try JSONParser.parse(Array(out.stdout.utf8))["ids"])
+        }
+        #expect(try greedy(panels) == (try greedy(rowMajor)))
+        #expect(try runDuet(["convert", panels, back, "--layout", "row-major"]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: back + "/model.safetensors"))
+            == (try Data(contentsOf: URL(fileURLWithPath: rowMajor + "/model.safetensors"))))
+        let refused = try runDuet(["convert", Self.t5gemma, panels, "--layout", "panels"])
+        #expect(refused.status != 0 && refused.stderr.contains("no bf16 matrix to store in panels"), "\(refused.stderr)")
+        let wrongDType = try runDuet(["convert", Self.t5gemma, panels, "--dtype", "f32", "--layout", "panels"])
+        #expect(wrongDType.status != 0 && wrongDType.stderr.contains("--layout panels stores bf16 matrices"))
+    }
+
     @Test func convertFailingMidWriteLeavesTheOldCheckpoint() throws {
         let scratch = TemporaryDirectory()
         let dir = scratch.path

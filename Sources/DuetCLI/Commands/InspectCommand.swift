@@ -47,16 +47,17 @@ struct ModelSummary {
     var counts: ParameterCounts { ParameterCounts(reader) }
 
     /// Tensor and parameter count per dtype name, in first-seen order (int8 block scales belong to
-    /// their matrices and are not counted as parameters).
+    /// their matrices and are not counted as parameters; bf16 matrices stored packed count as "BF16 panels").
     var dtypes: [(name: String, tensors: Int, parameters: Int)] {
         var out: [(name: String, tensors: Int, parameters: Int)] = []
         for name in reader.parameterNames {
             let e = reader.entry(name)!
-            if let i = out.firstIndex(where: { $0.name == e.dtypeName }) {
+            let key = e.layout == .bf16Panels ? e.dtypeName + " panels" : e.dtypeName
+            if let i = out.firstIndex(where: { $0.name == key }) {
                 out[i].tensors += 1
                 out[i].parameters += e.count
             } else {
-                out.append((e.dtypeName, 1, e.count))
+                out.append((key, 1, e.count))
             }
         }
         return out

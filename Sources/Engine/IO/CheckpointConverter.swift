@@ -9,6 +9,8 @@ public enum CheckpointConverter {
     /// What a conversion wrote.
     public struct Report: Sendable {
         public var tensors: Int
+        /// Matrices stored packed in panels.
+        public var packedTensors: Int
         public var weightFiles: [(url: URL, bytes: Int)]
         /// Files copied unchanged (besides config.json, which is rewritten).
         public var copiedFiles: [String]
@@ -19,12 +21,20 @@ public enum CheckpointConverter {
     /// whole blocks (``Q8``: `W` as I8 plus `W_scale` as F32) and keeps the other tensors' dtype. `progress` is called after each tensor with
     /// (tensors done, tensor count). `normalizeConfig` writes config.json from the parsed config in
     /// the current transformers layout (dropping fields Duet does not model) instead of patching
-    /// the original's dtype.
-    public static func convert(from input: URL, to output: URL, dtype: DType?, maxShardBytes: Int = 4 << 30,
-                               normalizeConfig: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+    /// the original's dtype. `layout` `.bf16Panels` stores the model's bf16 matrices packed for inference
+    /// (``PanelsMetadata``; loaded ready to use, not by transformers), `.rowMajor` stores everything in
+    /// the Hugging Face layout, nil keeps each tensor's layout.
+    public static func convert(from input: URL, to output: URL, dtype: DType?, layout: TensorLayout? = nil,
+                               maxShardBytes: Int = 4 << 30, normalizeConfig: Bool = false,
+                               progress: ((Int, Int) -> Void)? = nil) throws -> Report {
         let config = try ModelConfigFile.load(directory: input)
         let reader = try CheckpointReader(directory: input)
         try WeightLayout.validate(reader, config: config)
+        let plan = ConversionPlan(reader: reader, target: dtype, layout: layout,
+                                  packable: Set(WeightLayout.expectedShapes(config).map(\.name)))
+        if layout == .bf16Panels && !plan.specs.contains(where: { $0.layout == .bf16Panels }) {
+            throw CheckpointError.invalidWrite(file: output.path, reason: "no bf16 matrix to store in panels: convert to bf16 as well")
+        }
         let fm = FileManager.default
         if fm.fileExists(atPath: output.path),
            input.resolvingSymlinksInPath().standardizedFileURL == output.resolvingSymlinksInPath().standardizedFileURL {
@@ -32,7 +42,6 @@ public enum CheckpointConverter {
         }
         try fm.createDirectory(at: output, withIntermediateDirectories: true)
 
-        let plan = ConversionPlan(reader: reader, target: dtype)
         var done = 0
         try SafeTensorsWriter.writeCheckpoint(plan.specs, to: output, maxShardBytes: maxShardBytes) { spec in
             let (converted, source) = try plan.tensor(for: spec)
@@ -67,7 +76,8 @@ public enum CheckpointConverter {
             copied.append(name)
         }
         let written = try CheckpointReader(directory: output)
-        return Report(tensors: plan.specs.count, weightFiles: written.fileSizes, copiedFiles: copied)
+        return Report(tensors: plan.specs.count, packedTensors: plan.specs.filter { $0.layout == .bf16Panels }.count,
+                      weightFiles: written.fileSizes, copiedFiles: copied)
     }
 
     /// The original config.json with its dtype fields (`dtype`, `torch_dtype`, also inside T5Gemma's
@@ -108,19 +118,21 @@ public enum CheckpointConverter {
         }
     }
 
-    /// Number of infinities and NaNs (exponent bits all ones), counted on the raw bits.
+    /// Number of infinities and NaNs (exponent bits all ones), counted on the raw bits (every stored
+    /// element: a packed matrix's padding is zeros).
     static func nonFiniteCount(_ t: Tensor) -> Int {
         var n = 0
+        let stored = t.dtype == .i8 ? t.count : t.byteCount / t.dtype.byteSize
         switch t.dtype {
         case .f32:
             let p = t.raw.assumingMemoryBound(to: UInt32.self)
-            for i in 0..<t.count where p[i] & 0x7F80_0000 == 0x7F80_0000 { n += 1 }
+            for i in 0..<stored where p[i] & 0x7F80_0000 == 0x7F80_0000 { n += 1 }
         case .bf16:
             let p = t.u16
-            for i in 0..<t.count where p[i] & 0x7F80 == 0x7F80 { n += 1 }
+            for i in 0..<stored where p[i] & 0x7F80 == 0x7F80 { n += 1 }
         case .f16:
             let p = t.u16
-            for i in 0..<t.count where p[i] & 0x7C00 == 0x7C00 { n += 1 }
+            for i in 0..<stored where p[i] & 0x7C00 == 0x7C00 { n += 1 }
         case .i8:
             // A non-finite block scale makes its whole block non-finite.
             n = nonFiniteCount(t.scales!) * Q8.blockSize

@@ -7,7 +7,7 @@ extension SafeTensorsWriter {
     public static func writeCheckpoint(_ tensors: [(name: String, tensor: Tensor)], to directory: URL,
                                        maxShardBytes: Int = 4 << 30) throws {
         let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
-        try writeCheckpoint(tensors.map { TensorSpec(name: $0.name, dtype: $0.tensor.dtype, shape: $0.tensor.shape) },
+        try writeCheckpoint(tensors.map { TensorSpec(name: $0.name, dtype: $0.tensor.dtype, shape: $0.tensor.shape, layout: $0.tensor.layout) },
                             to: directory, maxShardBytes: maxShardBytes) { byName[$0.name]! }
     }
 

@@ -1,5 +1,8 @@
 /// The tensors a conversion writes, and how each is made from the source checkpoint.
 ///
+/// Layouts: a bf16 matrix may be stored packed in panels (``PanelsMetadata``); the writer packs or
+/// unpacks each tensor to its spec's layout.
+///
 /// To int8 (``Q8``), every matrix whose rows split into whole blocks becomes two tensors, `W` (I8)
 /// and `W_scale` (F32); a source int8 tensor converted to another dtype is dequantized. The last
 /// quantized matrix is kept so `W_scale`, written right after `W` or in another shard, does not
@@ -11,7 +14,9 @@ final class ConversionPlan {
     private let matrixOfScale: [String: String]
     private var lastQuantized: (name: String, tensor: Tensor)?
 
-    init(reader: CheckpointReader, target: DType?) {
+    /// `layout`: `.bf16Panels` stores every bf16 matrix in `packable` (the model's own weights) packed,
+    /// `.rowMajor` stores every tensor row-major, nil keeps each tensor's layout where its dtype allows.
+    init(reader: CheckpointReader, target: DType?, layout: TensorLayout? = nil, packable: Set<String> = []) {
         self.reader = reader
         let specs = reader.parameterNames.flatMap { name -> [TensorSpec] in
             let info = reader.info(name)!  // validate() proved every tensor readable
@@ -23,7 +28,10 @@ final class ConversionPlan {
                 // Vectors (norm weights) and odd-shaped matrices keep their dtype (widened if int8).
                 return [TensorSpec(name: name, dtype: info.dtype, shape: info.shape)]
             default:
-                return [TensorSpec(name: name, dtype: target ?? info.dtype, shape: info.shape)]
+                let dtype = target ?? info.dtype
+                let packed = dtype == .bf16 && info.shape.count == 2
+                    && (layout == nil ? info.layout == .bf16Panels : layout == .bf16Panels && packable.contains(name))
+                return [TensorSpec(name: name, dtype: dtype, shape: info.shape, layout: packed ? .bf16Panels : .rowMajor)]
             }
         }
         self.specs = specs

@@ -47,10 +47,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// (use `entry(_:)` to see those).
     public func info(_ name: String) -> TensorInfo? {
         guard let e = entry(name), let dtype = e.dtype else { return nil }
-        return TensorInfo(name: e.name, dtype: dtype, shape: e.shape, byteRange: e.byteRange)
+        return TensorInfo(name: e.name, dtype: dtype, shape: e.shape, byteRange: e.byteRange, layout: e.layout)
     }
 
-    /// A view of tensor `name`. Zero-copy unless the data is misaligned for its element type (only in
+    /// A view of tensor `name`, in its stored layout (a matrix stored packed comes packed). Zero-copy unless the data is misaligned for its element type (only in
     /// files not written by safetensors, which aligns by sorting on element size), then copied.
     /// An int8 tensor needs its block `scales` (``Q8``; `CheckpointReader` finds them).
     public func tensor(_ name: String, scales: Tensor? = nil) throws -> Tensor {
@@ -67,7 +67,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
         }
         guard let storage, e.count > 0 else { return Tensor(zeros: e.shape, dtype: dtype) }
         let view = Tensor(shape: e.shape, dtype: dtype, storage: storage, byteOffset: e.byteRange.lowerBound,
-                          scales: dtype == .i8 ? scales : nil)
+                          scales: dtype == .i8 ? scales : nil, layout: e.layout)
         if Int(bitPattern: view.raw) % dtype.byteSize != 0 { return view.copy() }
         return view
     }

@@ -9,12 +9,15 @@ public struct TensorInfo: Sendable, Equatable {
     public let shape: [Int]
     /// Absolute byte range of the elements within the file.
     public let byteRange: Range<Int>
+    /// How the elements are stored (``PanelsMetadata``: bf16 matrices may be stored packed).
+    public let layout: TensorLayout
 
-    public init(name: String, dtype: DType, shape: [Int], byteRange: Range<Int>) {
+    public init(name: String, dtype: DType, shape: [Int], byteRange: Range<Int>, layout: TensorLayout = .rowMajor) {
         self.name = name
         self.dtype = dtype
         self.shape = shape
         self.byteRange = byteRange
+        self.layout = layout
     }
 
     /// Number of elements.
@@ -27,9 +30,13 @@ public struct SafeTensorsEntry: Sendable, Equatable {
     public let name: String
     /// The dtype as spelled in the header (`"BF16"`, `"I64"`, ...).
     public let dtypeName: String
+    /// The logical shape: for a matrix stored packed in panels, `[out, in]`, not the stored
+    /// `[panels, in, 16]` (``PanelsMetadata``).
     public let shape: [Int]
     /// Absolute byte range of the elements within the file.
     public let byteRange: Range<Int>
+    /// How the elements are stored.
+    public var layout: TensorLayout = .rowMajor
 
     /// The engine dtype, or nil when the engine cannot read this dtype.
     public var dtype: DType? { DType(rawValue: dtypeName) }
@@ -96,6 +103,7 @@ enum SafeTensorsHeader {
             entries.append(entry)
         }
         try checkTiling(entries, dataStart: dataStart, dataSize: dataSize, file: file)
+        if let packed = metadata[PanelsMetadata.key] { try PanelsMetadata.apply(packed, to: &entries, file: file) }
         return Parsed(metadata: metadata, entries: entries, dataStart: dataStart)
     }
 

@@ -6,16 +6,26 @@ import Foundation
 public struct TensorSpec: Sendable, Equatable {
     public var name: String
     public var dtype: DType
+    /// The logical shape (`[out, in]` for a matrix stored packed).
     public var shape: [Int]
+    /// How the data is stored: `.bf16Panels` for a bf16 matrix to store packed (``PanelsMetadata``).
+    public var layout: TensorLayout
 
-    public init(name: String, dtype: DType, shape: [Int]) {
+    public init(name: String, dtype: DType, shape: [Int], layout: TensorLayout = .rowMajor) {
+        precondition(layout == .rowMajor || (dtype == .bf16 && shape.count == 2), "only bf16 matrices are packed")
         self.name = name
         self.dtype = dtype
         self.shape = shape
+        self.layout = layout
     }
 
-    /// Bytes of data.
-    public var byteCount: Int { shape.reduce(1, *) * dtype.byteSize }
+    /// Bytes of data (padding of a packed matrix included).
+    public var byteCount: Int { layout.storedElements(shape: shape) * dtype.byteSize }
+
+    /// The shape the file header declares: the stored `[panels, in, 16]` of a packed matrix.
+    var storedShape: [Int] {
+        layout == .bf16Panels ? PanelsMetadata.storedShape(rows: shape[0], columns: shape[1]) : shape
+    }
 }
 
 /// Writes safetensors files byte-identical to the reference implementation's: tensors sorted by
@@ -27,12 +37,13 @@ public enum SafeTensorsWriter {
     public static func write(_ tensors: [(name: String, tensor: Tensor)], to url: URL,
                              metadata: [String: String] = ["format": "pt"]) throws {
         let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
-        try write(tensors.map { TensorSpec(name: $0.name, dtype: $0.tensor.dtype, shape: $0.tensor.shape) },
+        try write(tensors.map { TensorSpec(name: $0.name, dtype: $0.tensor.dtype, shape: $0.tensor.shape, layout: $0.tensor.layout) },
                   to: url, metadata: metadata) { byName[$0.name]! }
     }
 
     /// One file whose tensors are produced on demand by `data` (called once per spec, in file order;
-    /// it must return a tensor of the spec's dtype and shape). If `data` throws, `url` is untouched.
+    /// it must return a tensor of the spec's dtype and shape, in either layout: it is packed or unpacked
+    /// to the spec's). If `data` throws, `url` is untouched.
     public static func write(_ specs: [TensorSpec], to url: URL, metadata: [String: String] = ["format": "pt"],
                              data: (TensorSpec) throws -> Tensor) throws {
         try prepare(specs, to: url, metadata: metadata, data: data).commit()
@@ -48,11 +59,12 @@ public enum SafeTensorsWriter {
             try withUnsafeBytes(of: &length) { try sink.write($0.baseAddress!, count: 8) }
             try sink.write(header)
             for spec in ordered {
-                let t = try data(spec)
+                var t = try data(spec)
                 guard t.dtype == spec.dtype, t.shape == spec.shape else {
                     throw CheckpointError.invalidWrite(
                         file: url.path, reason: "tensor '\(spec.name)' is \(t.dtype.rawValue) \(t.shape), declared \(spec.dtype.rawValue) \(spec.shape)")
                 }
+                if t.layout != spec.layout { t = spec.layout == .bf16Panels ? t.packedBF16Panels() : t.unpacked() }
                 try sink.write(t.raw, count: t.byteCount)
             }
         }
@@ -83,6 +95,9 @@ public enum SafeTensorsWriter {
     /// The JSON header for `ordered` tensors (already in file order), padded with spaces so that the
     /// data region starts at a multiple of 8.
     static func headerBytes(_ ordered: [TensorSpec], metadata: [String: String]) -> Data {
+        var metadata = metadata
+        let packed = ordered.filter { $0.layout == .bf16Panels }.map { (name: $0.name, rows: $0.shape[0]) }
+        if !packed.isEmpty { metadata[PanelsMetadata.key] = PanelsMetadata.encode(packed) }
         var members: [(String, JSONValue)] = []
         if !metadata.isEmpty {
             let sortedMetadata = metadata.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
@@ -92,7 +107,7 @@ public enum SafeTensorsWriter {
         for s in ordered {
             members.append((s.name, .object([
                 ("dtype", .string(s.dtype.safetensorsName)),
-                ("shape", .array(s.shape.map { .int($0) })),
+                ("shape", .array(s.storedShape.map { .int($0) })),
                 ("data_offsets", .array([.int(offset), .int(offset + s.byteCount)])),
             ])))
             offset += s.byteCount

@@ -34,10 +34,13 @@ public enum ModelLoader {
     /// Reads `config.json`, validates every tensor's presence and shape, and builds the model over the
     /// memory-mapped weights (inference: matrices stay in their file dtype, or become int8 with
     /// `quantization`) or over an f32 copy (`trainable`: one flat buffer the optimizer updates).
-    /// `packBF16` (inference): pack bf16 matrices into panels here (see ``TensorLayout``), read by one
-    /// kernel at every row count. Off by default: it decodes faster (0.94 instead of 0.77 of the
-    /// bandwidth bound at Gemma 2 2B shapes) but copies every weight into fresh memory at load, which on
-    /// the 2-core VM took 19 s for a 2B model where mapping the file takes milliseconds (docs/bf16-panels.md).
+    /// Matrices a checkpoint stores packed in panels (`duet convert --layout panels`, ``PanelsMetadata``)
+    /// are used packed straight from the mapping for inference, and unpacked for training or int8.
+    /// `packBF16` (inference): also pack the row-major bf16 matrices into panels here (see ``TensorLayout``),
+    /// read by one kernel at every row count. Off by default: it decodes faster (0.94 instead of 0.77 of
+    /// the bandwidth bound at Gemma 2 2B shapes) but copies every weight into fresh memory at load, which
+    /// on the 2-core VM took 19 s for a 2B model where mapping a packed file takes milliseconds
+    /// (docs/bf16-panels.md).
     public static func load(directory: URL, trainable: Bool = false, quantization: WeightQuantization? = nil,
                             packBF16: Bool = false) throws -> LoadedModel {
         let config = try ModelConfigFile.load(directory: directory)

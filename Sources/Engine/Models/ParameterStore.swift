@@ -16,13 +16,14 @@ public final class ParameterStore: @unchecked Sendable {
         flat = nil
     }
 
-    /// Copies `named` into one flat f32 buffer (widening 16-bit weights) and views it.
+    /// Copies `named` into one flat f32 buffer (widening 16-bit weights, unpacking packed ones) and views it.
     public init(trainableCopyOf named: [(name: String, tensor: Tensor)]) {
         let total = named.reduce(0) { $0 + $1.tensor.count }
         let buffer = Tensor(zeros: [total], dtype: .f32)
         var offset = 0
         var views: [String: Tensor] = [:]
-        for (name, t) in named {
+        for (name, stored) in named {
+            let t = stored.unpacked()  // a checkpoint may store matrices packed for inference
             let view = Tensor(shape: t.shape, dtype: .f32, storage: buffer.storage, byteOffset: offset * 4)
             HalfPrecision.widen(t.raw, dtype: t.dtype, into: view.f32, count: t.count)
             views[name] = view

@@ -38,6 +38,7 @@ public enum Q8 {
     /// Quantizes `tensor` (f32, bf16 or f16; last dimension a multiple of ``blockSize``), one row at a
     /// time so a 16-bit matrix is never widened whole.
     public static func quantize(_ tensor: Tensor) -> Tensor {
+        if tensor.layout != .rowMajor { return quantize(tensor.unpacked()) }
         let cols = tensor.shape.last ?? 0
         precondition(cols % blockSize == 0, "int8 blocks need a last dimension divisible by \(blockSize), got \(tensor.shape)")
         let out = Tensor(zeros: tensor.shape, dtype: .i8)
