@@ -68,4 +68,21 @@ import Testing
             #expect(["sort", "order", "arrange"].contains { sort.lowercased().contains($0) }, "\(sort)")
         }
     }
+
+    /// A follow-up's "now"/"next,"/"then" leads the sentence; an opener never comes before it.
+    @Test func sequenceWordsLeadFollowUps() {
+        #expect(RequestGrammar.opened("Could you ", "next, reverse it") == "Next, could you reverse it")
+        #expect(RequestGrammar.opened("Now please ", "then sort that") == "Then, please sort that")
+        #expect(RequestGrammar.opened("Help me out and ", "reverse it") == "Help me out and reverse it")
+        var rng = SynthRandom(seed: 8)
+        for _ in 0..<2000 {
+            let follow = RequestGrammar.request(ListPhrasings.reverseFollowUp(&rng), &rng)
+            let lower = follow.lowercased()
+            for opener in RequestGrammar.politeOpeners + RequestGrammar.questionOpeners + RequestGrammar.wishOpeners {
+                for word in RequestGrammar.sequenceWords {
+                    #expect(!lower.contains((opener + word).lowercased()), "\(follow)")
+                }
+            }
+        }
+    }
 }

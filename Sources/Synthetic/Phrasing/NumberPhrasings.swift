@@ -7,7 +7,7 @@ enum NumberPhrasings {
     static func expressions(_ op: Operation, _ a: Int, _ b: Int) -> [String] {
         switch op {
         case .add: ["\(a) plus \(b)", "\(a) + \(b)", "\(a)+\(b)", "the sum of \(a) and \(b)", "the total of \(a) and \(b)",
-                    "\(a) and \(b) added together", "\(a) add \(b)", "\(b) added to \(a)"]
+                    "\(a) and \(b) added together", "\(b) added to \(a)"]
         case .subtract: ["\(a) minus \(b)", "\(a) - \(b)", "\(a)-\(b)", "\(a) take away \(b)", "\(b) subtracted from \(a)",
                          "the difference between \(a) and \(b)", "\(a) with \(b) taken away", "\(b) less than \(a)"]
         case .multiply: ["\(a) times \(b)", "\(a) * \(b)", "\(a)*\(b)", "\(a) x \(b)", "\(a) multiplied by \(b)",

@@ -19,16 +19,16 @@ enum RequestGrammar {
             let instruction = compose(parts, &rng)
             switch rng.below(12) {
             case 0: return "\(capitalised(instruction)): \(content)"
-            case 1: return "\(rng.pick(politeOpeners))\(instruction): \(content)"
-            case 2: return "\(rng.pick(questionOpeners))\(instruction)? \(content)"
-            case 3: return "\(rng.pick(wishOpeners))\(instruction): \(content)"
+            case 1: return "\(opened(rng.pick(politeOpeners), instruction)): \(content)"
+            case 2: return "\(opened(rng.pick(questionOpeners), instruction))? \(content)"
+            case 3: return "\(opened(rng.pick(wishOpeners), instruction)): \(content)"
             case 4: return "\(content)\n\n\(capitalised(instruction))."
             case 5: return "\(capitalised(instruction)).\n\(content)"
             case 6: return "\(capitalised(instruction)), please: \(content)"
-            case 7: return "\(rng.pick(questionOpeners))\(instruction)?\n\n\(content)"
+            case 7: return "\(opened(rng.pick(questionOpeners), instruction))?\n\n\(content)"
             case 8: return "Task: \(instruction).\nInput: \(content)"
-            case 9: return "\(rng.pick(politeOpeners))\(instruction).\n\n\(content)"
-            case 10: return "\(content)\n\(rng.pick(questionOpeners))\(instruction)?"
+            case 9: return "\(opened(rng.pick(politeOpeners), instruction)).\n\n\(content)"
+            case 10: return "\(content)\n\(opened(rng.pick(questionOpeners), instruction))?"
             default: return "\(rng.pick(greetings))\(capitalised(instruction)): \(content)"
             }
         }
@@ -40,9 +40,9 @@ enum RequestGrammar {
             let instruction = compose(parts, &rng)
             return switch rng.below(5) {
             case 0, 1: "\(capitalised(instruction))."
-            case 2: "\(rng.pick(politeOpeners))\(instruction)."
-            case 3: "\(rng.pick(questionOpeners))\(instruction)?"
-            default: "\(rng.pick(wishOpeners))\(instruction)."
+            case 2: "\(opened(rng.pick(politeOpeners), instruction))."
+            case 3: "\(opened(rng.pick(questionOpeners), instruction))?"
+            default: "\(opened(rng.pick(wishOpeners), instruction))."
             }
         }
     }
@@ -94,13 +94,26 @@ enum RequestGrammar {
         parts.map { rng.pick($0) }.joined()
     }
 
-    static let politeOpeners = ["Please ", "Kindly ", "Now please ", "Go ahead and ", "Just ", "Help me ",
+    static let politeOpeners = ["Please ", "Kindly ", "Now please ", "Go ahead and ", "Just ", "Help me out and ",
                                 "Please would you ", "Next, please "]
     static let questionOpeners = ["Can you ", "Could you ", "Would you ", "Will you ", "Can you please ",
                                   "Could you please ", "Would you mind if I asked you to "]
     static let wishOpeners = ["I want you to ", "I'd like you to ", "I need you to ", "Your task is to ",
                               "I would like you to ", "The job is to "]
     static let greetings = ["Hi! ", "Hello. ", "Hey. ", "Okay. ", "Next task. ", "Good morning! "]
+
+    /// Words a follow-up may start with ("now sort it", "next, reverse that").
+    static let sequenceWords = ["now ", "next, ", "then "]
+
+    /// `opener` before `instruction`; a follow-up's sequence word goes first ("Now, could you sort it",
+    /// not "Could you now sort it" or "Next, please next, sort it").
+    static func opened(_ opener: String, _ instruction: String) -> String {
+        guard let word = sequenceWords.first(where: { instruction.hasPrefix($0) }) else { return opener + instruction }
+        let lead = capitalised(word.trimmingCharacters(in: CharacterSet(charactersIn: ", "))) + ", "
+        let rest = String(instruction.dropFirst(word.count))
+        let openerAfterLead = opener.hasPrefix("Now ") ? String(opener.dropFirst(4)) : opener
+        return lead + openerAfterLead.prefix(1).lowercased() + openerAfterLead.dropFirst() + rest
+    }
 
     static func capitalised(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 

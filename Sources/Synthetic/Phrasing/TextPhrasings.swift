@@ -44,8 +44,8 @@ enum TextPhrasings {
                                              "every word of the following", "the words"]],
             [["write ", "rewrite ", "put ", "give me ", "convert ", "turn "], texts, [" in title case", " into title case",
                                                                                  " with a capital on every word"]],
-            [["give ", "start ", "begin "], ["each word", "every word"], [" a capital", " with a capital",
-                                                                         " with a capital letter"]],
+            [["give "], ["each word", "every word"], [" a capital", " a capital letter"]],
+            [["start ", "begin "], ["each word", "every word"], [" with a capital", " with a capital letter"]],
             [["make the first letter of ", "capitalise the first letter of ", "use a capital for the first letter of "],
              ["each word", "every word"]],
         ])
