@@ -104,24 +104,3 @@ DK_CLONES void dk_pv_accumulate_f32(const float *p, size_t ldp, size_t nq, const
         }
     }
 }
-
-/* The transpose of dk_pv_accumulate_f32, for the attention backward: every key row of y gathers the
-   query rows weighted by that key's column of a (dK += dSᵀ·q, dV += Pᵀ·dOut over the heads that share
-   a kv head), one pass over the keys with the y row chunk in registers. */
-DK_CLONES void dk_outer_accumulate_f32(const float *a, size_t lda, size_t nr, const float *x, size_t ldx, size_t nk,
-                                       size_t n, float *y, size_t ldy) {
-    size_t nv = n & ~(size_t)15;
-    for (size_t s = 0; s < nk; s++) {
-        float *ys = y + s * ldy;
-        for (size_t i = 0; i < nv; i += 16) {
-            v16f acc = ld(ys + i);
-            for (size_t r = 0; r < nr; r++) acc += a[r * lda + s] * ld(x + r * ldx + i);
-            st(ys + i, acc);
-        }
-        for (size_t i = nv; i < n; i++) {
-            float acc = ys[i];
-            for (size_t r = 0; r < nr; r++) acc += a[r * lda + s] * x[r * ldx + i];
-            ys[i] = acc;
-        }
-    }
-}

@@ -156,7 +156,7 @@ import Testing
     func forwardMatchesReferenceWithBothStrategies(_ c: Case) {
         let x = Inputs(c, seed: 70)
         let ref = Self.reference(c, q: x.q.map(Double.init), k: x.k.map(Double.init), v: x.v.map(Double.init))
-        for strategy in [Attention.Strategy.rows, .blocks] {
+        for strategy in Attention.Strategy.allCases {
             let got = Self.run(c, x, strategy: strategy)
             #expect(maxScaledError(got.out, ref.out) < 2e-6, "\(strategy) out")
             #expect(maxScaledError(got.probs, ref.probs) < 2e-6, "\(strategy) probs")
@@ -190,7 +190,7 @@ import Testing
     @Test func fullyMaskedQueryAveragesAllValuesUniformly() {
         let c = Case(name: "all keys padding", T: 5, S: 7, H: 2, KV: 1, causal: false, keyValid: Array(repeating: false, count: 7), softCap: 50)
         let x = Inputs(c, seed: 71)
-        for strategy in [Attention.Strategy.rows, .blocks] {
+        for strategy in Attention.Strategy.allCases {
             let got = Self.run(c, x, strategy: strategy)
             for t in 0..<c.T {
                 for h in 0..<c.H {
@@ -230,7 +230,7 @@ import Testing
             }
             var inputs = x
             inputs.q = q
-            for strategy in [Attention.Strategy.rows, .blocks] {
+            for strategy in Attention.Strategy.allCases {
                 let got = Self.run(step, inputs, strategy: strategy, kvBatchStride: capacity * row, k: kc, v: vc)
                 for b in 0..<full.B {
                     let qRow = full.H * full.hd
@@ -244,7 +244,7 @@ import Testing
 
     @Test(arguments: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16].map { cases[$0] })
     func backwardMatchesFiniteDifferences(_ c: Case) {
-        for strategy in [Attention.Strategy.rows, .blocks] { backwardMatchesFiniteDifferences(c, strategy: strategy) }
+        for strategy in Attention.backwardStrategies { backwardMatchesFiniteDifferences(c, strategy: strategy) }
     }
 
     func backwardMatchesFiniteDifferences(_ c: Case, strategy: Attention.Strategy) {

@@ -52,7 +52,7 @@ import Testing
         let g = Self.golden.attention
         let shape = AttentionShape(batch: g.batch, queryLength: g.length, keyLength: g.length, heads: g.heads,
                                    kvHeads: g.kvHeads, headDim: g.headDim)
-        for strategy in [Attention.Strategy.rows, .blocks] {
+        for strategy in Attention.Strategy.allCases {
             var out = [Float](repeating: .nan, count: g.out.count), probs = [Float](repeating: .nan, count: g.probs.count)
             g.keyValid.withUnsafeBufferPointer { valid in
                 let mask = AttentionMask(causal: true, window: g.window, keyValid: valid.baseAddress)

@@ -52,6 +52,17 @@ void dk_gemm_bf16_panels(const float *x, size_t ldx, size_t m, const uint16_t *p
 void dk_gemm_bf16_panels_reference(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,
                                    size_t cols, size_t first, size_t count, float *y, size_t ldy, int accumulate);
 
+/* ---- gemm_small.c: the small products of attention (per batch and head), 6 x 16 register tiles ---- */
+/** c[i*ldc + j] = (or += when accumulate) alpha * sum_p A(i, p) * b[p*ldb + j] for i < m, j < n, with
+    A(i, p) = a[i*ars + p*acs] (so a transposed A is free) and B read by rows. */
+void dk_gemm_small_f32(size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars, size_t acs, const float *b,
+                       size_t ldb, float *c, size_t ldc, int accumulate);
+/** The portable C loop of dk_gemm_small_f32, for tests of the dispatched kernel. */
+void dk_gemm_small_f32_reference(size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars, size_t acs,
+                                 const float *b, size_t ldb, float *c, size_t ldc, int accumulate);
+/** dst[j*ldd + i] = src[i*lds + j] for i < rows, j < cols. */
+void dk_transpose_f32(const float *src, size_t rows, size_t cols, size_t lds, float *dst, size_t ldd);
+
 /* ---- quant.c: blockwise int8 ("Q8": 32 values per f32 scale, q in [-127, 127], x ~ scale * q) ---- */
 #define DK_Q8_BLOCK 32
 /** Quantize n values (n a multiple of DK_Q8_BLOCK): n/32 scales max|x|/127, values round(x/scale). */
@@ -139,9 +150,6 @@ void dk_qk_scores_f32(const float *q, size_t ldq, size_t nq, const float *k, siz
 /** out[r*ldo : +n] += sum_s p[r*ldp + s] * v[s*ldv : +n] for r < nq. */
 void dk_pv_accumulate_f32(const float *p, size_t ldp, size_t nq, const float *v, size_t ldv, size_t nk,
                           size_t n, float *out, size_t ldo);
-/** y[s*ldy : +n] += sum_r a[r*lda + s] * x[r*ldx : +n] for s < nk (dk_pv_accumulate_f32 transposed). */
-void dk_outer_accumulate_f32(const float *a, size_t lda, size_t nr, const float *x, size_t ldx, size_t nk,
-                             size_t n, float *y, size_t ldy);
 
 #ifdef __cplusplus
 }

@@ -6,11 +6,13 @@ import CKernels
 /// softmax in f32, `out = P·v`. Grouped-query attention: query head `h` reads kv head
 /// `h / (heads / kvHeads)` (HF `repeat_kv`).
 ///
-/// Two strategies, same results:
-/// - **rows** (decode, and any call whose keys stay in cache): each (batch, query, kv head) is one task on the engine
+/// Three strategies, same results (up to summation order):
+/// - **rows** (decode): each (batch, query, kv head) is one task on the engine
 ///   workers, covering the query heads that share the kv head so every key/value row is read from
 ///   memory once; scores live in stack scratch; q·k and P·v are SIMD C loops over only the keys the
 ///   causal/window mask and the query's document allow. No heap allocation without segments.
+/// - **tiles** (training, prompts and encoders whose keys stay in cache; `AttentionTiles.swift`): per
+///   (batch, head) and block of 64 queries, register-tiled small GEMMs on the engine workers.
 /// - **blocks** (long prefill): per (batch, head) and block of 64 queries, OpenBLAS computes the
 ///   scores and P·v over only the keys the block can see (causal and windowed masks and the
 ///   documents of packed rows skip work), the engine workers soft-cap, mask and normalise the rows
@@ -18,18 +20,17 @@ import CKernels
 public enum Attention {
     /// Query counts at or below this take the row strategy whatever the keys.
     public static let rowStrategyQueryLimit = 4
-    /// More queries take the row strategy too while one kv head's keys and values (`S × headDim`
-    /// floats each) stay cache-resident (1 MiB together), since every query reads them again. The
-    /// block strategy's sgemm calls on per-head slices are small and pay OpenBLAS's hand-offs each time:
-    /// `duet bench train --profile` measured the attention forward at 62 -> 14 ms (duet-mini-it, 8 × 128)
-    /// and 218 -> 56 ms (duet-mini-mini-it) with rows, and `duet bench kernels` the causal T = S = 512
-    /// prefill at Gemma 2 2B heads (hd 256) at 24.3 against 21.5 GFLOP/s. Longer keys re-read from memory
-    /// per query, where blocks reuse them across 64 queries.
+    /// More queries take the tile strategy while one kv head's keys and values (`S × headDim` floats
+    /// each) stay cache-resident (1 MiB together). The block strategy's sgemm calls on per-head slices
+    /// are small and pay OpenBLAS's hand-offs each time: `duet bench train --profile` measured the
+    /// attention forward at 62 -> 14 ms (duet-mini-it, 8 × 128) and 218 -> 56 ms (duet-mini-mini-it) with
+    /// rows instead of blocks; tiles then beat rows (see `AttentionTiles.swift`).
     public static let rowStrategyKeyFloats = 1 << 17
 
     /// The strategy `forward` picks for a call of this shape.
     static func strategy(for shape: AttentionShape) -> Strategy {
-        shape.queryLength <= rowStrategyQueryLimit || shape.keyLength * shape.headDim <= rowStrategyKeyFloats ? .rows : .blocks
+        if shape.queryLength <= rowStrategyQueryLimit { return .rows }
+        return shape.keyLength * shape.headDim <= rowStrategyKeyFloats ? .tiles : .blocks
     }
     /// Queries per block in the block strategy.
     static let queryBlock = 64
@@ -52,7 +53,7 @@ public enum Attention {
     }
 
     /// How `forward` splits the work (both give the same result; tests run both).
-    enum Strategy { case rows, blocks }
+    enum Strategy: CaseIterable { case rows, tiles, blocks }
 
     static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                         shape: AttentionShape, mask: AttentionMask, scale: Float, softCap: Float?, kvBatchStride: Int?,
@@ -69,10 +70,14 @@ public enum Attention {
         }
         let rules = MaskRules(mask, batch: B, queryLength: T, keyLength: S)
         let layout = Layout(T: T, S: S, H: H, group: H / KV, hd: hd, kvRow: kvRow, kvBatch: kvBatch)
-        if (strategy ?? Self.strategy(for: shape)) == .rows {
+        switch strategy ?? Self.strategy(for: shape) {
+        case .rows:
             forwardRows(q: q, k: k, v: v, B: B, layout: layout, rules: rules, scale: scale, softCap: softCap,
                         probs: probs, out: out)
-        } else {
+        case .tiles:
+            forwardTiles(q: q, k: k, v: v, B: B, layout: layout, rules: rules, scale: scale, softCap: softCap,
+                         probs: probs, out: out)
+        case .blocks:
             forwardBlocks(q: q, k: k, v: v, B: B, layout: layout, rules: rules, scale: scale, softCap: softCap,
                           probs: probs, out: out)
         }

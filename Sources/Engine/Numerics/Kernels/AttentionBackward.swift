@@ -22,11 +22,14 @@ extension Attention {
                  dq: dq, dk: dk, dv: dv, strategy: nil)
     }
 
-    /// The strategy `backward` picks: rows while the keys stay cache-resident (as the forward) and there
+    /// The strategies `backward` has (tests run each).
+    static let backwardStrategies: [Strategy] = [.tiles, .blocks]
+
+    /// The strategy `backward` picks: tiles while the keys stay cache-resident (as the forward) and there
     /// are enough (batch, kv head) pairs to keep every worker busy (each pair is one task, which owns
     /// its keys' gradients), else blocks.
     static func backwardStrategy(for shape: AttentionShape) -> Strategy {
-        strategy(for: shape) == .rows && shape.batch * shape.kvHeads >= EngineThreads.count ? .rows : .blocks
+        strategy(for: shape) != .blocks && shape.batch * shape.kvHeads >= EngineThreads.count ? .tiles : .blocks
     }
 
     static func backward(_ dOut: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
@@ -44,10 +47,12 @@ extension Attention {
         if B == 0 || T == 0 || H == 0 || S == 0 { return }
         let rules = MaskRules(mask, batch: B, queryLength: T, keyLength: S)
         let L = Layout(T: T, S: S, H: H, group: H / KV, hd: hd, kvRow: KV * hd, kvBatch: S * KV * hd)
-        if (strategy ?? backwardStrategy(for: shape)) == .rows {
-            backwardRows(dOut, q: q, k: k, v: v, probs: probs, B: B, layout: L, rules: rules, scale: scale, softCap: softCap,
-                         dq: dq, dk: dk, dv: dv)
+        switch strategy ?? backwardStrategy(for: shape) {
+        case .rows, .tiles:  // decode is never differentiated: the row strategy has no backward of its own
+            backwardTiles(dOut, q: q, k: k, v: v, probs: probs, B: B, layout: L, rules: rules, scale: scale, softCap: softCap,
+                          dq: dq, dk: dk, dv: dv)
             return
+        case .blocks: break
         }
         let qStride = H * hd
         let blockRows = min(queryBlock, T)
@@ -95,54 +100,6 @@ extension Attention {
                           b: q + L.query(b, t0, h), ldb: qStride, beta: 1, c: dkBlock, ldc: L.kvRow)
                     sgemm(.transposed, .none, m: n, n: hd, k: rows, a: p, lda: S,
                           b: dOut + L.query(b, t0, h), ldb: qStride, beta: 1, c: dvBlock, ldc: L.kvRow)
-                }
-            }
-        }
-    }
-
-    /// One task per (batch, kv head), owning that head's key and value gradients; per query, the heads
-    /// of the group together: `dP = dOut·vᵀ` over the visible keys, the softmax (and soft-cap) backward,
-    /// then `dq = scale·dS·k`, `dk += scale·dSᵀ·q` and `dv += Pᵀ·dOut`, all in SIMD C loops.
-    private static func backwardRows(_ dOut: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-                                     v: UnsafePointer<Float>, probs: UnsafePointer<Float>, B: Int, layout L: Layout,
-                                     rules: MaskRules, scale: Float, softCap: Float?,
-                                     dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>) {
-        let kvHeads = L.H / L.group, headStride = L.T * L.S   // between the prob rows of consecutive heads
-        EngineThreads.parallelFor(B * kvHeads, minimumPerChunk: 1) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * L.group * L.S) { scratch in
-                let dS = scratch.baseAddress!, capped = dS + L.group * L.S
-                for task in range {
-                    let g = task % kvHeads, b = task / kvHeads, h0 = g * L.group
-                    for t in 0..<L.T {
-                        guard rules.seesAnyKey(batch: b, query: t) else {
-                            // P = 1/S whatever the scores: the values get dOut/S, queries and keys nothing.
-                            for r in 0..<L.group {
-                                for s in 0..<L.S { dk_axpy_f32(1 / Float(L.S), dOut + L.query(b, t, h0 + r), dv + L.key(b, s, h0), L.hd) }
-                            }
-                            continue
-                        }
-                        let keys = rules.keyRange(batch: b, query: t), n = keys.count, lo = keys.lowerBound
-                        let d = dS + lo, p = probs + L.probRow(b, h0, t) + lo
-                        dk_qk_scores_f32(dOut + L.query(b, t, h0), L.hd, L.group, v + L.key(b, lo, h0), L.kvRow, n, L.hd, 1, d, L.S)
-                        if softCap != nil {
-                            dk_qk_scores_f32(q + L.query(b, t, h0), L.hd, L.group, k + L.key(b, lo, h0), L.kvRow, n, L.hd, scale,
-                                             capped + lo, L.S)
-                        }
-                        for r in 0..<L.group {
-                            let dr = d + r * L.S
-                            dk_softmax_backward_row_f32(dr, p + r * headStride, dr, n)   // masked keys have P = 0 -> 0
-                            if let softCap {
-                                let c = capped + lo + r * L.S
-                                dk_softcap_f32(c, c, n, softCap)
-                                dk_softcap_backward_f32(dr, c, dr, n, softCap)
-                            }
-                            dk_scale_f32(dr, n, scale)
-                        }
-                        dk_pv_accumulate_f32(d, L.S, L.group, k + L.key(b, lo, h0), L.kvRow, n, L.hd, dq + L.query(b, t, h0), L.hd)
-                        dk_outer_accumulate_f32(d, L.S, L.group, q + L.query(b, t, h0), L.hd, n, L.hd, dk + L.key(b, lo, h0), L.kvRow)
-                        dk_outer_accumulate_f32(p, headStride, L.group, dOut + L.query(b, t, h0), L.hd, n, L.hd,
-                                                dv + L.key(b, lo, h0), L.kvRow)
-                    }
                 }
             }
         }
