@@ -36,6 +36,28 @@ import Testing
         #expect(Array(y[0..<heads * hd]) == Array(x[0..<heads * hd]))
     }
 
+    /// A training batch repeats positions (each row at 0..<T): the rotation then reads cos/sin from a
+    /// table of the distinct positions, which must give the per-token bits, forward and backward.
+    @Test func repeatedPositionsRotateBitForBitAsTokenByToken() {
+        var rng = TestRandom(seed: 22)
+        let heads = 2, hd = 16, rows = 3, length = 9
+        let positions: [Int32] = (0..<rows).flatMap { r in (0..<length).map { Int32(r == 2 ? $0 + 5 : $0) } }
+        let tokens = positions.count
+        let x = rng.floats(tokens * heads * hd)
+        let rope = RoPE(headDim: hd, theta: 10_000)
+        var batched = x
+        rope.forward(&batched, tokens: tokens, heads: heads, positions: positions)
+        #expect(batched == Self.hfRotate(x, tokens: tokens, heads: heads, hd: hd, positions: positions, theta: 10_000))
+        var gradient = x, oneByOne = x
+        rope.backward(&gradient, tokens: tokens, heads: heads, positions: positions)
+        for t in 0..<tokens {
+            var token = Array(oneByOne[t * heads * hd..<(t + 1) * heads * hd])
+            rope.backward(&token, tokens: 1, heads: heads, positions: [positions[t]])
+            oneByOne.replaceSubrange(t * heads * hd..<(t + 1) * heads * hd, with: token)
+        }
+        #expect(gradient == oneByOne)
+    }
+
     @Test func backwardIsTheTransposeAndMatchesFiniteDifferences() {
         var rng = TestRandom(seed: 21)
         let tokens = 4, heads = 2, hd = 8

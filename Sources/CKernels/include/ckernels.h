@@ -52,6 +52,15 @@ void dk_gemm_bf16_panels(const float *x, size_t ldx, size_t m, const uint16_t *p
 void dk_gemm_bf16_panels_reference(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,
                                    size_t cols, size_t first, size_t count, float *y, size_t ldy, int accumulate);
 
+/* ---- adamw.c: the optimizer's element-wise update ---- */
+/** AdamW over n elements in PyTorch's operation order (no fused multiply-adds): m += w1 (g - m);
+    v = v b2 + (w2 g) g; p = p decay + (step m) / (sqrt(v) / root + eps). Bitwise equal to the portable loop. */
+void dk_adamw_f32(float *p, const float *g, float *m, float *v, size_t n, float decay, float step, float root, float w1,
+                  float b2, float w2, float eps);
+/** The portable loop of dk_adamw_f32, for tests of the dispatched kernel. */
+void dk_adamw_f32_reference(float *p, const float *g, float *m, float *v, size_t n, float decay, float step, float root,
+                            float w1, float b2, float w2, float eps);
+
 /* ---- gemm_small.c: the small products of attention (per batch and head), 6 x 16 register tiles ---- */
 /** c[i*ldc + j] = (or += when accumulate) alpha * sum_p A(i, p) * b[p*ldb + j] for i < m, j < n, with
     A(i, p) = a[i*ars + p*acs] (so a transposed A is free) and B read by rows. */

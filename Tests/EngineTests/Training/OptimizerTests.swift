@@ -1,5 +1,7 @@
+import CKernels
 import Foundation
 import Testing
+import TestSupport
 @testable import Engine
 
 @Suite struct LearningRateScheduleTests {
@@ -116,5 +118,22 @@ import Testing
         let after = store.flat!.toArray()
         for i in 0..<6 { #expect(after[i] == before[i] * Float(1 - 0.1 * 0.5)) }
         for i in 6..<9 { #expect(after[i] == before[i]) }
+    }
+
+    /// The AVX2 AdamW update gives the portable loop's bits (no fused multiply-add on either side), over
+    /// a length with a vector body and a tail, with and without decay.
+    @Test func vectorUpdateIsBitwiseThePortableLoop() {
+        var rng = TestRandom(seed: 41)
+        let n = 1003
+        let g = rng.floats(n).map { $0 * 3 }, p0 = rng.floats(n), m0 = rng.floats(n).map { $0 * 0.1 }
+        let v0 = rng.floats(n).map { $0 * $0 * 0.01 }
+        for decay: Float in [1, 0.9999] {
+            var (p1, m1, v1) = (p0, m0, v0), (p2, m2, v2) = (p0, m0, v0)
+            dk_adamw_f32(&p1, g, &m1, &v1, n, decay, -1e-3, 0.3, 0.1, 0.95, 0.05, 1e-8)
+            dk_adamw_f32_reference(&p2, g, &m2, &v2, n, decay, -1e-3, 0.3, 0.1, 0.95, 0.05, 1e-8)
+            #expect(p1.map(\.bitPattern) == p2.map(\.bitPattern))
+            #expect(m1.map(\.bitPattern) == m2.map(\.bitPattern) && v1.map(\.bitPattern) == v2.map(\.bitPattern))
+            #expect(p1 != p0)
+        }
     }
 }

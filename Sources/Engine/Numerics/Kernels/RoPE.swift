@@ -9,8 +9,8 @@ import Darwin
 /// inv_freq[j]` in f32, cos/sin in f32, and for each head vector
 /// `out[j] = x[j]·cos − x[j+hd/2]·sin`, `out[j+hd/2] = x[j+hd/2]·cos + x[j]·sin`.
 ///
-/// cos/sin are computed per token (once for all its heads) rather than cached: that is ~2.5 µs per
-/// token per call, negligible next to the projections, and needs no table sized by a maximum length.
+/// cos/sin are computed per call, not cached across calls (no table sized by a maximum length): once per
+/// distinct position when positions repeat (training batches), else per token (once for all its heads).
 public struct RoPE: Sendable {
     public let headDim: Int
     public let theta: Float
@@ -44,29 +44,61 @@ public struct RoPE: Sendable {
     }
 
     private func rotate(_ x: UnsafeMutablePointer<Float>, tokens: Int, heads: Int, positions: UnsafePointer<Int32>, sign: Float) {
-        let half = headDim / 2, hd = headDim
+        guard tokens > 0 else { return }
+        var lowest = positions[0], highest = positions[0]
+        for t in 1..<tokens {
+            lowest = min(lowest, positions[t])
+            highest = max(highest, positions[t])
+        }
+        let span = Int(highest) - Int(lowest) + 1
         inverseFrequencies.withUnsafeBufferPointer { invFreq in
             let inv = invFreq.baseAddress!
+            if span < tokens {
+                // Positions repeat (a batch of training rows, each at 0..<T): cos/sin once per distinct
+                // position, the same f32 values the per-token path computes (libm's cosf and sinf are
+                // about half of this function's time otherwise).
+                let table = UnsafeMutablePointer<Float>.allocate(capacity: span * headDim)
+                defer { table.deallocate() }
+                EngineThreads.parallelFor(span, minimumPerChunk: 16) { range in
+                    for p in range { angles(position: lowest + Int32(p), sign: sign, inv: inv, into: table + p * headDim) }
+                }
+                EngineThreads.parallelFor(tokens, minimumPerChunk: max(1, 64 / max(1, heads))) { range in
+                    for t in range { apply(x + t * heads * headDim, heads: heads, angles: table + Int(positions[t] - lowest) * headDim) }
+                }
+                return
+            }
             EngineThreads.parallelFor(tokens, minimumPerChunk: max(1, 64 / max(1, heads))) { range in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: hd) { scratch in
-                    let cosv = scratch.baseAddress!, sinv = cosv + half
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: headDim) { scratch in
                     for t in range {
-                        let pos = Float(positions[t])
-                        for j in 0..<half {
-                            let angle = pos * inv[j]
-                            cosv[j] = cosf(angle)
-                            sinv[j] = sign * sinf(angle)
-                        }
-                        for h in 0..<heads {
-                            let v = x + (t * heads + h) * hd
-                            for j in 0..<half {
-                                let a = v[j], b = v[j + half]
-                                v[j] = a * cosv[j] - b * sinv[j]
-                                v[j + half] = b * cosv[j] + a * sinv[j]
-                            }
-                        }
+                        angles(position: positions[t], sign: sign, inv: inv, into: scratch.baseAddress!)
+                        apply(x + t * heads * headDim, heads: heads, angles: scratch.baseAddress!)
                     }
                 }
+            }
+        }
+    }
+
+    /// `cos(angle_j)` at `out[j]` and `sign·sin(angle_j)` at `out[half + j]` for one position.
+    @inline(__always)
+    private func angles(position: Int32, sign: Float, inv: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let half = headDim / 2, pos = Float(position)
+        for j in 0..<half {
+            let angle = pos * inv[j]
+            out[j] = cosf(angle)
+            out[half + j] = sign * sinf(angle)
+        }
+    }
+
+    /// Rotates the `heads` vectors of one token by `angles` (from ``angles(position:sign:inv:into:)``).
+    @inline(__always)
+    private func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, angles: UnsafePointer<Float>) {
+        let half = headDim / 2, cosv = angles, sinv = angles + half
+        for h in 0..<heads {
+            let v = x + h * headDim
+            for j in 0..<half {
+                let a = v[j], b = v[j + half]
+                v[j] = a * cosv[j] - b * sinv[j]
+                v[j + half] = b * cosv[j] + a * sinv[j]
             }
         }
     }

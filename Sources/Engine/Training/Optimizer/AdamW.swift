@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Hyperparameters of AdamW with decoupled weight decay (Loshchilov & Hutter; `torch.optim.AdamW`).
@@ -144,21 +145,13 @@ public final class AdamW: @unchecked Sendable {
         let correction2Root: Float
     }
 
-    /// The element-wise update, in PyTorch's operation order (lerp, addcmul, sqrt/div/add, addcdiv).
+    /// The element-wise update, in PyTorch's operation order (lerp, addcmul, sqrt/div/add, addcdiv), in
+    /// C with AVX2 (`dk_adamw_f32`, bitwise equal to its portable loop).
     @inline(__always)
     private static func update(p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
                                v: UnsafeMutablePointer<Float>, count: Int, constants c: SegmentConstants,
                                w1: Float, b2: Float, w2: Float, eps: Float) {
-        let decay = c.decayFactor, step = -c.stepSize, root = c.correction2Root
-        for j in 0..<count {
-            let gj = g[j]
-            let mj = m[j] + w1 * (gj - m[j])
-            let vj = v[j] * b2 + w2 * gj * gj
-            m[j] = mj
-            v[j] = vj
-            let denominator = vj.squareRoot() / root + eps
-            p[j] = p[j] * decay + step * mj / denominator
-        }
+        dk_adamw_f32(p, g, m, v, count, c.decayFactor, -c.stepSize, c.correction2Root, w1, b2, w2, eps)
     }
 
     /// Index of the segment holding buffer offset `offset` (segments are sorted and contiguous).
