@@ -130,7 +130,7 @@ package struct BenchKernelsCommand: ParsableCommand {
         table.section("engine kernels")
         let heads = 8, kvHeads = 4, hd = 256
         let cacheLength = 4096
-        let q = Tensor(zeros: [512, heads * hd]), out = Tensor(zeros: [512, heads * hd])
+        let q = Tensor(zeros: [2048, heads * hd]), out = Tensor(zeros: [2048, heads * hd])
         let keys = Tensor(zeros: [cacheLength, kvHeads * hd]), values = Tensor(zeros: [cacheLength, kvHeads * hd])
         fill(q); fill(keys); fill(values)
         let decodeShape = AttentionShape(batch: 1, queryLength: 1, keyLength: cacheLength, heads: heads, kvHeads: kvHeads, headDim: hd)
@@ -141,12 +141,15 @@ package struct BenchKernelsCommand: ParsableCommand {
                               softCap: 50, probs: nil, into: out.f32)
         }
         table.row("attention decode S=4096 (8 heads, 4 kv, hd 256) K+V read", unit: "GB/s", decode.map { decodeBytes / 1e9 / $0 })
-        let prefillShape = AttentionShape(batch: 1, queryLength: 512, keyLength: 512, heads: heads, kvHeads: kvHeads, headDim: hd)
-        let prefillFlops = 4 * Double(heads * hd) * 512 * 513 / 2 / 1e9 // causal: q.k and P.v over the visible half
-        table.row("attention prefill causal T=S=512 (visible FLOPs)", unit: "GFLOP/s", rates(work: prefillFlops) {
-            Attention.forward(q: q.f32, k: keys.f32, v: values.f32, shape: prefillShape, mask: AttentionMask(causal: true),
-                              scale: 0.0625, softCap: 50, probs: nil, into: out.f32)
-        })
+        for length in [512, 2048] {
+            let prefillShape = AttentionShape(batch: 1, queryLength: length, keyLength: length, heads: heads, kvHeads: kvHeads, headDim: hd)
+            // Causal: q.k and P.v over the visible half.
+            let prefillFlops = 4 * Double(heads * hd) * Double(length) * Double(length + 1) / 2 / 1e9
+            table.row("attention prefill causal T=S=\(length) (visible FLOPs)", unit: "GFLOP/s", rates(work: prefillFlops) {
+                Attention.forward(q: q.f32, k: keys.f32, v: values.f32, shape: prefillShape, mask: AttentionMask(causal: true),
+                                  scale: 0.0625, softCap: 50, probs: nil, into: out.f32)
+            })
+        }
         let n = 128 * 9216
         table.row("GeGLU forward, 128 x 9216", unit: "Gelem/s", rates(work: Double(n) / 1e9) {
             GeGLU.forward(gate: x.f32, up: stream.f32, count: n, into: y.f32)
