@@ -120,20 +120,7 @@ panel_tile(const int MR, const float *x, size_t ldx, const uint16_t *pw, size_t 
             lo = _mm256_add_ps(lo, d[i][0]);
             hi = _mm256_add_ps(hi, d[i][1]);
         }
-        float *yi = y + i * ldy;
-        if (valid == PANEL) {
-            if (add) {
-                lo = _mm256_add_ps(lo, _mm256_loadu_ps(yi));
-                hi = _mm256_add_ps(hi, _mm256_loadu_ps(yi + 8));
-            }
-            _mm256_storeu_ps(yi, lo);
-            _mm256_storeu_ps(yi + 8, hi);
-        } else {
-            float t[PANEL];
-            _mm256_storeu_ps(t, lo);
-            _mm256_storeu_ps(t + 8, hi);
-            for (size_t f = 0; f < valid; f++) yi[f] = add ? yi[f] + t[f] : t[f];
-        }
+        dk_store_row16(y + i * ldy, lo, hi, valid, add);
     }
 }
 

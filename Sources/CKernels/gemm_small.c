@@ -60,21 +60,7 @@ small_tile(const int MR, size_t k, float alpha, const float *a, size_t ars, size
     }
     __m256 scale = _mm256_set1_ps(alpha);
     for (int r = 0; r < MR; r++) {
-        float *cr = c + r * ldc;
-        __m256 lo = _mm256_mul_ps(acc[r][0], scale), hi = _mm256_mul_ps(acc[r][1], scale);
-        if (valid == NR) {
-            if (accumulate) {
-                lo = _mm256_add_ps(_mm256_loadu_ps(cr), lo);
-                hi = _mm256_add_ps(_mm256_loadu_ps(cr + 8), hi);
-            }
-            _mm256_storeu_ps(cr, lo);
-            _mm256_storeu_ps(cr + 8, hi);
-        } else {
-            float t[NR];
-            _mm256_storeu_ps(t, lo);
-            _mm256_storeu_ps(t + 8, hi);
-            for (size_t j = 0; j < valid; j++) cr[j] = accumulate ? cr[j] + t[j] : t[j];
-        }
+        dk_store_row16(c + r * ldc, _mm256_mul_ps(acc[r][0], scale), _mm256_mul_ps(acc[r][1], scale), valid, accumulate);
     }
 }
 
