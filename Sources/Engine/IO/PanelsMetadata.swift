@@ -47,10 +47,9 @@ public enum PanelsMetadata {
         for i in entries.indices {
             guard let n = rows.removeValue(forKey: entries[i].name) else { continue }
             let e = entries[i]
-            guard e.dtypeName == "BF16", e.shape.count == 3, e.shape[2] == TensorLayout.panelWidth,
-                  e.shape == storedShape(rows: n, columns: e.shape[1]) else {
-                throw CheckpointError.badHeader(
-                    file: file, reason: "tensor '\(e.name)' is listed as \(n) rows packed in panels but is \(e.dtypeName) \(e.shape), not BF16 \(storedShape(rows: n, columns: e.shape.count == 3 ? e.shape[1] : 0))")
+            guard e.dtypeName == "BF16", e.shape.count == 3, e.shape == storedShape(rows: n, columns: e.shape[1]) else {
+                throw CheckpointError.badHeader(file: file, reason: "tensor '\(e.name)' is listed as \(n) rows packed in panels "
+                                                + "but is \(e.dtypeName) \(e.shape), not BF16 [\(dk_bf16_panel_count(n)), in, 16]")
             }
             entries[i] = SafeTensorsEntry(name: e.name, dtypeName: e.dtypeName, shape: [n, e.shape[1]],
                                           byteRange: e.byteRange, layout: .bf16Panels)
