@@ -79,19 +79,8 @@ extension Attention {
                               b: kBlock, ldb: L.kvRow, c: capped, ldc: n)
                     }
                     EngineThreads.parallelFor(rows, minimumPerChunk: max(1, 16_384 / max(1, n))) { range in
-                        for i in range {
-                            let d = dScores + i * n
-                            guard rules.seesAnyKey(batch: b, query: t0 + i) else {
-                                d.update(repeating: 0, count: n)
-                                continue
-                            }
-                            dk_softmax_backward_row_f32(d, p + i * S, d, n) // masked keys have P = 0 -> 0
-                            if let capped, let softCap {
-                                let c = capped + i * n
-                                dk_softcap_f32(c, c, n, softCap)
-                                dk_softcap_backward_f32(d, c, d, n, softCap)
-                            }
-                        }
+                        scoreGradients(dScores, rows: range, width: n, probs: p, probStride: S, capped: capped, softCap: softCap,
+                                       rules: rules, batch: b, firstQuery: t0)
                     }
                     // dq = scale · dS · k ; dk += scale · dSᵀ · q ; dv += Pᵀ · dOut
                     sgemm(.none, .none, m: rows, n: hd, k: n, alpha: scale, a: dScores, lda: n, b: kBlock, ldb: L.kvRow,
@@ -101,6 +90,28 @@ extension Attention {
                     sgemm(.transposed, .none, m: n, n: hd, k: rows, a: p, lda: S,
                           b: dOut + L.query(b, t0, h), ldb: qStride, beta: 1, c: dvBlock, ldc: L.kvRow)
                 }
+            }
+        }
+    }
+
+    /// Turns `dP` (`rows` of `width` floats from `dS`, query `firstQuery + i` in row `i`) into the gradient of
+    /// the pre-cap scores, in place: the softmax backward against `P` (rows of `probStride` from `probs`), then,
+    /// with a soft-cap, through `tanh` of the pre-cap scores `capped` (overwritten). A query that sees no key
+    /// gets 0 (its `P = 1/S` does not depend on the scores).
+    static func scoreGradients(_ dS: UnsafeMutablePointer<Float>, rows: Range<Int>, width n: Int, probs: UnsafePointer<Float>,
+                               probStride: Int, capped: UnsafeMutablePointer<Float>?, softCap: Float?, rules: MaskRules,
+                               batch b: Int, firstQuery t0: Int) {
+        for i in rows {
+            let d = dS + i * n
+            guard rules.seesAnyKey(batch: b, query: t0 + i) else {
+                d.update(repeating: 0, count: n)
+                continue
+            }
+            dk_softmax_backward_row_f32(d, probs + i * probStride, d, n)  // masked keys have P = 0 -> 0
+            if let capped, let softCap {
+                let c = capped + i * n
+                dk_softcap_f32(c, c, n, softCap)
+                dk_softcap_backward_f32(d, c, d, n, softCap)
             }
         }
     }

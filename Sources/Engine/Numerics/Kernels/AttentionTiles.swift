@@ -78,20 +78,8 @@ extension Attention {
                         if let keysT, let capped {
                             dk_gemm_small_f32(rows, n, L.hd, scale, qBlock, qStride, 1, keysT + lo, L.S, capped, n, 0)
                         }
-                        for i in 0..<rows {
-                            let d = dS + i * n
-                            guard rules.seesAnyKey(batch: b, query: t0 + i) else {
-                                // P = 1/S whatever the scores: only the values get a gradient (below).
-                                d.update(repeating: 0, count: n)
-                                continue
-                            }
-                            dk_softmax_backward_row_f32(d, p + i * L.S, d, n)  // masked keys have P = 0 -> 0
-                            if let capped, let softCap {
-                                let c = capped + i * n
-                                dk_softcap_f32(c, c, n, softCap)
-                                dk_softcap_backward_f32(d, c, d, n, softCap)
-                            }
-                        }
+                        scoreGradients(dS, rows: 0..<rows, width: n, probs: p, probStride: L.S, capped: capped, softCap: softCap,
+                                       rules: rules, batch: b, firstQuery: t0)
                         // dSᵀ and Pᵀ are read by columns (strides 1 and n or S): no transposed copies.
                         dk_gemm_small_f32(rows, L.hd, n, scale, dS, n, 1, k + L.key(b, lo, h), L.kvRow,
                                           dq + L.query(b, t0, h), qStride, 1)
