@@ -22,6 +22,8 @@ package struct BenchGenerateCommand: ParsableCommand {
     @Option(help: "Runs (the median is reported).") var runs = 3
     @Flag(help: "Pack bf16 matrices into panels at load (docs/bf16-panels.md; also DUET_PACK_BF16=1) instead of reading them row-major.")
     var pack = false
+    @Flag(help: "Time one more prompt pass (with its first token) by kind of work: GEMMs, attention, norms, elementwise.")
+    var profile = false
 
     package func run() throws {
         global.apply()
@@ -44,6 +46,15 @@ package struct BenchGenerateCommand: ParsableCommand {
             let r = try m.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: tokens, ignoreEOS: true),
                                    stopTokens: [], cancel: nil, onToken: { _ in })
             results.append(r.stats)
+        }
+        // The breakdown comes from a separate request: timing every call costs a little.
+        var breakdown: StepBreakdown?
+        if profile {
+            StepProfile.start()
+            let start = Date()
+            _ = try m.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: 1, ignoreEOS: true),
+                               stopTokens: [], cancel: nil, onToken: { _ in })
+            breakdown = StepBreakdown(totals: StepProfile.stop(), steps: 1, seconds: Date().timeIntervalSince(start), unit: "prompt pass")
         }
         let bandwidth = max(bandwidthBefore, MemoryBandwidth.measure())
         let peak = max(peakBefore, TrainingThroughput.measurePeak(seconds: 1).gflops)
@@ -78,6 +89,7 @@ package struct BenchGenerateCommand: ParsableCommand {
         print("FLOPs per token:  \(StatsText.flops(flops)) (\(promptTokens)-token prompt, \(tokens) generated)")
         print(String(format: "weights per token: %.2f GB; bandwidth %.2f GB/s (best of 2 probes) -> bound %.2f tok/s", bytesPerToken / 1e9, bandwidth, bound))
         print(String(format: "decode / bound:   %.2f", decode / bound))
+        if let breakdown { print(breakdown.table) }
     }
 }
 
