@@ -3,7 +3,7 @@
 #   synthetic world data + a robustness set held out from training
 #   -> a tokenizer: byte-level BPE whose alphabet holds every printable ASCII character (TOKENIZER=bpe, the
 #      default), or one token per printable ASCII character (TOKENIZER=char)
-#   -> decoder-only Gemma 2 pretraining (clm)
+#   -> decoder-only Gemma 2 pretraining (clm); ARCH=gemma3: Gemma 3, adapted to a T5Gemma 2 (merged attention)
 #   -> `duet adapt` to a balanced encoder-decoder -> continued pretraining with PrefixLM (and the same
 #      PrefixLM budget for the decoder-only model)
 #   -> SFT of BOTH architectures with the same data, steps and batch, for each SFT seed
@@ -43,11 +43,18 @@ else
   : "${SIZE_MB:=24}" "${VOCAB:=4096}" "${PRESET:=mini}" "${SEQ:=256}" "${SFT_TARGET_LEN:=64}" "${BATCH:=8}" "${SFT_SEEDS:=1 2}"
   : "${PRETRAIN_STEPS:=4000}" "${PREFIX_STEPS:=800}" "${SFT_STEPS:=1500}" "${EVAL_PER_TASK:=50}"
 fi
-: "${SEED:=1}" "${TOKENIZER:=bpe}" "${LR:=1e-3}" "${PREFIX_LR:=1e-3}" "${SFT_LR:=5e-4}" "${DB:=$out/recipe.sqlite}"
+: "${SEED:=1}" "${ARCH:=gemma2}" "${TOKENIZER:=bpe}" "${LR:=1e-3}" "${PREFIX_LR:=1e-3}" "${SFT_LR:=5e-4}" "${DB:=$out/recipe.sqlite}"
 # DISTILL_WEIGHT > 0: the encoder-decoder's PrefixLM also learns the pretrained decoder-only model's top-32
 # next-token probabilities with this weight (the paper's distillation; see assets/models/README.md for what it did).
 : "${DISTILL_WEIGHT:=0}"
 export DUET_HOME=${DUET_HOME:-$out/home}
+# ARCH=gemma3: the decoder-only source is a Gemma 3 and `duet adapt` makes a T5Gemma 2 of it, whose decoder
+# attends to the encoder and to itself in one softmax with the source's own projections (no new weights).
+case "$ARCH" in
+  gemma2) source_name="Gemma 2" adapted_name="T5Gemma" ;;
+  gemma3) source_name="Gemma 3" adapted_name="T5Gemma 2" ;;
+  *) echo "ARCH must be gemma2 or gemma3" >&2; exit 2 ;;
+esac
 
 mkdir -p "$out"
 log() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
@@ -88,8 +95,8 @@ if [ "$TOKENIZER" = char ]; then shape=(--max-token-length 1); else shape=(); fi
 done_ "$out/tokenizer/tokenizer.json" || "$duet" tokenizer train --data "$out/data/pretrain.txt" --vocab-size "$VOCAB" \
   "${shape[@]}" --alphabet ascii --character-coverage 1.0 --out "$out/tokenizer"
 
-log "decoder-only Gemma 2 ($PRESET), random init"
-done_ "$out/init/model.safetensors" || "$duet" init --preset "$PRESET" --tokenizer "$out/tokenizer" --dtype f32 --seed "$SEED" --out "$out/init"
+log "decoder-only $source_name ($PRESET), random init"
+done_ "$out/init/model.safetensors" || "$duet" init --arch "$ARCH" --preset "$PRESET" --tokenizer "$out/tokenizer" --dtype f32 --seed "$SEED" --out "$out/init"
 
 log "pretraining (clm), $PRETRAIN_STEPS steps"
 train "$out/runs/pretrain" "$SEED" --model "$out/init" --objective clm --data "$out/data/pretrain.txt" \
@@ -156,10 +163,10 @@ if [ "$install" = 1 ]; then
   for arch in dec encdec; do
     if [ "$arch" = dec ]; then
       name=duet-$PRESET-it
-      made="Gemma 2 $PRESET, clm $PRETRAIN_STEPS + prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps (seed $first)"
+      made="$source_name $PRESET, clm $PRETRAIN_STEPS + prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps (seed $first)"
     else
       name=duet-$PRESET-$PRESET-it
-      made="T5Gemma $PRESET-$PRESET adapted from Gemma 2 $PRESET (clm $PRETRAIN_STEPS), prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps (seed $first)"
+      made="$adapted_name $PRESET-$PRESET adapted from $source_name $PRESET (clm $PRETRAIN_STEPS), prefixlm $PREFIX_STEPS + SFT $SFT_STEPS steps (seed $first)"
     fi
     rm -rf "$dest/$name"
     "$duet" convert "$(latest "$out/runs/sft-$arch-$first")" "$dest/$name" --dtype bf16
