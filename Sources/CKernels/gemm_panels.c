@@ -1,5 +1,6 @@
 #include "ckernels.h"
 #include "lanes.h"
+#include "panel_layout.h"
 
 /* bf16 weights packed once, at load, into panels of 16 output features, and one kernel for every
    number of input rows (decode, short prompts, long prompts, encoders).
@@ -17,11 +18,6 @@
    `lane << 16` is feature i and `lane & 0xffff0000` is feature 8 + i: bf16 is the upper half of an
    f32, so both are exact widenings. Features past N are zero. */
 
-#define PANEL 16
-/* k-block: a panel's slice (KC x 16 bf16 = 8 KB) and six input rows' slice (6 KB) stay in L1. */
-#define KC 256
-/* Rows per M-block: the input block (MC x KC f32 = 96 KB) stays in L2 while the panels pass. */
-#define MC 96
 
 size_t dk_bf16_panel_count(size_t rows) { return (rows + PANEL - 1) / PANEL; }
 
@@ -169,16 +165,33 @@ __attribute__((target("avx2,fma"))) static void gemm_panels_avx2(const float *x,
 }
 #endif
 
-void dk_gemm_bf16_panels(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows, size_t cols,
-                         size_t first, size_t count, float *y, size_t ldy, int accumulate) {
+int dk_bf16_panels_best_variant(void) {
 #if defined(__x86_64__)
     int f = dk_cpu_features();
-    if ((f & DK_CPU_AVX2) && (f & DK_CPU_FMA)) {
-        gemm_panels_avx2(x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate);
-        return;
+    if (f & DK_CPU_AVX512F) return DK_PANELS_AVX512;
+    if ((f & DK_CPU_AVX2) && (f & DK_CPU_FMA)) return DK_PANELS_AVX2;
+#endif
+    return DK_PANELS_SCALAR;
+}
+
+void dk_gemm_bf16_panels_variant(int variant, const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,
+                                 size_t cols, size_t first, size_t count, float *y, size_t ldy, int accumulate) {
+#if defined(__x86_64__)
+    switch (variant) {
+    case DK_PANELS_AVX512: dk_gemm_bf16_panels_avx512(x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate); return;
+    case DK_PANELS_AVX2: gemm_panels_avx2(x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate); return;
+    default: break;
     }
 #endif
     gemm_panels_scalar(x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate);
+}
+
+void dk_gemm_bf16_panels(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows, size_t cols,
+                         size_t first, size_t count, float *y, size_t ldy, int accumulate) {
+    static int best = -1;
+    int v = __atomic_load_n(&best, __ATOMIC_RELAXED);
+    if (v < 0) __atomic_store_n(&best, v = dk_bf16_panels_best_variant(), __ATOMIC_RELAXED);
+    dk_gemm_bf16_panels_variant(v, x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate);
 }
 
 void dk_gemm_bf16_panels_reference(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,

@@ -17,6 +17,15 @@ public enum EngineInfo {
         return names.filter { f & Int($0.0) != 0 }.map(\.1)
     }
 
+    /// The bf16 panel kernel (every bf16 projection) this CPU runs: "avx512", "avx2" or "scalar".
+    public static var bf16Kernel: String {
+        switch dk_bf16_panels_best_variant() {
+        case DK_PANELS_AVX512: "avx512"
+        case DK_PANELS_AVX2: "avx2"
+        default: "scalar"
+        }
+    }
+
     /// The int8 matrix-vector kernel this CPU runs: "avx512-vnni", "avx-vnni", "avx2" or "scalar".
     public static var int8Kernel: String {
         switch dk_q8_best_variant() {

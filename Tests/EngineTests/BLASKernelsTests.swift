@@ -4,7 +4,8 @@ import Testing
 @testable import Engine
 
 /// OpenBLAS's kernels follow the CPU's features: where OpenBLAS falls back to SSE3-era kernels on a
-/// CPU with AVX2 or AVX-512 (virtual machines with a generic CPU model), Duet picks the right ones.
+/// CPU with AVX2 or AVX-512 (virtual machines with a generic CPU model), or to AVX2 kernels on an
+/// AVX-512 CPU newer than the library, Duet picks the widest ones the CPU runs.
 @Suite struct BLASKernelsTests {
     @Test func theCoreFollowsTheFeatureBits() {
         let avx2 = Int32(DK_CPU_AVX2 | DK_CPU_FMA)
@@ -16,12 +17,23 @@ import Testing
         #expect(BLASKernels.bestCore(features: avx2 | Int32(DK_CPU_AVX512F | DK_CPU_AVX512BW | DK_CPU_AVX512BF16)) == "Cooperlake")
     }
 
-    /// On this machine, once the engine is configured, OpenBLAS runs kernels at least as wide as the
-    /// CPU's AVX2+FMA (unless the user chose with OPENBLAS_CORETYPE).
-    @Test func openBLASRunsKernelsTheCPUCanRun() throws {
-        try #require(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil)
+    @Test func onlyNarrowerKernelsAreReplaced() {
+        #expect(BLASKernels.width(ofCore: "Prescott") < BLASKernels.width(ofCore: "Haswell"))
+        #expect(BLASKernels.width(ofCore: "Zen") == BLASKernels.width(ofCore: "Haswell"))
+        #expect(BLASKernels.width(ofCore: "Haswell") < BLASKernels.width(ofCore: "SkylakeX"))
+        #expect(BLASKernels.width(ofCore: "SapphireRapids") == BLASKernels.width(ofCore: "Cooperlake"))
+    }
+
+    /// On this machine, once the engine is configured, OpenBLAS runs kernels as wide as the CPU's
+    /// features allow; a core the user chose with OPENBLAS_CORETYPE is kept as chosen.
+    @Test func openBLASRunsKernelsTheCPUCanRun() {
         _ = EngineThreads.count
-        guard BLASKernels.bestCore(features: dk_cpu_features()) != nil else { return }  // a CPU without AVX2+FMA
-        #expect(BLASKernels.modernCores.contains(BLASInfo.coreName.lowercased()), "\(BLASInfo.coreDescription)")
+        if let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {
+            #expect(BLASKernels.replacedCore == nil)
+            #expect(BLASInfo.coreName.lowercased() == chosen.lowercased())
+            return
+        }
+        guard let best = BLASKernels.bestCore(features: dk_cpu_features()) else { return }  // a CPU without AVX2+FMA
+        #expect(BLASKernels.width(ofCore: BLASInfo.coreName) >= BLASKernels.width(ofCore: best), "\(BLASInfo.coreDescription)")
     }
 }

@@ -47,18 +47,30 @@ import Tokenizers
         }
     }
 
-    /// The dispatched (AVX2) kernel against its portable loop on a panel range in the middle.
-    @Test func dispatchedKernelMatchesThePortableLoop() {
-        var rng = TestRandom(seed: 90)
-        let outF = 70, inF = 300, rows = 11
+    /// Every instruction-set variant this CPU runs (AVX2; AVX-512 where present) against the portable loop,
+    /// on panel ranges of odd and even length in the middle (the AVX-512 kernel takes panels in pairs), at
+    /// row counts that meet each tile size, the M-blocks and a partial last panel.
+    @Test(arguments: [1, 2, 3, 4, 5, 11, 12, 13, 25, 97, 200])
+    func everyKernelVariantMatchesThePortableLoop(rows: Int) {
+        var rng = TestRandom(seed: 90 + UInt64(rows))
+        let outF = 70, inF = 300
         let packed = Tensor(shape: [outF, inF], values: rng.floats(outF * inF)).converted(to: .bf16).packedBF16Panels()
         let x = rng.floats(rows * inF)
-        var a = [Float](repeating: 0.5, count: rows * outF), b = a
-        dk_gemm_bf16_panels(x, inF, rows, packed.u16, outF, inF, 1, 3, &a, outF, 1)
-        dk_gemm_bf16_panels_reference(x, inF, rows, packed.u16, outF, inF, 1, 3, &b, outF, 1)
-        #expect(maxScaledError(a, b.map(Double.init)) < 1e-5)
-        // Panels outside the range are left alone.
-        #expect(a[0] == 0.5 && a[outF - 1] == 0.5)
+        let f = dk_cpu_features()
+        let variants = (f & DK_CPU_AVX2 != 0 && f & DK_CPU_FMA != 0 ? [DK_PANELS_AVX2] : [])
+            + (f & DK_CPU_AVX512F != 0 ? [DK_PANELS_AVX512] : [])
+        #expect(variants.isEmpty || variants.contains(dk_bf16_panels_best_variant()))
+        for variant in variants {
+            for (first, count) in [(1, 3), (1, 4), (0, 5)] {  // panel 4 is the partial one (features 64-69)
+                var a = [Float](repeating: 0.5, count: rows * outF), b = a
+                dk_gemm_bf16_panels_variant(variant, x, inF, rows, packed.u16, outF, inF, first, count, &a, outF, 1)
+                dk_gemm_bf16_panels_reference(x, inF, rows, packed.u16, outF, inF, first, count, &b, outF, 1)
+                #expect(maxScaledError(a, b.map(Double.init)) < 1e-5, "variant \(variant), panels \(first)..<\(first + count)")
+                // Features outside the range are left alone.
+                let outside = (0..<outF).filter { $0 < first * 16 || $0 >= (first + count) * 16 }
+                #expect(outside.allSatisfy { n in (0..<rows).allSatisfy { a[$0 * outF + n] == 0.5 } })
+            }
+        }
     }
 
     @Test func embeddingLookupReadsAPackedTable() {

@@ -16,6 +16,14 @@ kernels=$here/Sources/CKernels
 extra=()
 [ -n "$variant" ] && extra=(-DVARIANT "$variant")
 clang -O3 -fno-math-errno -fno-trapping-math -I"$kernels/include" -I"$kernels" "$here/tools/bench/panel_kernel.c" \
-  "$kernels/gemm_panels.c" "$kernels/cpu.c" "${extra[@]}" -lopenblas -lpthread -lm -o "$bin"
+  "$kernels/gemm_panels.c" "$kernels/gemm_panels_avx512.c" "$kernels/cpu.c" "${extra[@]}" -lopenblas -lpthread -lm -o "$bin"
+# sgemm with the kernels Duet selects (Sources/Engine/Numerics/BLASKernels.swift): the widest the CPU runs.
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  has() { grep -m1 '^flags' /proc/cpuinfo | grep -qw "$1"; }
+  if has avx512f && has avx512bw; then
+    if has avx512_bf16; then export OPENBLAS_CORETYPE=Cooperlake; else export OPENBLAS_CORETYPE=SkylakeX; fi
+  fi
+fi
+echo "sgemm kernels: ${OPENBLAS_CORETYPE:-as OpenBLAS detects}"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bin" "$threads" "$rounds"

@@ -48,6 +48,14 @@ void dk_bf16_panels_row(const uint16_t *panels, size_t cols, size_t row, float *
     panels [first, first + count) (n < rows), W given packed. Any m: decode, prompts, encoders. */
 void dk_gemm_bf16_panels(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows, size_t cols,
                          size_t first, size_t count, float *y, size_t ldy, int accumulate);
+/** dk_gemm_bf16_panels's instruction-set variants; dk_bf16_panels_best_variant() is the one it runs here. */
+#define DK_PANELS_SCALAR 0
+#define DK_PANELS_AVX2 1
+#define DK_PANELS_AVX512 2
+int dk_bf16_panels_best_variant(void);
+/** dk_gemm_bf16_panels with a given variant (the caller checks the CPU has it), for tests and benches. */
+void dk_gemm_bf16_panels_variant(int variant, const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,
+                                 size_t cols, size_t first, size_t count, float *y, size_t ldy, int accumulate);
 /** The portable C loop of dk_gemm_bf16_panels, for tests of the dispatched kernel. */
 void dk_gemm_bf16_panels_reference(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,
                                    size_t cols, size_t first, size_t count, float *y, size_t ldy, int accumulate);
