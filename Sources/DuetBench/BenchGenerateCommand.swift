@@ -22,7 +22,7 @@ package struct BenchGenerateCommand: ParsableCommand {
     @Option(help: "Runs (the median is reported).") var runs = 3
     @Flag(help: "Pack bf16 matrices into panels at load (docs/bf16-panels.md; also DUET_PACK_BF16=1) instead of reading them row-major.")
     var pack = false
-    @Flag(help: "Time one more prompt pass (with its first token) by kind of work: GEMMs, attention, norms, elementwise.")
+    @Flag(help: "Time one more prompt pass (with its first token), and one more request's generated tokens, by kind of work: GEMMs, attention, norms, elementwise.")
     var profile = false
 
     package func run() throws {
@@ -47,14 +47,22 @@ package struct BenchGenerateCommand: ParsableCommand {
                                    stopTokens: [], cancel: nil, onToken: { _ in })
             results.append(r.stats)
         }
-        // The breakdown comes from a separate request: timing every call costs a little.
-        var breakdown: StepBreakdown?
+        // The breakdowns come from separate requests: timing every call costs a little. A request of the prompt
+        // pass alone, then one that also generates `tokens` more: their difference is the decode steps.
+        var breakdowns: [StepBreakdown] = []
         if profile {
-            StepProfile.start()
-            let start = Date()
-            _ = try m.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: 1, ignoreEOS: true),
-                               stopTokens: [], cancel: nil, onToken: { _ in })
-            breakdown = StepBreakdown(totals: StepProfile.stop(), steps: 1, seconds: Date().timeIntervalSince(start), unit: "prompt pass")
+            func profiled(newTokens: Int) throws -> (totals: [StepProfile.Kind: Double], seconds: Double) {
+                StepProfile.start()
+                let start = Date()
+                _ = try m.generate(prompt: prompt, parameters: SamplingParameters(maxNewTokens: newTokens, ignoreEOS: true),
+                                   stopTokens: [], cancel: nil, onToken: { _ in })
+                return (StepProfile.stop(), Date().timeIntervalSince(start))
+            }
+            let pass = try profiled(newTokens: 1), whole = try profiled(newTokens: 1 + tokens)
+            breakdowns.append(StepBreakdown(totals: pass.totals, steps: 1, seconds: pass.seconds, unit: "prompt pass"))
+            let decodeTotals = whole.totals.merging(pass.totals.mapValues { -$0 }, uniquingKeysWith: +).mapValues { max(0, $0) }
+            breakdowns.append(StepBreakdown(totals: decodeTotals, steps: tokens, seconds: max(0, whole.seconds - pass.seconds),
+                                            unit: "generated token"))
         }
         let bandwidth = max(bandwidthBefore, MemoryBandwidth.measure())
         let peak = max(peakBefore, TrainingThroughput.measurePeak(seconds: 1).gflops)
@@ -89,7 +97,7 @@ package struct BenchGenerateCommand: ParsableCommand {
         print("FLOPs per token:  \(StatsText.flops(flops)) (\(promptTokens)-token prompt, \(tokens) generated)")
         print(String(format: "weights per token: %.2f GB; bandwidth %.2f GB/s (best of 2 probes) -> bound %.2f tok/s", bytesPerToken / 1e9, bandwidth, bound))
         print(String(format: "decode / bound:   %.2f", decode / bound))
-        if let breakdown { print(breakdown.table) }
+        for breakdown in breakdowns { print(breakdown.table) }
     }
 }
 

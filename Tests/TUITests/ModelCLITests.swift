@@ -129,3 +129,24 @@ import Testing
         #expect(noTokenizer.status != 0 && noTokenizer.stderr.contains("no tokenizer"))
     }
 }
+
+/// `duet bench generate --profile` splits both a prompt pass and the generated tokens by kind of work
+/// (what the figures are is a benchmark's business; that both tables come out, with matrix products in
+/// each, is this test's).
+@Suite struct BenchGenerateProfileTests {
+    @Test func profileBreaksDownThePromptPassAndTheGeneratedTokens() throws {
+        let model = ModelCLITests.models.appendingPathComponent("gemma2-gqa")
+        let out = try runDuet(["bench", "generate", "--model", model.path, "--prompt-tokens", "8", "--tokens", "4",
+                               "--runs", "1", "--profile", "--threads", "1"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        let heads = lines.indices.filter { lines[$0].hasPrefix("profile:") }
+        #expect(heads.count == 2, "\(out.stdout)")
+        guard heads.count == 2 else { return }
+        #expect(lines[heads[0]].contains("per profiled prompt pass"))
+        #expect(lines[heads[1]].contains("per profiled generated token"))
+        for (head, end) in [(heads[0], heads[1]), (heads[1], lines.count)] {
+            #expect(lines[(head + 1)..<end].contains { $0.contains("GEMM forward") }, "\(out.stdout)")
+        }
+    }
+}
