@@ -34,3 +34,14 @@ int dk_cpu_features(void) {
     }
     return v;
 }
+
+int dk_best_kernel_variant(void) {
+    static int cached = -1;
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
+        int f = dk_cpu_features();
+        v = (f & DK_CPU_AVX512F) ? DK_KERNEL_AVX512 : ((f & DK_CPU_AVX2) && (f & DK_CPU_FMA)) ? DK_KERNEL_AVX2 : DK_KERNEL_SCALAR;
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return v;
+}

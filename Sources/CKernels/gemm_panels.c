@@ -1,6 +1,7 @@
 #include "ckernels.h"
 #include "lanes.h"
 #include "panel_layout.h"
+#include "kernels_avx512.h"
 
 /* bf16 weights packed once, at load, into panels of 16 output features, and one kernel for every
    number of input rows (decode, short prompts, long prompts, encoders).
@@ -165,21 +166,12 @@ __attribute__((target("avx2,fma"))) static void gemm_panels_avx2(const float *x,
 }
 #endif
 
-int dk_bf16_panels_best_variant(void) {
-#if defined(__x86_64__)
-    int f = dk_cpu_features();
-    if (f & DK_CPU_AVX512F) return DK_PANELS_AVX512;
-    if ((f & DK_CPU_AVX2) && (f & DK_CPU_FMA)) return DK_PANELS_AVX2;
-#endif
-    return DK_PANELS_SCALAR;
-}
-
 void dk_gemm_bf16_panels_variant(int variant, const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,
                                  size_t cols, size_t first, size_t count, float *y, size_t ldy, int accumulate) {
 #if defined(__x86_64__)
     switch (variant) {
-    case DK_PANELS_AVX512: dk_gemm_bf16_panels_avx512(x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate); return;
-    case DK_PANELS_AVX2: gemm_panels_avx2(x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate); return;
+    case DK_KERNEL_AVX512: dk_gemm_bf16_panels_avx512(x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate); return;
+    case DK_KERNEL_AVX2: gemm_panels_avx2(x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate); return;
     default: break;
     }
 #endif
@@ -188,10 +180,7 @@ void dk_gemm_bf16_panels_variant(int variant, const float *x, size_t ldx, size_t
 
 void dk_gemm_bf16_panels(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows, size_t cols,
                          size_t first, size_t count, float *y, size_t ldy, int accumulate) {
-    static int best = -1;
-    int v = __atomic_load_n(&best, __ATOMIC_RELAXED);
-    if (v < 0) __atomic_store_n(&best, v = dk_bf16_panels_best_variant(), __ATOMIC_RELAXED);
-    dk_gemm_bf16_panels_variant(v, x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate);
+    dk_gemm_bf16_panels_variant(dk_best_kernel_variant(), x, ldx, m, panels, rows, cols, first, count, y, ldy, accumulate);
 }
 
 void dk_gemm_bf16_panels_reference(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,

@@ -1,4 +1,5 @@
 #include "panel_layout.h"
+#include "kernels_avx512.h"
 
 /* The bf16 panel kernel for AVX-512 CPUs (gemm_panels.c has the layout and the AVX2 kernel).
 

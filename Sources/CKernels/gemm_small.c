@@ -1,5 +1,6 @@
 #include "ckernels.h"
 #include "lanes.h"
+#include "kernels_avx512.h"
 
 /* The small products of attention in training and prompts: per (batch, head), Q·Kᵀ, P·V and the four
    products of the backward, with a few hundred rows and columns and k = head dim or key count.
@@ -11,7 +12,8 @@
    while k runs: per k, one 16-wide row of B (two loads), six broadcasts of A and twelve FMAs, as in the
    BLIS micro-kernel, without packing either operand. A is read through strides (row and column), so Aᵀ
    costs nothing (dK = dSᵀ·Q reads dS by columns); B is read by rows, so Bᵀ needs a transposed copy
-   (dk_transpose_f32, cheap next to the product: one pass over S x d floats against S x S x d FMAs). */
+   (dk_transpose_f32, cheap next to the product: one pass over S x d floats against S x S x d FMAs).
+   CPUs with AVX-512 run gemm_small_avx512.c's 12 x 32 tiles instead. */
 
 #define NR 16
 
@@ -92,17 +94,22 @@ __attribute__((target("avx2,fma"))) static void gemm_small_avx2(size_t m, size_t
 }
 #endif
 
-void dk_gemm_small_f32(size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars, size_t acs, const float *b,
-                       size_t ldb, float *c, size_t ldc, int accumulate) {
+void dk_gemm_small_f32_variant(int variant, size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars,
+                               size_t acs, const float *b, size_t ldb, float *c, size_t ldc, int accumulate) {
     if (m == 0 || n == 0) return;
 #if defined(__x86_64__)
-    int f = dk_cpu_features();
-    if ((f & DK_CPU_AVX2) && (f & DK_CPU_FMA)) {
-        gemm_small_avx2(m, n, k, alpha, a, ars, acs, b, ldb, c, ldc, accumulate);
-        return;
+    switch (variant) {
+    case DK_KERNEL_AVX512: dk_gemm_small_f32_avx512(m, n, k, alpha, a, ars, acs, b, ldb, c, ldc, accumulate); return;
+    case DK_KERNEL_AVX2: gemm_small_avx2(m, n, k, alpha, a, ars, acs, b, ldb, c, ldc, accumulate); return;
+    default: break;
     }
 #endif
     gemm_small_scalar(m, n, k, alpha, a, ars, acs, b, ldb, c, ldc, accumulate);
+}
+
+void dk_gemm_small_f32(size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars, size_t acs, const float *b,
+                       size_t ldb, float *c, size_t ldc, int accumulate) {
+    dk_gemm_small_f32_variant(dk_best_kernel_variant(), m, n, k, alpha, a, ars, acs, b, ldb, c, ldc, accumulate);
 }
 
 void dk_gemm_small_f32_reference(size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars, size_t acs,

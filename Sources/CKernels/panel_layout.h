@@ -10,9 +10,4 @@
 /* Rows per M-block: the input block (MC x KC f32 = 96 KB) stays in L2 while the panels pass. */
 #define MC 96
 
-#if defined(__x86_64__)
-/* The AVX-512 kernel (gemm_panels_avx512.c), with dk_gemm_bf16_panels's arguments. */
-void dk_gemm_bf16_panels_avx512(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows, size_t cols,
-                                size_t first, size_t count, float *y, size_t ldy, int accumulate);
-#endif
 #endif

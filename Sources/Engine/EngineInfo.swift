@@ -17,13 +17,21 @@ public enum EngineInfo {
         return names.filter { f & Int($0.0) != 0 }.map(\.1)
     }
 
-    /// The bf16 panel kernel (every bf16 projection) this CPU runs: "avx512", "avx2" or "scalar".
-    public static var bf16Kernel: String {
-        switch dk_bf16_panels_best_variant() {
-        case DK_PANELS_AVX512: "avx512"
-        case DK_PANELS_AVX2: "avx2"
+    /// The variant of the matrix kernels with several (bf16 panels, attention tiles) this CPU runs:
+    /// "avx512", "avx2" or "scalar".
+    public static var matrixKernels: String {
+        switch dk_best_kernel_variant() {
+        case DK_KERNEL_AVX512: "avx512"
+        case DK_KERNEL_AVX2: "avx2"
         default: "scalar"
         }
+    }
+
+    /// Every variant (`DK_KERNEL_*`) of those kernels this CPU can run, for tests and benches.
+    public static var matrixKernelVariants: [Int32] {
+        let f = Int(dk_cpu_features())
+        func has(_ bits: Int32...) -> Bool { bits.allSatisfy { f & Int($0) != 0 } }
+        return [DK_KERNEL_SCALAR] + (has(DK_CPU_AVX2, DK_CPU_FMA) ? [DK_KERNEL_AVX2] : []) + (has(DK_CPU_AVX512F) ? [DK_KERNEL_AVX512] : [])
     }
 
     /// The int8 matrix-vector kernel this CPU runs: "avx512-vnni", "avx-vnni", "avx2" or "scalar".

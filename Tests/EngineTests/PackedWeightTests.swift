@@ -56,11 +56,9 @@ import Tokenizers
         let outF = 70, inF = 300
         let packed = Tensor(shape: [outF, inF], values: rng.floats(outF * inF)).converted(to: .bf16).packedBF16Panels()
         let x = rng.floats(rows * inF)
-        let f = dk_cpu_features()
-        let variants = (f & DK_CPU_AVX2 != 0 && f & DK_CPU_FMA != 0 ? [DK_PANELS_AVX2] : [])
-            + (f & DK_CPU_AVX512F != 0 ? [DK_PANELS_AVX512] : [])
-        #expect(variants.isEmpty || variants.contains(dk_bf16_panels_best_variant()))
-        for variant in variants {
+        let variants = EngineInfo.matrixKernelVariants
+        #expect(variants.contains(dk_best_kernel_variant()))
+        for variant in variants where variant != DK_KERNEL_SCALAR {
             for (first, count) in [(1, 3), (1, 4), (0, 5)] {  // panel 4 is the partial one (features 64-69)
                 var a = [Float](repeating: 0.5, count: rows * outF), b = a
                 dk_gemm_bf16_panels_variant(variant, x, inF, rows, packed.u16, outF, inF, first, count, &a, outF, 1)
@@ -88,7 +86,7 @@ import Tokenizers
     /// (a prompt of 13 tokens goes through the blocked path, decoding through the one-row tile).
     @Test(arguments: ["gemma2-gqa", "gemma3-qknorm", "t5gemma-unbalanced", "t5gemma2-merged"])
     func packedModelsGenerateWhatRowMajorOnesDo(golden name: String) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         _ = try CheckpointConverter.convert(from: try ModelGolden(name).directory, to: directory.url, dtype: .bf16)
         let packed = try ModelLoader.load(directory: directory.url, packBF16: true)
         let rowMajor = try ModelLoader.load(directory: directory.url)

@@ -3,12 +3,13 @@ import Testing
 import TestSupport
 @testable import Engine
 
-/// The register-tiled small GEMM of the tile attention strategy against its portable loop: every edge
-/// (rows not a multiple of 6, columns not a multiple of 16, k of 1), A read by rows and by columns,
+/// The register-tiled small GEMM of the tile attention strategy, each variant this CPU runs (AVX2; AVX-512
+/// where present), against its portable loop: every edge (rows not a multiple of 6 or 12, columns not a
+/// multiple of 16 or 32, k of 1), A read by rows and by columns,
 /// overwrite and accumulate, and nothing written outside C's columns.
 @Suite struct SmallGemmTests {
-    @Test(arguments: [(1, 1, 1), (6, 16, 64), (7, 17, 3), (13, 40, 129), (64, 128, 64), (5, 15, 1)])
-    func dispatchedKernelMatchesThePortableLoop(m: Int, n: Int, k: Int) {
+    @Test(arguments: [(1, 1, 1), (6, 16, 64), (7, 17, 3), (13, 40, 129), (64, 128, 64), (5, 15, 1), (25, 33, 64), (12, 32, 5)])
+    func everyKernelVariantMatchesThePortableLoop(m: Int, n: Int, k: Int) {
         var rng = TestRandom(seed: UInt64(m * 1000 + n * 10 + k))
         let ldb = n + 3, ldc = n + 5
         let a = rng.floats((m + 1) * (k + 1)), b = rng.floats(k * ldb)
@@ -16,13 +17,17 @@ import TestSupport
             // A(i, p) at a[i*ars + p*acs]: by rows (ars = k + 1) or by columns (acs = m + 1).
             let (ars, acs) = transposed ? (1, m + 1) : (k + 1, 1)
             for accumulate: Int32 in [0, 1] {
-                var fast = rng.floats(m * ldc), slow = fast
-                let before = fast
-                dk_gemm_small_f32(m, n, k, 0.5, a, ars, acs, b, ldb, &fast, ldc, accumulate)
+                var slow = rng.floats(m * ldc)
+                let before = slow
                 dk_gemm_small_f32_reference(m, n, k, 0.5, a, ars, acs, b, ldb, &slow, ldc, accumulate)
-                #expect(maxScaledError(fast, slow.map(Double.init)) < 1e-5, "\(m)x\(n)x\(k) transposed \(transposed) accumulate \(accumulate)")
-                for i in 0..<m {
-                    for j in n..<ldc { #expect(fast[i * ldc + j] == before[i * ldc + j], "column \(j) of row \(i) written") }
+                for variant in EngineInfo.matrixKernelVariants where variant != DK_KERNEL_SCALAR {
+                    var fast = before
+                    dk_gemm_small_f32_variant(variant, m, n, k, 0.5, a, ars, acs, b, ldb, &fast, ldc, accumulate)
+                    #expect(maxScaledError(fast, slow.map(Double.init)) < 1e-5,
+                            "variant \(variant): \(m)x\(n)x\(k) transposed \(transposed) accumulate \(accumulate)")
+                    for i in 0..<m {
+                        for j in n..<ldc { #expect(fast[i * ldc + j] == before[i * ldc + j], "variant \(variant): column \(j) of row \(i) written") }
+                    }
                 }
             }
         }

@@ -54,7 +54,7 @@ static void *run_panels(void *arg) {
             continue;
         }
 #endif
-        int v = j->kind == AVX512_KERNEL ? DK_PANELS_AVX512 : DK_PANELS_AVX2;
+        int v = j->kind == AVX512_KERNEL ? DK_KERNEL_AVX512 : DK_KERNEL_AVX2;
         dk_gemm_bf16_panels_variant(v, j->x, j->k, j->m, j->panels, j->n, j->k, j->first, j->count, j->y, j->n, 0);
     }
     return NULL;
@@ -100,7 +100,7 @@ int main(int argc, char **argv) {
                                 {512, 9216, 2304}, {512, 2304, 9216}, {64, 9216, 2304}};
     int kinds[KINDS], nkinds = 0;
     kinds[nkinds++] = AVX2_KERNEL;
-    int avx512 = dk_bf16_panels_best_variant() == DK_PANELS_AVX512;
+    int avx512 = dk_best_kernel_variant() == DK_KERNEL_AVX512;
     if (avx512) kinds[nkinds++] = AVX512_KERNEL;
 #ifdef VARIANT
     kinds[nkinds++] = VARIANT_KERNEL;

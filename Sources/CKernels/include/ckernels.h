@@ -19,6 +19,13 @@ extern "C" {
 #define DK_CPU_AVX512VNNI 64
 #define DK_CPU_AVX512VL 128
 #define DK_CPU_AVXVNNI 256
+/** The instruction-set variants of the matrix kernels that have several (bf16 panels, small attention
+    GEMMs): the portable loop, AVX2+FMA, AVX-512 F. */
+#define DK_KERNEL_SCALAR 0
+#define DK_KERNEL_AVX2 1
+#define DK_KERNEL_AVX512 2
+/** The variant those kernels run on this CPU (the widest it has). */
+int dk_best_kernel_variant(void);
 /** Bit set of DK_CPU_* features of the running CPU. */
 int dk_cpu_features(void);
 
@@ -48,12 +55,7 @@ void dk_bf16_panels_row(const uint16_t *panels, size_t cols, size_t row, float *
     panels [first, first + count) (n < rows), W given packed. Any m: decode, prompts, encoders. */
 void dk_gemm_bf16_panels(const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows, size_t cols,
                          size_t first, size_t count, float *y, size_t ldy, int accumulate);
-/** dk_gemm_bf16_panels's instruction-set variants; dk_bf16_panels_best_variant() is the one it runs here. */
-#define DK_PANELS_SCALAR 0
-#define DK_PANELS_AVX2 1
-#define DK_PANELS_AVX512 2
-int dk_bf16_panels_best_variant(void);
-/** dk_gemm_bf16_panels with a given variant (the caller checks the CPU has it), for tests and benches. */
+/** dk_gemm_bf16_panels with a given variant (DK_KERNEL_*; the caller checks the CPU has it), for tests and benches. */
 void dk_gemm_bf16_panels_variant(int variant, const float *x, size_t ldx, size_t m, const uint16_t *panels, size_t rows,
                                  size_t cols, size_t first, size_t count, float *y, size_t ldy, int accumulate);
 /** The portable C loop of dk_gemm_bf16_panels, for tests of the dispatched kernel. */
@@ -69,11 +71,14 @@ void dk_adamw_f32(float *p, const float *g, float *m, float *v, size_t n, float 
 void dk_adamw_f32_reference(float *p, const float *g, float *m, float *v, size_t n, float decay, float step, float root,
                             float w1, float b2, float w2, float eps);
 
-/* ---- gemm_small.c: the small products of attention (per batch and head), 6 x 16 register tiles ---- */
+/* ---- gemm_small.c: the small products of attention (per batch and head), register-tiled ---- */
 /** c[i*ldc + j] = (or += when accumulate) alpha * sum_p A(i, p) * b[p*ldb + j] for i < m, j < n, with
     A(i, p) = a[i*ars + p*acs] (so a transposed A is free) and B read by rows. */
 void dk_gemm_small_f32(size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars, size_t acs, const float *b,
                        size_t ldb, float *c, size_t ldc, int accumulate);
+/** dk_gemm_small_f32 with a given variant (DK_KERNEL_*; the caller checks the CPU has it), for tests and benches. */
+void dk_gemm_small_f32_variant(int variant, size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars,
+                               size_t acs, const float *b, size_t ldb, float *c, size_t ldc, int accumulate);
 /** The portable C loop of dk_gemm_small_f32, for tests of the dispatched kernel. */
 void dk_gemm_small_f32_reference(size_t m, size_t n, size_t k, float alpha, const float *a, size_t ars, size_t acs,
                                  const float *b, size_t ldb, float *c, size_t ldc, int accumulate);

@@ -18,7 +18,7 @@ package struct VersionCommand: ParsableCommand {
         print("threads:      \(EngineThreads.count) (engine workers and OpenBLAS; \(EngineThreads.onlineCores) cores online)")
         let features = EngineInfo.cpuFeatures
         print("cpu features: \(features.isEmpty ? "baseline only" : features.joined(separator: " "))")
-        print("bf16 kernel:  \(EngineInfo.bf16Kernel) (bf16 weights packed in panels at load)")
+        print("matrix kernels: \(EngineInfo.matrixKernels) (bf16 panels, attention tiles)")
         print("int8 kernel:  \(EngineInfo.int8Kernel) (duet ... --quantize int8, duet convert --dtype int8)")
     }
 }
