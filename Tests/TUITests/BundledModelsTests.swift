@@ -50,19 +50,20 @@ import Testing
     @Test func bothModelsAnswerHeldOutQuestions() throws {
         let encoderDecoder = try accuracies(Self.encoderDecoder, perTask: 20)
         let decoderOnly = try accuracies(Self.decoderOnly, perTask: 20)
-        #expect(encoderDecoder["overall", default: 0] >= 0.30, "\(encoderDecoder)")  // measured 38.3%
-        #expect(decoderOnly["overall", default: 0] >= 0.36, "\(decoderOnly)")  // 44.4%
-        #expect(encoderDecoder["copy", default: 0] >= 0.45, "\(encoderDecoder)")  // 55%
-        #expect(decoderOnly["copy", default: 0] >= 0.55, "\(decoderOnly)")  // 70%
+        #expect(encoderDecoder["overall", default: 0] >= 0.50, "\(encoderDecoder)")  // measured 60.0%
+        #expect(decoderOnly["overall", default: 0] >= 0.45, "\(decoderOnly)")  // 55.0%
+        #expect(encoderDecoder["copy", default: 0] >= 0.75, "\(encoderDecoder)")  // 90%
+        #expect(decoderOnly["copy", default: 0] >= 0.70, "\(decoderOnly)")  // 85%
+        #expect(encoderDecoder["passage_qa", default: 0] >= 0.80, "\(encoderDecoder)")  // 95%
     }
 
-    /// The robustness set is far harder for these small models (measured 15.6% and 20.0% on these items);
-    /// passage questions with unseen names and phrasings are what they answer best (30% and 65%).
+    /// The robustness set is far harder for these small models (measured 19.4% and 24.4% on these items);
+    /// passage questions with unseen names and phrasings are what they answer best (55% and 80%).
     @Test func bothModelsAnswerSomeRobustnessQuestions() throws {
         for model in [Self.encoderDecoder, Self.decoderOnly] {
             let accuracy = try accuracies(model, on: Self.robustness, perTask: 20)
-            #expect(accuracy["overall", default: 0] >= 0.10, "\(model): \(accuracy)")
-            #expect(accuracy["passage_qa", default: 0] >= 0.20, "\(model): \(accuracy)")
+            #expect(accuracy["overall", default: 0] >= 0.13, "\(model): \(accuracy)")
+            #expect(accuracy["passage_qa", default: 0] >= 0.40, "\(model): \(accuracy)")
         }
     }
 
@@ -109,11 +110,10 @@ import Testing
         guard case let .array(list) = examples, case let .string(first)? = list.first else { Issue.record("no examples"); return }
         #expect(welcome.contains("It answers small tasks; try:") && welcome.contains("“\(first)”"), "\(welcome)")
         // A held-out passage question (heldout-eval.jsonl; the names never occur in training), pasted as a user would.
-        t.paste("Read the text and answer the question.\n\nFatol's favorite food is pie. She has a brother named Odo. "
-                + "Fatol is 36 years old.\n\nQuestion: Who is Fatol's brother?")
+        t.paste("Hele lives in Kroleza. She likes the color gold best. Hele likes to eat jam.\n\nWhat is Hele's favorite color?")
         t.keys("Enter")
         let screen = Self.waitForReply(t)
-        #expect(Self.reply(screen) == "▌ Odo", "\(screen)")
+        #expect(Self.reply(screen) == "▌ gold", "\(screen)")
         // And a held-out arithmetic question in a new chat.
         #expect(Self.ask(t, "What is 10 times 5?") == "▌ 50", "\(t.screen())")
         t.keys("F3")
@@ -127,16 +127,15 @@ import Testing
         let t = Self.launch()
         defer { t.stop() }
         t.waitFor("Chatting with duet-mini-mini-it")
-        #expect(Self.ask(t, "Duplicate this text exactly: Phajo Kwucey") == "▌ Phajo Kwucey", "\(t.screen())")
-        #expect(Self.ask(t, "Read these out starting with the last one: carpet, dry") == "▌ dry, carpet", "\(t.screen())")
-        #expect(Self.ask(t, "Start each word with an uppercase letter: modern juicy castle") == "▌ Modern Juicy Castle",
+        #expect(Self.ask(t, "Duplicate this text exactly: dirty bucket ladder rich") == "▌ dirty bucket ladder rich", "\(t.screen())")
+        #expect(Self.ask(t, "Read these out starting with the last one: guitar, pearl, narrow") == "▌ narrow, pearl, guitar",
                 "\(t.screen())")
         t.keys("C-n")
         t.waitFor("Chatting with duet-mini-mini-it")
-        t.paste("Passage:\nMuchel likes the color pink best. Muchel likes to eat cheese. Muchel's friend is Feswol. "
-                + "Muchel's age is 79.\n\nMy question is: Name a friend of Muchel.")
+        t.paste("Please read this carefully:\nName: Lakwe. Job: guard. Age: 71. Town: Crudes.\nName: Glayax. Sister: Jakwan. "
+                + "Friend: Twahoy. Pet: a silver goat named Wiyuck.\n\nNow tell me: Who is Glayax's sister?")
         t.keys("Enter")
         let screen = Self.waitForReply(t)
-        #expect(Self.reply(screen) == "▌ Feswol", "\(screen)")
+        #expect(Self.reply(screen) == "▌ Jakwan", "\(screen)")
     }
 }

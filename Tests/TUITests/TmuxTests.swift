@@ -30,7 +30,8 @@ import Testing
         let t = launch()
         defer { t.stop() }
         t.keys("F1")
-        let s = t.waitFor(all: ["Keys: Chat", "╭─ Keys: Chat"])
+        // Wait for every line asserted: the overlay can be caught half drawn.
+        let s = t.waitFor(all: ["╭─ Keys: Chat", "Everywhere", "Ctrl+P, Alt+p"])
         #expect(s.contains("╭─ Keys: Chat"))
         #expect(s.contains("Everywhere"))
         #expect(s.contains("Ctrl+P, Alt+p"))

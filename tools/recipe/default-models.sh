@@ -3,8 +3,9 @@
 #   synthetic world data + a robustness set held out from training
 #   -> a tokenizer: byte-level BPE whose alphabet holds every printable ASCII character (TOKENIZER=bpe, the
 #      default), or one token per printable ASCII character (TOKENIZER=char)
-#   -> decoder-only Gemma 2 pretraining (clm); ARCH=gemma3: Gemma 3, adapted to a T5Gemma 2 (merged attention)
-#   -> `duet adapt` to a balanced encoder-decoder -> continued pretraining with PrefixLM (and the same
+#   -> decoder-only Gemma 3 pretraining (clm; ARCH=gemma2: Gemma 2, the architecture of the pair before 2026-12-07)
+#   -> `duet adapt` to a balanced encoder-decoder (a T5Gemma 2 with merged attention; from Gemma 2: a T5Gemma
+#      with cross-attention) -> continued pretraining with PrefixLM (and the same
 #      PrefixLM budget for the decoder-only model)
 #   -> SFT of BOTH architectures with the same data, steps and batch, for each SFT seed
 #   -> held-out and robustness evaluation of every SFT run, paired comparisons, decode cost
@@ -43,7 +44,7 @@ else
   : "${SIZE_MB:=24}" "${VOCAB:=4096}" "${PRESET:=mini}" "${SEQ:=256}" "${SFT_TARGET_LEN:=64}" "${BATCH:=8}" "${SFT_SEEDS:=1 2}"
   : "${PRETRAIN_STEPS:=4000}" "${PREFIX_STEPS:=800}" "${SFT_STEPS:=1500}" "${EVAL_PER_TASK:=50}"
 fi
-: "${SEED:=1}" "${ARCH:=gemma2}" "${TOKENIZER:=bpe}" "${LR:=1e-3}" "${PREFIX_LR:=1e-3}" "${SFT_LR:=5e-4}" "${DB:=$out/recipe.sqlite}"
+: "${SEED:=1}" "${ARCH:=gemma3}" "${TOKENIZER:=bpe}" "${LR:=1e-3}" "${PREFIX_LR:=1e-3}" "${SFT_LR:=5e-4}" "${DB:=$out/recipe.sqlite}"
 # DISTILL_WEIGHT > 0: the encoder-decoder's PrefixLM also learns the pretrained decoder-only model's top-32
 # next-token probabilities with this weight (the paper's distillation; see assets/models/README.md for what it did).
 : "${DISTILL_WEIGHT:=0}"
