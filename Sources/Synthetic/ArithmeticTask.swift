@@ -33,7 +33,7 @@ enum ArithmeticTask {
             }
             turns.append(TaskTurn(user: followUp, answer: String(apply(next, result, k)), check: .number))
         }
-        return TaskInstance(task: .arithmetic, turns: turns, key: "\(op.rawValue) \(a) \(b)")
+        return TaskInstance(task: .arithmetic, turns: turns, key: key(op, a, b))
     }
 
     /// The operation and operand of a follow-up on `result`.
@@ -57,6 +57,9 @@ enum ArithmeticTask {
             return (rng.int(in: 0...12), rng.int(in: 0...12))
         }
     }
+
+    /// The problem's content key, which decides its `DataSplit`.
+    static func key(_ op: Operation, _ a: Int, _ b: Int) -> String { "\(op.rawValue) \(a) \(b)" }
 
     static func apply(_ op: Operation, _ a: Int, _ b: Int) -> Int {
         switch op {

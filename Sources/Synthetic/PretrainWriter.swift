@@ -3,6 +3,8 @@ public enum PretrainDocumentKind: String, Sendable, CaseIterable {
     case story, description, facts, card, town
     case workedExample = "worked_example"
     case repetition
+    /// Lines of solved equations; only with `SynthOptions.arithmeticDrillPercent` > 0.
+    case arithmeticDrill = "arithmetic_drill"
 
     /// Share of documents of each kind. Half are worked task examples: at the default models' size the
     /// tasks are what users ask, and pretraining is where most of the compute goes.
@@ -15,6 +17,7 @@ public enum PretrainDocumentKind: String, Sendable, CaseIterable {
         case .town: 3
         case .workedExample: 50
         case .repetition: 15
+        case .arithmeticDrill: 0  // drawn apart, by `PretrainWriter.arithmeticDrillPercent`
         }
     }
 }
@@ -25,9 +28,12 @@ public enum PretrainDocumentKind: String, Sendable, CaseIterable {
 public struct PretrainWriter {
     public private(set) var world: World
     private var tasks: TaskGenerator
+    /// Percentage of documents that are arithmetic drills (the other kinds share the rest by weight).
+    public let arithmeticDrillPercent: Int
 
-    public init(world: World) {
+    public init(world: World, arithmeticDrillPercent: Int = 0) {
         self.world = world
+        self.arithmeticDrillPercent = arithmeticDrillPercent
         tasks = TaskGenerator(split: world.split)
     }
 
@@ -39,6 +45,10 @@ public struct PretrainWriter {
 
     /// A document of a random kind.
     public mutating func document(_ rng: inout SynthRandom) -> (kind: PretrainDocumentKind, text: String) {
+        // Drawn first and only when asked for, so that without drills the files stay byte for byte the same.
+        if arithmeticDrillPercent > 0 && rng.int(in: 0...99) < arithmeticDrillPercent {
+            return (.arithmeticDrill, ArithmeticTask.drill(split: world.split, &rng))
+        }
         let kinds = PretrainDocumentKind.allCases
         let kind = kinds[rng.weightedIndex(kinds.map(\.weight))]
         return (kind, document(kind, &rng))
@@ -87,6 +97,8 @@ public struct PretrainWriter {
             return WorkedExampleRenderer.render(instance, &rng)
         case .repetition:
             return repetition(&rng)
+        case .arithmeticDrill:
+            return ArithmeticTask.drill(split: world.split, &rng)
         }
     }
 

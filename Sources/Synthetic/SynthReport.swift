@@ -49,6 +49,7 @@ public struct SynthReport: Sendable {
             ("sft_fraction", .double(o.sftFraction)),
             ("valid_fraction", .double(o.validFraction)),
             ("two_turn_percent", .int(o.twoTurnPercent)),
+            ("arithmetic_drill_percent", .int(o.arithmeticDrillPercent)),
             ("eval_per_task", .int(o.evalPerTask)),
             ("files", .object(files.map { ($0.name, .int($0.bytes)) })),
             ("pretrain_documents", kinds(pretrainDocuments)),

@@ -26,7 +26,7 @@ public enum SyntheticDataset {
 
         var trainWorldRNG = SynthRandom(seed: SynthRandom.derive(seed, "train/world"))
         let trainWorld = World(split: .train, people: options.trainPeople, towns: options.trainTowns, rng: &trainWorldRNG)
-        var pretrain = PretrainWriter(world: trainWorld)
+        var pretrain = PretrainWriter(world: trainWorld, arithmeticDrillPercent: options.arithmeticDrillPercent)
         let pretrainFile = try textFile(directory, "pretrain.txt", target: options.pretrainBytes,
                                         rng: SynthRandom(seed: SynthRandom.derive(seed, "train/pretrain")), writer: &pretrain)
         pending.append(pretrainFile.file)
@@ -43,7 +43,7 @@ public enum SyntheticDataset {
                                  rng: &heldOutWorldRNG)
         heldOutNames.formUnion(heldOutWorld.towns.map(\.name))
         heldOutNames.formUnion(heldOutWorld.people.flatMap { [$0.name, $0.pet.name] })
-        var valid = PretrainWriter(world: heldOutWorld)
+        var valid = PretrainWriter(world: heldOutWorld, arithmeticDrillPercent: options.arithmeticDrillPercent)
         valid.recordNames()
         let validFile = try textFile(directory, "valid.txt", target: options.validBytes,
                                      rng: SynthRandom(seed: SynthRandom.derive(seed, "held-out/valid")), writer: &valid)

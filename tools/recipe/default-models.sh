@@ -21,6 +21,9 @@
 # (`duet train --resume`, bit-identical to an uninterrupted run). Keep OUT_DIR outside the work tree; use a new
 # OUT_DIR to start over with other budgets.
 set -euo pipefail
+# The whole script is one brace group, parsed before it runs: editing this file while a recipe runs (bash
+# reads scripts as it goes) cannot change or break the running recipe.
+{
 
 out=${1:?usage: default-models.sh OUT_DIR [--install] [--quick]}
 shift
@@ -45,6 +48,9 @@ else
   : "${PRETRAIN_STEPS:=4000}" "${PREFIX_STEPS:=800}" "${SFT_STEPS:=1500}" "${EVAL_PER_TASK:=50}"
 fi
 : "${SEED:=1}" "${ARCH:=gemma3}" "${TOKENIZER:=bpe}" "${LR:=1e-3}" "${PREFIX_LR:=1e-3}" "${SFT_LR:=5e-4}" "${DB:=$out/recipe.sqlite}"
+# DRILL_PERCENT > 0: that share of pretraining documents are arithmetic drills (lines of solved equations; see
+# assets/models/README.md for what they did).
+: "${DRILL_PERCENT:=0}"
 # DISTILL_WEIGHT > 0: the encoder-decoder's PrefixLM also learns the pretrained decoder-only model's top-32
 # next-token probabilities with this weight (the paper's distillation; see assets/models/README.md for what it did).
 : "${DISTILL_WEIGHT:=0}"
@@ -86,7 +92,8 @@ evaluate() {
 }
 
 log "data: synthetic world, ${SIZE_MB} MB, seed $SEED"
-done_ "$out/data/stats.json" || "$duet" data synth --out "$out/data" --size-mb "$SIZE_MB" --seed "$SEED" --eval-per-task "$EVAL_PER_TASK"
+done_ "$out/data/stats.json" || "$duet" data synth --out "$out/data" --size-mb "$SIZE_MB" --seed "$SEED" --eval-per-task "$EVAL_PER_TASK" \
+  --arithmetic-drill-percent "$DRILL_PERCENT"
 
 # BPE whose alphabet holds every printable ASCII character, so that a name no training file has ("Ysolde")
 # is spelled with letters, not bytes. TOKENIZER=char gives one token per character instead (see
@@ -182,3 +189,5 @@ if [ "$install" = 1 ]; then
   cp "$out/robustness.jsonl" "$dest/robustness-eval.jsonl"
 fi
 log "done: $out (eval/*.txt, eval/diff-*.txt, eval/bench-*.txt)"
+exit
+}

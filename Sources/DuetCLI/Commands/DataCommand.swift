@@ -32,11 +32,14 @@ struct DataSynthCommand: ParsableCommand {
     @Option(help: "Share of the training bytes in sft.jsonl (the rest is pretrain.txt).") var sftFraction = 0.5
     @Option(help: "Size of valid.txt as a share of pretrain.txt.") var validFraction = 0.05
     @Option(help: "Percentage of chats with a follow-up turn.") var twoTurnPercent = 25
+    @Option(help: "Percentage of pretraining documents that are arithmetic drills (lines of solved equations).")
+    var arithmeticDrillPercent = 0
 
     func run() throws {
         global.apply()
-        let options = SynthOptions(sizeMB: sizeMb, seed: seed, evalPerTask: evalPerTask, sftFraction: sftFraction,
+        var options = SynthOptions(sizeMB: sizeMb, seed: seed, evalPerTask: evalPerTask, sftFraction: sftFraction,
                                    validFraction: validFraction, twoTurnPercent: twoTurnPercent)
+        options.arithmeticDrillPercent = arithmeticDrillPercent
         do { try options.validate() } catch { throw ValidationError("\(error)") }
         let directory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         let start = Date()
