@@ -104,10 +104,11 @@ import Testing
     @Test func aFreshLaunchChatsWithTheEncoderDecoderAndItAnswers() throws {
         let t = Self.launch()
         defer { t.stop() }
-        let welcome = t.waitFor("Chatting with duet-mini-mini-it")
         // The empty chat suggests held-out prompts this model answered right (recorded by the recipe).
         let examples = try #require(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: Self.encoderDecoder + "/duet_model.json"))))["examples"])
         guard case let .array(list) = examples, case let .string(first)? = list.first else { Issue.record("no examples"); return }
+        // Waits for every line it asserts: the welcome can be caught half drawn.
+        let welcome = t.waitFor(all: ["Chatting with duet-mini-mini-it", "It answers small tasks; try:", "“\(first)”"])
         #expect(welcome.contains("It answers small tasks; try:") && welcome.contains("“\(first)”"), "\(welcome)")
         // A held-out passage question (heldout-eval.jsonl; the names never occur in training), pasted as a user would.
         t.paste("Hele lives in Kroleza. She likes the color gold best. Hele likes to eat jam.\n\nWhat is Hele's favorite color?")
@@ -117,7 +118,7 @@ import Testing
         // And a held-out arithmetic question in a new chat.
         #expect(Self.ask(t, "What is 10 times 5?") == "▌ 50", "\(t.screen())")
         t.keys("F3")
-        let compare = t.waitFor("duet-mini-it")
+        let compare = t.waitFor(all: ["duet-mini-it", "duet-mini-mini-it"])
         #expect(compare.contains("duet-mini-mini-it"), "\(compare)")
     }
 

@@ -14,7 +14,9 @@ import Testing
     @Test func opensTheShell() {
         let t = launch()
         defer { t.stop() }
-        let s = t.waitFor("mem ")
+        let s = t.waitFor(all: ["mem ", " duet  F2 Chat   F3 Compare   F4 Train   F5 Models", "No model selected — press F5 to pick one.",
+                                "model no model", "threads ", "db ", "F1 help ^P cmds ^Q quit",
+                                "> Message (Enter sends, Alt+Enter new line)"])
         #expect(s.hasPrefix(" duet  F2 Chat   F3 Compare   F4 Train   F5 Models"))
         #expect(s.contains("No model selected — press F5 to pick one."))
         #expect(s.contains("model no model"))
