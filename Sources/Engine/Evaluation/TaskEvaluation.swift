@@ -104,9 +104,10 @@ public struct TaskEvaluationReport: Sendable {
         scores.isEmpty ? 0 : scores.map(\.accuracy).reduce(0, +) / Double(scores.count)
     }
 
-    /// Up to `limit` single-turn prompts the model answered correctly, the shortest of each task (tasks
-    /// in order, one each), none longer than `maxLength` characters or spanning lines: suggestions of what
-    /// the model can do, for a user who does not know it yet.
+    /// Up to `limit` single-turn prompts the model answered correctly, the shortest of each task (one
+    /// each, the tasks it answers best first, ties in file order), none longer than `maxLength` characters
+    /// or spanning lines: suggestions of what the model can do, for a user who does not know it yet. Best
+    /// tasks first, because the user's next question will be like the suggestion.
     public func answeredPrompts(limit: Int, maxLength: Int = 80) -> [String] {
         var best: [String: String] = [:]
         for o in outcomes where o.correct && o.item.messages.count == 1 {
@@ -115,7 +116,8 @@ public struct TaskEvaluationReport: Sendable {
             if let current = best[o.item.task], current.count <= prompt.count { continue }
             best[o.item.task] = prompt
         }
-        return Array(scores.compactMap { best[$0.task] }.prefix(limit))
+        let ranked = scores.enumerated().sorted { ($1.element.accuracy, $0.offset) < ($0.element.accuracy, $1.offset) }
+        return Array(ranked.compactMap { best[$0.element.task] }.prefix(limit))
     }
 
     /// Whether each item of `task` (all items for "overall") was answered right, in file order.
