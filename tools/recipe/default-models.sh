@@ -48,8 +48,8 @@ else
   : "${PRETRAIN_STEPS:=4000}" "${PREFIX_STEPS:=800}" "${SFT_STEPS:=1500}" "${EVAL_PER_TASK:=50}"
 fi
 : "${SEED:=1}" "${ARCH:=gemma3}" "${TOKENIZER:=bpe}" "${LR:=1e-3}" "${PREFIX_LR:=1e-3}" "${SFT_LR:=5e-4}" "${DB:=$out/recipe.sqlite}"
-# DRILL_PERCENT > 0: that share of pretraining documents are arithmetic drills (lines of solved equations; see
-# assets/models/README.md for what they did).
+# DRILL_PERCENT > 0: that share of pretraining documents are arithmetic drills (lines of solved equations; not yet
+# measured, see tools/recipe/README.md).
 : "${DRILL_PERCENT:=0}"
 # DISTILL_WEIGHT > 0: the encoder-decoder's PrefixLM also learns the pretrained decoder-only model's top-32
 # next-token probabilities with this weight (the paper's distillation; see assets/models/README.md for what it did).
