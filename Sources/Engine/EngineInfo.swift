@@ -27,12 +27,9 @@ public enum EngineInfo {
         }
     }
 
-    /// Every variant (`DK_KERNEL_*`) of those kernels this CPU can run, for tests and benches.
-    public static var matrixKernelVariants: [Int32] {
-        let f = Int(dk_cpu_features())
-        func has(_ bits: Int32...) -> Bool { bits.allSatisfy { f & Int($0) != 0 } }
-        return [DK_KERNEL_SCALAR] + (has(DK_CPU_AVX2, DK_CPU_FMA) ? [DK_KERNEL_AVX2] : []) + (has(DK_CPU_AVX512F) ? [DK_KERNEL_AVX512] : [])
-    }
+    /// Every variant (`DK_KERNEL_*`) of those kernels this CPU can run, for tests and benches: each one up to
+    /// the widest (every AVX-512 CPU also has AVX2 and FMA), so the CPU test lives in `dk_best_kernel_variant` alone.
+    public static var matrixKernelVariants: [Int32] { Array(DK_KERNEL_SCALAR...dk_best_kernel_variant()) }
 
     /// The int8 matrix-vector kernel this CPU runs: "avx512-vnni", "avx-vnni", "avx2" or "scalar".
     public static var int8Kernel: String {
