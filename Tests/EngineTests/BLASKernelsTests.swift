@@ -24,6 +24,17 @@ import Testing
         #expect(BLASKernels.width(ofCore: "SapphireRapids") == BLASKernels.width(ofCore: "Cooperlake"))
     }
 
+    /// A pin narrower than the CPU is named (so `duet version` and `duet train` can say what it costs);
+    /// an equal or wider one, or none, is not.
+    @Test func aNarrowerPinIsNamed() {
+        let avx512 = Int32(DK_CPU_AVX2 | DK_CPU_FMA | DK_CPU_AVX512F | DK_CPU_AVX512BW | DK_CPU_AVX512BF16)
+        let pin = BLASKernels.narrowerPin(environment: ["OPENBLAS_CORETYPE": "Haswell"], features: avx512)
+        #expect(pin?.pinned == "Haswell" && pin?.best == "Cooperlake")
+        #expect(BLASKernels.narrowerPin(environment: ["OPENBLAS_CORETYPE": "Cooperlake"], features: avx512) == nil)
+        #expect(BLASKernels.narrowerPin(environment: [:], features: avx512) == nil)
+        #expect(BLASKernels.narrowerPin(environment: ["OPENBLAS_CORETYPE": "Haswell"], features: Int32(DK_CPU_AVX2 | DK_CPU_FMA)) == nil)
+    }
+
     /// On this machine, once the engine is configured, OpenBLAS runs kernels as wide as the CPU's
     /// features allow; a core the user chose with OPENBLAS_CORETYPE is kept as chosen.
     @Test func openBLASRunsKernelsTheCPUCanRun() {

@@ -31,8 +31,13 @@ public enum BLASInfo {
     /// The CPU kernel family OpenBLAS uses (`openblas_get_corename()`).
     public static var coreName: String { String(cString: openblas_get_corename()) }
     /// The kernel family, saying when Duet replaced OpenBLAS's fallback choice (``BLASKernels``).
+    /// and when the environment pins kernels narrower than the CPU runs (``BLASKernels/narrowerPin``).
     public static var coreDescription: String {
-        BLASKernels.replacedCore.map { "\(coreName) (OpenBLAS detected \($0); Duet chose by CPU features)" } ?? coreName
+        if let pin = BLASKernels.narrowerPin {
+            return "\(coreName) (OPENBLAS_CORETYPE=\(pin.pinned) is set; this CPU runs \(pin.best)'s wider kernels: "
+                + "unset it, or set \(pin.best), for faster matrix products)"
+        }
+        return BLASKernels.replacedCore.map { "\(coreName) (OpenBLAS detected \($0); Duet chose by CPU features)" } ?? coreName
     }
     /// Threads OpenBLAS will use.
     public static var threads: Int { Int(openblas_get_num_threads()) }

@@ -41,6 +41,18 @@ public enum BLASKernels {
         return nil
     }
 
+    /// The user's `OPENBLAS_CORETYPE` when it names kernels narrower than this CPU runs (an environment
+    /// that pins Haswell on an AVX-512 machine): Duet respects it, and says what it costs.
+    public static var narrowerPin: (pinned: String, best: String)? {
+        narrowerPin(environment: ProcessInfo.processInfo.environment, features: dk_cpu_features())
+    }
+
+    static func narrowerPin(environment: [String: String], features: Int32) -> (pinned: String, best: String)? {
+        guard let pinned = environment["OPENBLAS_CORETYPE"], !pinned.isEmpty, let best = bestCore(features: features),
+              width(ofCore: pinned) < width(ofCore: best) else { return nil }
+        return (pinned, best)
+    }
+
     /// Replaces a fallback kernel choice (see the type's documentation); safe to call many times.
     public static func selectBest() {
         lock.lock()
