@@ -15,9 +15,18 @@ public struct NameGenerator: NameSource {
     public var recordsIssued = false
     public private(set) var issued: [String] = []
     private var issuedSet = Set<String>()
+    /// Percentage of `word` draws that are English-shaped made-up words (`englishShapedWord`); 0 draws
+    /// nothing extra, so the files stay byte for byte as without it.
+    public var englishShapedPercent: Int
 
-    public init(split: DataSplit) {
+    public init(split: DataSplit, englishShapedPercent: Int = 0) {
         self.split = split
+        self.englishShapedPercent = englishShapedPercent
+    }
+
+    /// Appends a made-up word's capitalised form to `issued` when recording.
+    mutating func recordIssued(_ capitalised: String) {
+        if recordsIssued && issuedSet.insert(capitalised).inserted { issued.append(capitalised) }
     }
 
     /// A fresh name of this generator's split.
@@ -50,7 +59,7 @@ public struct NameGenerator: NameSource {
             })
             let capitalised = word.prefix(1).uppercased() + word.dropFirst()
             guard DataSplit.of(name: capitalised) == split, !Lexicon.allWords.contains(word) else { continue }
-            if recordsIssued && issuedSet.insert(capitalised).inserted { issued.append(capitalised) }
+            recordIssued(capitalised)
             return word
         }
     }
@@ -66,14 +75,16 @@ public struct NameGenerator: NameSource {
             let capitalised = word.capitalizedFirst
             guard DataSplit.of(name: capitalised) == split, !Lexicon.allWords.contains(word),
                   !RobustWords.all.contains(word) else { continue }
-            if recordsIssued && issuedSet.insert(capitalised).inserted { issued.append(capitalised) }
+            recordIssued(capitalised)
             return word
         }
     }
 
-    /// A lexicon word, a made-up word or a letter string.
+    /// A lexicon word, a made-up word or a letter string (and with `englishShapedPercent`, an
+    /// English-shaped made-up word).
     public mutating func word(_ rng: inout SynthRandom) -> String {
-        switch rng.below(100) {
+        if englishShapedPercent > 0 && rng.below(100) < englishShapedPercent { return englishShapedWord(&rng) }
+        return switch rng.below(100) {
         case 0..<45: rng.pick(Lexicon.listWords)
         case 45..<75: pseudoWord(&rng)
         default: letterString(&rng)

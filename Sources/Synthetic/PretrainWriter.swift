@@ -31,10 +31,10 @@ public struct PretrainWriter {
     /// Percentage of documents that are arithmetic drills (the other kinds share the rest by weight).
     public let arithmeticDrillPercent: Int
 
-    public init(world: World, arithmeticDrillPercent: Int = 0) {
+    public init(world: World, arithmeticDrillPercent: Int = 0, englishShapedPercent: Int = 0) {
         self.world = world
         self.arithmeticDrillPercent = arithmeticDrillPercent
-        tasks = TaskGenerator(split: world.split)
+        tasks = TaskGenerator(split: world.split, englishShapedPercent: englishShapedPercent)
     }
 
     /// Starts recording every name the worked examples invent (see `TaskGenerator.issuedNames`).

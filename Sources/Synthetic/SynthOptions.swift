@@ -14,6 +14,10 @@ public struct SynthOptions: Sendable, Equatable {
     /// Percentage of pretraining (and validation) documents that are arithmetic drills: lines of solved
     /// equations over the arithmetic task's operands. 0 keeps the files byte for byte as without the option.
     public var arithmeticDrillPercent = 0
+    /// Percentage of the words in training lists and texts (SFT, worked examples, valid.txt) that are
+    /// English-shaped made-up words (`NameGenerator.englishShapedWord`); the held-out set is unchanged.
+    /// 0 keeps the files byte for byte as without the option.
+    public var englishShapedPercent = 0
     /// People and towns of the training world and of the held-out world.
     public var trainPeople = 1000, trainTowns = 100, heldOutPeople = 200, heldOutTowns = 25
 
@@ -38,6 +42,7 @@ public struct SynthOptions: Sendable, Equatable {
         guard validFraction >= 0, validFraction <= 1 else { throw bad("valid-fraction", "must be in [0, 1]") }
         guard (0...100).contains(twoTurnPercent) else { throw bad("two-turn-percent", "must be in 0...100") }
         guard (0...100).contains(arithmeticDrillPercent) else { throw bad("arithmetic-drill-percent", "must be in 0...100") }
+        guard (0...100).contains(englishShapedPercent) else { throw bad("english-shaped-percent", "must be in 0...100") }
         guard trainPeople >= 2, heldOutPeople >= 2, trainTowns >= 1, heldOutTowns >= 1 else {
             throw bad("world", "needs at least 2 people and 1 town per world")
         }

@@ -50,6 +50,7 @@ public struct SynthReport: Sendable {
             ("valid_fraction", .double(o.validFraction)),
             ("two_turn_percent", .int(o.twoTurnPercent)),
             ("arithmetic_drill_percent", .int(o.arithmeticDrillPercent)),
+            ("english_shaped_percent", .int(o.englishShapedPercent)),
             ("eval_per_task", .int(o.evalPerTask)),
             ("files", .object(files.map { ($0.name, .int($0.bytes)) })),
             ("pretrain_documents", kinds(pretrainDocuments)),

@@ -26,7 +26,8 @@ public enum SyntheticDataset {
 
         var trainWorldRNG = SynthRandom(seed: SynthRandom.derive(seed, "train/world"))
         let trainWorld = World(split: .train, people: options.trainPeople, towns: options.trainTowns, rng: &trainWorldRNG)
-        var pretrain = PretrainWriter(world: trainWorld, arithmeticDrillPercent: options.arithmeticDrillPercent)
+        var pretrain = PretrainWriter(world: trainWorld, arithmeticDrillPercent: options.arithmeticDrillPercent,
+                                      englishShapedPercent: options.englishShapedPercent)
         let pretrainFile = try textFile(directory, "pretrain.txt", target: options.pretrainBytes,
                                         rng: SynthRandom(seed: SynthRandom.derive(seed, "train/pretrain")), writer: &pretrain)
         pending.append(pretrainFile.file)
@@ -43,7 +44,8 @@ public enum SyntheticDataset {
                                  rng: &heldOutWorldRNG)
         heldOutNames.formUnion(heldOutWorld.towns.map(\.name))
         heldOutNames.formUnion(heldOutWorld.people.flatMap { [$0.name, $0.pet.name] })
-        var valid = PretrainWriter(world: heldOutWorld, arithmeticDrillPercent: options.arithmeticDrillPercent)
+        var valid = PretrainWriter(world: heldOutWorld, arithmeticDrillPercent: options.arithmeticDrillPercent,
+                                   englishShapedPercent: options.englishShapedPercent)
         valid.recordNames()
         let validFile = try textFile(directory, "valid.txt", target: options.validBytes,
                                      rng: SynthRandom(seed: SynthRandom.derive(seed, "held-out/valid")), writer: &valid)
@@ -102,7 +104,7 @@ public enum SyntheticDataset {
     /// Instruction chats of the training split until the target size.
     static func sftFile(_ directory: URL, options: SynthOptions, report: inout SynthReport) throws -> PendingFile {
         var rng = SynthRandom(seed: SynthRandom.derive(options.seed, "train/sft"))
-        var tasks = TaskGenerator(split: .train)
+        var tasks = TaskGenerator(split: .train, englishShapedPercent: options.englishShapedPercent)
         var written = 0
         let file = try AtomicFile.prepare(directory.appendingPathComponent("sft.jsonl")) { sink in
             var buffer = ChunkBuffer(sink: sink)

@@ -4,9 +4,11 @@ public struct TaskGenerator {
     public let split: DataSplit
     private var names: NameGenerator
 
-    public init(split: DataSplit) {
+    /// `englishShapedPercent`: the share of list and text words that are English-shaped made-up words
+    /// (`NameGenerator.englishShapedWord`).
+    public init(split: DataSplit, englishShapedPercent: Int = 0) {
         self.split = split
-        names = NameGenerator(split: split)
+        names = NameGenerator(split: split, englishShapedPercent: englishShapedPercent)
     }
 
     /// A random instance of `task`, with a follow-up turn if `twoTurn`.

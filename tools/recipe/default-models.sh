@@ -51,6 +51,9 @@ fi
 # DRILL_PERCENT > 0: that share of pretraining documents are arithmetic drills (lines of solved equations; not yet
 # measured, see tools/recipe/README.md).
 : "${DRILL_PERCENT:=0}"
+# SHAPED_PERCENT > 0: that share of training list and text words are English-shaped made-up words ("flaskent"),
+# whose tokens are the pieces real words are made of (not yet measured, see tools/recipe/README.md).
+: "${SHAPED_PERCENT:=0}"
 # DISTILL_WEIGHT > 0: the encoder-decoder's PrefixLM also learns the pretrained decoder-only model's top-32
 # next-token probabilities with this weight (the paper's distillation; see assets/models/README.md for what it did).
 : "${DISTILL_WEIGHT:=0}"
@@ -65,6 +68,8 @@ esac
 
 mkdir -p "$out"
 log() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
+# The kernels decide the stage times: a log that says which were used explains a slow run.
+log "$("$duet" version | grep 'blas core')"
 latest() { echo "$1/$(cat "$1/latest")"; }
 # train RUN_DIR SEED ARGS...: a new run, or the continuation of an interrupted one (a complete run is a no-op).
 train() {
@@ -93,7 +98,7 @@ evaluate() {
 
 log "data: synthetic world, ${SIZE_MB} MB, seed $SEED"
 done_ "$out/data/stats.json" || "$duet" data synth --out "$out/data" --size-mb "$SIZE_MB" --seed "$SEED" --eval-per-task "$EVAL_PER_TASK" \
-  --arithmetic-drill-percent "$DRILL_PERCENT"
+  --arithmetic-drill-percent "$DRILL_PERCENT" --english-shaped-percent "$SHAPED_PERCENT"
 
 # BPE whose alphabet holds every printable ASCII character, so that a name no training file has ("Ysolde")
 # is spelled with letters, not bytes. TOKENIZER=char gives one token per character instead (see

@@ -35,11 +35,15 @@ struct DataSynthCommand: ParsableCommand {
     @Option(help: "Percentage of pretraining documents that are arithmetic drills (lines of solved equations).")
     var arithmeticDrillPercent = 0
 
+    @Option(help: "Percentage of training list and text words that are English-shaped made-up words (\"flaskent\").")
+    var englishShapedPercent = 0
+
     func run() throws {
         global.apply()
         var options = SynthOptions(sizeMB: sizeMb, seed: seed, evalPerTask: evalPerTask, sftFraction: sftFraction,
                                    validFraction: validFraction, twoTurnPercent: twoTurnPercent)
         options.arithmeticDrillPercent = arithmeticDrillPercent
+        options.englishShapedPercent = englishShapedPercent
         do { try options.validate() } catch { throw ValidationError("\(error)") }
         let directory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         let start = Date()
