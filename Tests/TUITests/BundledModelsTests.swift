@@ -50,20 +50,22 @@ import Testing
     @Test func bothModelsAnswerHeldOutQuestions() throws {
         let encoderDecoder = try accuracies(Self.encoderDecoder, perTask: 20)
         let decoderOnly = try accuracies(Self.decoderOnly, perTask: 20)
-        #expect(encoderDecoder["overall", default: 0] >= 0.50, "\(encoderDecoder)")  // measured 60.0%
-        #expect(decoderOnly["overall", default: 0] >= 0.45, "\(decoderOnly)")  // 55.0%
-        #expect(encoderDecoder["copy", default: 0] >= 0.75, "\(encoderDecoder)")  // 90%
-        #expect(decoderOnly["copy", default: 0] >= 0.70, "\(decoderOnly)")  // 85%
-        #expect(encoderDecoder["passage_qa", default: 0] >= 0.80, "\(encoderDecoder)")  // 95%
+        #expect(encoderDecoder["overall", default: 0] >= 0.62, "\(encoderDecoder)")  // measured 71.7%
+        #expect(decoderOnly["overall", default: 0] >= 0.56, "\(decoderOnly)")  // 65.6%
+        #expect(encoderDecoder["copy", default: 0] >= 0.85, "\(encoderDecoder)")  // 100%
+        #expect(decoderOnly["copy", default: 0] >= 0.80, "\(decoderOnly)")  // 95%
+        #expect(encoderDecoder["passage_qa", default: 0] >= 0.70, "\(encoderDecoder)")  // 85%
+        // The paper's direction, on the committed files: the encoder-decoder answers more (11 items ahead here).
+        #expect(encoderDecoder["overall", default: 0] > decoderOnly["overall", default: 0], "\(encoderDecoder) \(decoderOnly)")
     }
 
-    /// The robustness set is far harder for these small models (measured 19.4% and 24.4% on these items);
-    /// passage questions with unseen names and phrasings are what they answer best (55% and 80%).
+    /// The robustness set is far harder for these small models (measured 32.8% and 33.3% on these items);
+    /// passage questions with unseen names and phrasings are what they answer best (80% and 70%).
     @Test func bothModelsAnswerSomeRobustnessQuestions() throws {
         for model in [Self.encoderDecoder, Self.decoderOnly] {
             let accuracy = try accuracies(model, on: Self.robustness, perTask: 20)
-            #expect(accuracy["overall", default: 0] >= 0.13, "\(model): \(accuracy)")
-            #expect(accuracy["passage_qa", default: 0] >= 0.40, "\(model): \(accuracy)")
+            #expect(accuracy["overall", default: 0] >= 0.25, "\(model): \(accuracy)")
+            #expect(accuracy["passage_qa", default: 0] >= 0.55, "\(model): \(accuracy)")
         }
     }
 
@@ -129,8 +131,8 @@ import Testing
         defer { t.stop() }
         t.waitFor("Chatting with duet-mini-mini-it")
         #expect(Self.ask(t, "Duplicate this text exactly: dirty bucket ladder rich") == "▌ dirty bucket ladder rich", "\(t.screen())")
-        #expect(Self.ask(t, "Read these out starting with the last one: guitar, pearl, narrow") == "▌ narrow, pearl, guitar",
-                "\(t.screen())")
+        #expect(Self.ask(t, "Give me this list backwards: Wunuvu, Wasix, Gopuy, Swuphi, Twaga")
+                == "▌ Twaga, Swuphi, Gopuy, Wasix, Wunuvu", "\(t.screen())")
         t.keys("C-n")
         t.waitFor("Chatting with duet-mini-mini-it")
         t.paste("Please read this carefully:\nName: Lakwe. Job: guard. Age: 71. Town: Crudes.\nName: Glayax. Sister: Jakwan. "
