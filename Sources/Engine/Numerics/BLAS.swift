@@ -30,7 +30,7 @@ public enum BLASInfo {
     public static var config: String { String(cString: openblas_get_config()) }
     /// The CPU kernel family OpenBLAS uses (`openblas_get_corename()`).
     public static var coreName: String { String(cString: openblas_get_corename()) }
-    /// The kernel family, saying when Duet replaced OpenBLAS's fallback choice (``BLASKernels``).
+    /// The kernel family, saying when Duet replaced OpenBLAS's fallback choice (``BLASKernels``)
     /// and when the environment pins kernels narrower than the CPU runs (``BLASKernels/narrowerPin``).
     public static var coreDescription: String {
         if let pin = BLASKernels.narrowerPin {
