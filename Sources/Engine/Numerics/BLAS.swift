@@ -33,10 +33,7 @@ public enum BLASInfo {
     /// The kernel family, saying when Duet replaced OpenBLAS's fallback choice (``BLASKernels``)
     /// and when the environment pins kernels narrower than the CPU runs (``BLASKernels/narrowerPin``).
     public static var coreDescription: String {
-        if let pin = BLASKernels.narrowerPin {
-            return "\(coreName) (OPENBLAS_CORETYPE=\(pin.pinned) is set; this CPU runs \(pin.best)'s wider kernels: "
-                + "unset it, or set \(pin.best), for faster matrix products)"
-        }
+        if let advice = BLASKernels.narrowerPinAdvice { return "\(coreName) (\(advice))" }
         return BLASKernels.replacedCore.map { "\(coreName) (OpenBLAS detected \($0); Duet chose by CPU features)" } ?? coreName
     }
     /// Threads OpenBLAS will use.

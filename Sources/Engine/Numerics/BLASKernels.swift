@@ -47,6 +47,11 @@ public enum BLASKernels {
         narrowerPin(environment: ProcessInfo.processInfo.environment, features: dk_cpu_features())
     }
 
+    /// What the pin costs and how to lift it, for `duet version` and `duet train` (nil without a narrower pin).
+    public static var narrowerPinAdvice: String? {
+        narrowerPin.map { "OPENBLAS_CORETYPE=\($0.pinned) is set; this CPU runs \($0.best)'s wider kernels: unset it, or set \($0.best), for faster matrix products" }
+    }
+
     static func narrowerPin(environment: [String: String], features: Int32) -> (pinned: String, best: String)? {
         guard let pinned = environment["OPENBLAS_CORETYPE"], !pinned.isEmpty, let best = bestCore(features: features),
               width(ofCore: pinned) < width(ofCore: best) else { return nil }

@@ -120,10 +120,7 @@ package struct SgemmPeak {
             text += String(format: ". The probe got %.0f%% of its threads' time (other processes were busy): the peak is likely low "
                            + "and MFU high; --measure-peak on a quiet machine replaces it", e.cpuShare * 100)
         }
-        if let pin = BLASKernels.narrowerPin {
-            text += ". OPENBLAS_CORETYPE=\(pin.pinned) is set: this CPU runs \(pin.best)'s wider kernels "
-                + "(unset it, or set \(pin.best), to train faster)"
-        }
+        if let advice = BLASKernels.narrowerPinAdvice { text += ". " + advice }
         return text
     }
 }
