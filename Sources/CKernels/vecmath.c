@@ -173,14 +173,18 @@ DK_CLONES void dk_geglu_f32(const float *gate, const float *up, float *h, size_t
     if (i < n) st_part(h + i, GELU(ld_part(gate + i, n - i)) * ld_part(up + i, n - i), n - i);
 }
 
+/* Whole 16-float blocks with plain loads, the tail through ld_part (a memcpy: slow for every block). */
+#define GEGLU_BACKWARD_BLOCK(LD, ST, i, ...)                                                 \
+    do {                                                                                     \
+        v16f g = LD(gate + i, ##__VA_ARGS__), u = LD(up + i, ##__VA_ARGS__), d = LD(dh + i, ##__VA_ARGS__); \
+        ST(dup + i, d * GELU(g), ##__VA_ARGS__);                                             \
+        ST(dgate + i, d * u * GELU_GRAD(g), ##__VA_ARGS__);                                  \
+    } while (0)
 DK_CLONES void dk_geglu_backward_f32(const float *dh, const float *gate, const float *up, float *dgate,
                                      float *dup, size_t n) {
-    for (size_t i = 0; i < n; i += 16) {
-        size_t m = n - i < 16 ? n - i : 16;
-        v16f g = ld_part(gate + i, m), u = ld_part(up + i, m), d = ld_part(dh + i, m);
-        st_part(dup + i, d * GELU(g), m);
-        st_part(dgate + i, d * u * GELU_GRAD(g), m);
-    }
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) GEGLU_BACKWARD_BLOCK(ld, st, i);
+    if (i < n) GEGLU_BACKWARD_BLOCK(ld_part, st_part, i, n - i);
 }
 
 DK_CLONES void dk_add_f32(const float *a, const float *b, float *y, size_t n) {
@@ -290,30 +294,50 @@ DK_CLONES float dk_rmsnorm_f32(const float *x, const float *w, float *y, size_t 
     return r;
 }
 
+/* y = residual + x r (1 + w): a post-norm and the residual add after it, in one pass. The normed row is
+   rounded before the add (two statements, so no fused multiply-add), as the separate norm and add did.
+   Whole 16-float blocks use plain loads; only the tail goes through ld_part's memcpy. */
+#define RMSNORM_ADD_BLOCK(LD, ST, i, ...)                                \
+    do {                                                                 \
+        v16f normed = (LD(x + i, ##__VA_ARGS__) * r) * (1.0f + LD(w + i, ##__VA_ARGS__)); \
+        ST(y + i, LD(residual + i, ##__VA_ARGS__) + normed, ##__VA_ARGS__);               \
+    } while (0)
+DK_CLONES float dk_rmsnorm_add_f32(const float *x, const float *w, const float *residual, float *y, size_t dim,
+                                   float eps) {
+    float ms = (float)(dk_sumsq_f32(x, dim) / (double)dim);
+    float r = 1.0f / sqrtf(ms + eps);
+    size_t i = 0;
+    for (; i + 16 <= dim; i += 16) RMSNORM_ADD_BLOCK(ld, st, i);
+    if (i < dim) RMSNORM_ADD_BLOCK(ld_part, st_part, i, dim - i);
+    return r;
+}
+
 /* y = x r (1 + w), r = (mean(x^2) + eps)^-1/2:
-   dx = r g - (r^3 / dim) (g . x) x   with g = dy (1 + w). */
+   dx = r g - (r^3 / dim) (g . x) x   with g = dy (1 + w);
+   dw += r dy x when dw is non-null, in the same pass (the row is in registers already). */
+#define RMSNORM_BACKWARD_BLOCK(LD, ST, i, ...)                                                      \
+    do {                                                                                            \
+        v16f g0 = LD(dy + i, ##__VA_ARGS__), xi = LD(x + i, ##__VA_ARGS__);                         \
+        v16f d = r * (g0 * (1.0f + LD(w + i, ##__VA_ARGS__))) - c * xi;                             \
+        if (accumulate) d += LD(dx + i, ##__VA_ARGS__);                                             \
+        ST(dx + i, d, ##__VA_ARGS__);                                                               \
+        if (dw) ST(dw + i, LD(dw + i, ##__VA_ARGS__) + r * (g0 * xi), ##__VA_ARGS__);               \
+    } while (0)
 DK_CLONES void dk_rmsnorm_backward_f32(const float *dy, const float *x, const float *w, float r, float *dx,
-                                       size_t dim, int accumulate) {
+                                       size_t dim, int accumulate, float *dw) {
     v16f acc = 0;
-    for (size_t i = 0; i < dim; i += 16) {
-        size_t m = dim - i < 16 ? dim - i : 16;
-        acc += ld_part(dy + i, m) * (1.0f + ld_part(w + i, m)) * ld_part(x + i, m);
-    }
+    size_t i = 0;
+    for (; i + 16 <= dim; i += 16) acc += ld(dy + i) * (1.0f + ld(w + i)) * ld(x + i);
+    if (i < dim) acc += ld_part(dy + i, dim - i) * (1.0f + ld_part(w + i, dim - i)) * ld_part(x + i, dim - i);
     float c = hsum(acc) * r * r * r / (float)dim;
-    for (size_t i = 0; i < dim; i += 16) {
-        size_t m = dim - i < 16 ? dim - i : 16;
-        v16f g = ld_part(dy + i, m) * (1.0f + ld_part(w + i, m));
-        v16f d = r * g - c * ld_part(x + i, m);
-        if (accumulate) d += ld_part(dx + i, m);
-        st_part(dx + i, d, m);
-    }
+    for (i = 0; i + 16 <= dim; i += 16) RMSNORM_BACKWARD_BLOCK(ld, st, i);
+    if (i < dim) RMSNORM_BACKWARD_BLOCK(ld_part, st_part, i, dim - i);
 }
 
 /* Softmax backward of one row: dx = y (dy - y.dy); dx may alias dy. */
 DK_CLONES void dk_softmax_backward_row_f32(const float *dy, const float *y, float *dx, size_t n) {
     float d = dk_dot_f32(y, dy, n);
-    for (size_t i = 0; i < n; i += 16) {
-        size_t m = n - i < 16 ? n - i : 16;
-        st_part(dx + i, ld_part(y + i, m) * (ld_part(dy + i, m) - d), m);
-    }
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) st(dx + i, ld(y + i) * (ld(dy + i) - d));
+    if (i < n) st_part(dx + i, ld_part(y + i, n - i) * (ld_part(dy + i, n - i) - d), n - i);
 }

@@ -51,4 +51,51 @@ import Testing
         RMSNorm.backward(r, x: x, weight: w, rstd: rstd, rows: rows, dim: dim, dx: &dx2, accumulate: false, dWeight: nil)
         #expect(relativeError(dx2.map(Double.init), nx) < 1e-4)
     }
+
+    /// Enough rows for the backward to split them over the workers (2048 rows of 32: two chunks on two
+    /// cores), so the weight gradient comes from per-chunk partials; checked against the closed form in f64.
+    @Test func backwardOverManyRowsMatchesClosedForm() {
+        var rng = TestRandom(seed: 12)
+        let rows = 2048, dim = 32, eps: Float = 1e-6
+        let x = rng.floats(rows * dim, -2, 2), w = rng.floats(dim, -0.5, 0.5), dy = rng.floats(rows * dim)
+        var y = [Float](repeating: 0, count: x.count), rstd = [Float](repeating: 0, count: rows)
+        RMSNorm.forward(x, weight: w, rows: rows, dim: dim, eps: eps, into: &y, rstd: &rstd)
+        var dx = [Float](repeating: 0, count: x.count), dW = [Float](repeating: 0.5, count: dim)
+        RMSNorm.backward(dy, x: x, weight: w, rstd: rstd, rows: rows, dim: dim, dx: &dx, accumulate: false, dWeight: &dW)
+        var expectedDx = [Double](repeating: 0, count: x.count), expectedDW = [Double](repeating: 0.5, count: dim)
+        for row in 0..<rows {
+            let span = row * dim..<(row + 1) * dim
+            let r = 1 / (x[span].reduce(0.0) { $0 + Double($1) * Double($1) } / Double(dim) + Double(eps)).squareRoot()
+            let g = span.map { Double(dy[$0]) * (1 + Double(w[$0 - row * dim])) }
+            let gx = zip(g, span).reduce(0.0) { $0 + $1.0 * Double(x[$1.1]) }
+            for (j, i) in span.enumerated() {
+                expectedDx[i] = r * g[j] - r * r * r / Double(dim) * gx * Double(x[i])
+                expectedDW[j] += r * Double(dy[i]) * Double(x[i])
+            }
+        }
+        #expect(maxScaledError(dx, expectedDx) < 1e-5)
+        #expect(maxScaledError(dW, expectedDW) < 1e-5)
+    }
+
+    /// The fused post-norm and residual add gives the same bits as the norm followed by the add, also
+    /// written over the residual itself.
+    @Test func forwardAddingEqualsNormThenAdd() {
+        var rng = TestRandom(seed: 13)
+        let rows = 300, dim = 200
+        let x = rng.floats(rows * dim, -3, 3), w = rng.floats(dim, -0.5, 0.5), residual = rng.floats(rows * dim, -1, 1)
+        var normed = [Float](repeating: 0, count: x.count), rstd = [Float](repeating: 0, count: rows)
+        RMSNorm.forward(x, weight: w, rows: rows, dim: dim, eps: 1e-6, into: &normed, rstd: &rstd)
+        var expected = [Float](repeating: 0, count: x.count)
+        VectorOps.add(residual, normed, count: x.count, into: &expected)
+        var fused = [Float](repeating: 0, count: x.count), fusedRstd = [Float](repeating: 0, count: rows)
+        RMSNorm.forwardAdding(x, weight: w, residual: residual, rows: rows, dim: dim, eps: 1e-6, into: &fused, rstd: &fusedRstd)
+        #expect(fused == expected)
+        #expect(fusedRstd == rstd)
+        var inPlace = residual
+        inPlace.withUnsafeMutableBufferPointer {
+            RMSNorm.forwardAdding(x, weight: w, residual: $0.baseAddress!, rows: rows, dim: dim, eps: 1e-6,
+                                  into: $0.baseAddress!, rstd: nil)
+        }
+        #expect(inPlace == expected)
+    }
 }

@@ -162,8 +162,12 @@ void dk_softmax_row_f32(const float *x, float *y, size_t n);
 void dk_softmax_backward_row_f32(const float *dy, const float *y, float *dx, size_t n);
 /** Gemma RMSNorm of one row: y = x r (1 + w), r = 1/sqrt(mean(x^2) + eps); returns r. */
 float dk_rmsnorm_f32(const float *x, const float *w, float *y, size_t dim, float eps);
-/** Gradient wrt x of one RMSNorm row given its saved r (dx overwritten, or added to when accumulate != 0). */
-void dk_rmsnorm_backward_f32(const float *dy, const float *x, const float *w, float r, float *dx, size_t dim, int accumulate);
+/** A post-norm row added to the residual stream: y = residual + x r (1 + w); returns r. y may alias residual. */
+float dk_rmsnorm_add_f32(const float *x, const float *w, const float *residual, float *y, size_t dim, float eps);
+/** Gradient wrt x of one RMSNorm row given its saved r (dx overwritten, or added to when accumulate != 0), and
+    when dw is non-null the row's share of the weight's gradient added to it: dw += r dy x. */
+void dk_rmsnorm_backward_f32(const float *dy, const float *x, const float *w, float r, float *dx, size_t dim, int accumulate,
+                             float *dw);
 
 /* ---- attention.c: attention products for few queries ---- */
 /** scores[r*lds + s] = scale * (q[r*ldq : +n] . k[s*ldk : +n]) for r < nq, s < nk. */

@@ -20,7 +20,6 @@ struct BlockActivations {
     var feedForwardNormed: UnsafeMutablePointer<Float>
     var feedForwardRstd, feedForwardPostRstd: UnsafeMutablePointer<Float>
     var feedForward: FeedForwardActivations
-    var postNormed: UnsafeMutablePointer<Float>        // [N, d] scratch for post-norm outputs
 
     /// Allocates buffers for `rows` query rows; `keyRows` cross-attention key rows (batch * S);
     /// attention probabilities only when `saveProbabilities` (training); unzeroed when not `zeroed`.
@@ -60,7 +59,6 @@ struct BlockActivations {
         feedForward = FeedForwardActivations(
             gate: floats(n * spec.intermediate), up: floats(n * spec.intermediate),
             hidden: floats(n * spec.intermediate), output: floats(n * d))
-        postNormed = floats(n * d)
     }
 }
 
@@ -116,9 +114,8 @@ enum GemmaBlock {
                                spec: spec.attention, source: selfSource,
                                positions: context.positions, keyValid: context.selfKeyValid,
                                segments: context.selfSegments, act: act.attention)
-        RMSNorm.forward(act.attention.output, weight: w.postAttentionNorm.f32, rows: n, dim: d, eps: eps,
-                        into: act.postNormed, rstd: act.attentionPostRstd)
-        VectorOps.add(act.input, act.postNormed, count: n * d, into: act.afterAttention)
+        RMSNorm.forwardAdding(act.attention.output, weight: w.postAttentionNorm.f32, residual: act.input, rows: n,
+                              dim: d, eps: eps, into: act.afterAttention, rstd: act.attentionPostRstd)
         var residual = act.afterAttention
         if let crossSpec = spec.cross, let crossWeights = w.cross, let crossSource, let crossAct = act.cross {
             RMSNorm.forward(residual, weight: crossWeights.preNorm.f32, rows: n, dim: d, eps: eps,
@@ -126,18 +123,16 @@ enum GemmaBlock {
             AttentionLayer.forward(crossAct.normed, batch: context.batch, length: context.length, weights: crossWeights.attention,
                                    spec: crossSpec, source: crossSource, positions: nil,
                                    keyValid: context.encoderValid, segments: context.crossSegments, act: crossAct.attention)
-            RMSNorm.forward(crossAct.attention.output, weight: crossWeights.postNorm.f32, rows: n, dim: d, eps: eps,
-                            into: act.postNormed, rstd: crossAct.postRstd)
-            VectorOps.add(residual, act.postNormed, count: n * d, into: crossAct.after)
+            RMSNorm.forwardAdding(crossAct.attention.output, weight: crossWeights.postNorm.f32, residual: residual,
+                                  rows: n, dim: d, eps: eps, into: crossAct.after, rstd: crossAct.postRstd)
             residual = crossAct.after
         }
         RMSNorm.forward(residual, weight: w.preFeedForwardNorm.f32, rows: n, dim: d, eps: eps,
                         into: act.feedForwardNormed, rstd: act.feedForwardRstd)
         FeedForwardLayer.forward(act.feedForwardNormed, rows: n, intermediate: spec.intermediate, weights: w.feedForward,
                                  act: act.feedForward)
-        RMSNorm.forward(act.feedForward.output, weight: w.postFeedForwardNorm.f32, rows: n, dim: d,
-                        eps: eps, into: act.postNormed, rstd: act.feedForwardPostRstd)
-        VectorOps.add(residual, act.postNormed, count: n * d, into: output)
+        RMSNorm.forwardAdding(act.feedForward.output, weight: w.postFeedForwardNorm.f32, residual: residual, rows: n,
+                              dim: d, eps: eps, into: output, rstd: act.feedForwardPostRstd)
     }
 
     /// Backward through the block. `dResidual` holds the gradient of the block output on entry and

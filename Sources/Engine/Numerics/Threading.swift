@@ -50,14 +50,27 @@ public enum EngineThreads {
     /// Work below `minimumPerChunk` items per chunk runs inline, where threading costs more than it saves.
     public static func parallelFor(_ n: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         guard n > 0 else { return }
-        let chunks = min(count, max(1, n / max(1, minimumPerChunk)))
+        parallelChunks(n, minimumPerChunk: minimumPerChunk) { _, range in body(range) }
+    }
+
+    /// The number of chunks `parallelFor` splits `n` items into.
+    public static func chunkCount(_ n: Int, minimumPerChunk: Int = 1) -> Int {
+        min(count, max(1, n / max(1, minimumPerChunk)))
+    }
+
+    /// `parallelFor` that also passes each chunk's index (`0..<chunkCount(n, minimumPerChunk:)`), for work
+    /// that keeps one partial result per chunk and reduces them afterwards in chunk order (deterministic
+    /// for a given thread count).
+    public static func parallelChunks(_ n: Int, minimumPerChunk: Int = 1, _ body: (Int, Range<Int>) -> Void) {
+        guard n > 0 else { return }
+        let chunks = chunkCount(n, minimumPerChunk: minimumPerChunk)
         if chunks <= 1 {
-            body(0..<n)
+            body(0, 0..<n)
             return
         }
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let lo = n * c / chunks, hi = n * (c + 1) / chunks
-            if lo < hi { body(lo..<hi) }
+            if lo < hi { body(c, lo..<hi) }
         }
     }
 }
