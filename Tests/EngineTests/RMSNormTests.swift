@@ -30,12 +30,19 @@ import Testing
         #expect(z == y)
     }
 
+    /// Random input, weight and output gradient, and the forward's saved `1/rms`, for a backward test.
+    static func forwardCase(_ rng: inout TestRandom, rows: Int, dim: Int, eps: Float)
+        -> (x: [Float], w: [Float], dy: [Float], rstd: [Float]) {
+        let x = rng.floats(rows * dim, -2, 2), w = rng.floats(dim, -0.5, 0.5), dy = rng.floats(rows * dim)
+        var y = [Float](repeating: 0, count: x.count), rstd = [Float](repeating: 0, count: rows)
+        RMSNorm.forward(x, weight: w, rows: rows, dim: dim, eps: eps, into: &y, rstd: &rstd)
+        return (x, w, dy, rstd)
+    }
+
     @Test func backwardMatchesFiniteDifferences() {
         var rng = TestRandom(seed: 11)
         let rows = 4, dim = 37, eps: Float = 1e-6
-        let x = rng.floats(rows * dim, -2, 2), w = rng.floats(dim, -0.5, 0.5), r = rng.floats(rows * dim)
-        var y = [Float](repeating: 0, count: x.count), rstd = [Float](repeating: 0, count: rows)
-        RMSNorm.forward(x, weight: w, rows: rows, dim: dim, eps: eps, into: &y, rstd: &rstd)
+        let (x, w, r, rstd) = Self.forwardCase(&rng, rows: rows, dim: dim, eps: eps)
         let prior = rng.floats(x.count)
         var dx = prior
         var dW = [Float](repeating: 0.25, count: dim) // accumulates onto existing values
@@ -57,9 +64,7 @@ import Testing
     @Test func backwardOverManyRowsMatchesClosedForm() {
         var rng = TestRandom(seed: 12)
         let rows = 2048, dim = 32, eps: Float = 1e-6
-        let x = rng.floats(rows * dim, -2, 2), w = rng.floats(dim, -0.5, 0.5), dy = rng.floats(rows * dim)
-        var y = [Float](repeating: 0, count: x.count), rstd = [Float](repeating: 0, count: rows)
-        RMSNorm.forward(x, weight: w, rows: rows, dim: dim, eps: eps, into: &y, rstd: &rstd)
+        let (x, w, dy, rstd) = Self.forwardCase(&rng, rows: rows, dim: dim, eps: eps)
         var dx = [Float](repeating: 0, count: x.count), dW = [Float](repeating: 0.5, count: dim)
         RMSNorm.backward(dy, x: x, weight: w, rstd: rstd, rows: rows, dim: dim, dx: &dx, accumulate: false, dWeight: &dW)
         var expectedDx = [Double](repeating: 0, count: x.count), expectedDW = [Double](repeating: 0.5, count: dim)
