@@ -23,20 +23,30 @@ enum Phrases {
         ])
     }
 
-    /// Any of the above, or a few names, or a short code of letters and digits.
+    /// A code as people type them ("x7k2", "QF-27", "ab_93k", "7T/K2/9Q"): one to three parts of letters and
+    /// digits joined by a separator, all lower or all upper case. Of the generator's split like names (by its
+    /// lowercase characters without separators): a held-out name or letter string ("bxn") could be a code too.
+    static func code(names: NameGenerator, _ rng: inout SynthRandom) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        while true {
+            let parts = rng.int(in: 1...3)
+            let core = (0..<parts).map { _ in
+                String((0..<rng.int(in: parts == 1 ? 3...6 : 2...3)).map { _ in rng.pick(alphabet) })
+            }
+            guard DataSplit.of(name: core.joined().capitalizedFirst) == names.split else { continue }
+            let code = core.joined(separator: parts == 1 ? "" : rng.pick(["-", "-", "_", ".", "/"]))
+            return rng.chance(50) ? code.uppercased() : code
+        }
+    }
+
+    /// Any of the above, or a few names, or a code.
     static func any(names: inout NameGenerator, _ rng: inout SynthRandom) -> String {
         switch rng.below(5) {
         case 0: return lowercaseWords(max: 6, names: &names, &rng)
         case 1: return lowercaseSentence(&rng)
         case 2: return namedSentence(names.next(&rng), &rng)
         case 3: return (0..<rng.int(in: 2...4)).map { _ in names.nameOrString(&rng) }.joined(separator: " ")
-        default:
-            // Of the generator's split like names: a held-out name or letter string ("bxn") could be a code too.
-            let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-            while true {
-                let code = String((0..<rng.int(in: 3...6)).map { _ in rng.pick(alphabet) })
-                if DataSplit.of(name: code.capitalizedFirst) == names.split { return code }
-            }
+        default: return code(names: names, &rng)
         }
     }
 }
