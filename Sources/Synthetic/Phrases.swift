@@ -23,9 +23,11 @@ enum Phrases {
         ])
     }
 
-    /// A code as people type them ("x7k2", "QF-27", "ab_93k", "7T/K2/9Q"): one to three parts of letters and
+    /// A code as people type them ("x7k2", "qf-27", "AB_93K", "7T/K2/9Q"): one to three parts of letters and
     /// digits joined by a separator, all lower or all upper case. Of the generator's split like names (by its
     /// lowercase characters without separators): a held-out name or letter string ("bxn") could be a code too.
+    /// Never the robustness set's shape (`RobustPhrases.code`: two parts in capitals joined by a dash, "QX7-42"),
+    /// which stays a combination training has not seen: such a code is written in lowercase here.
     static func code(names: NameGenerator, _ rng: inout SynthRandom) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         while true {
@@ -34,8 +36,10 @@ enum Phrases {
                 String((0..<rng.int(in: parts == 1 ? 3...6 : 2...3)).map { _ in rng.pick(alphabet) })
             }
             guard DataSplit.of(name: core.joined().capitalizedFirst) == names.split else { continue }
-            let code = core.joined(separator: parts == 1 ? "" : rng.pick(["-", "-", "_", ".", "/"]))
-            return rng.chance(50) ? code.uppercased() : code
+            let separator = parts == 1 ? "" : rng.pick(["-", "-", "_", ".", "/"])
+            let code = core.joined(separator: separator)
+            let robustShape = parts == 2 && separator == "-"
+            return rng.chance(50) && !robustShape ? code.uppercased() : code
         }
     }
 

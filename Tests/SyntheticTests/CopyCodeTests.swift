@@ -19,8 +19,14 @@ import Testing
             let separated = codes.filter { $0.contains { "-_./".contains($0) } }
             let upper = codes.filter { $0.contains(where: \.isUppercase) }
             #expect(separated.count > 300 && separated.count < 500, "\(separated.count) of 600 with a separator")
-            #expect(upper.count > 200 && upper.count < 400, "\(upper.count) of 600 in capitals")
+            #expect(upper.count > 150 && upper.count < 400, "\(upper.count) of 600 in capitals")
             #expect(codes.contains { $0.contains("-") } && codes.contains { $0.contains("/") })
+            // The robustness set's shape ("QX7-42") stays unseen.
+            let robustShaped = codes.filter { code in
+                let parts = code.split(separator: "-", omittingEmptySubsequences: false)
+                return parts.count == 2 && parts.allSatisfy { (2...3).contains($0.count) } && code != code.lowercased()
+            }
+            #expect(robustShaped.isEmpty, "\(robustShaped)")
         }
     }
 }

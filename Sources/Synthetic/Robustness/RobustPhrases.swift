@@ -27,7 +27,8 @@ enum RobustPhrases {
         ])
     }
 
-    /// A code of capital letters and digits with a dash ("QX7-42"): the training codes are lowercase.
+    /// A code of capital letters and digits with a dash ("QX7-42"): training codes take other shapes (lowercase,
+    /// other separators, one or three parts), never this one (`Phrases.code`).
     static func code(_ rng: inout SynthRandom) -> String {
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), digits = Array("0123456789")
         func part(_ n: Int, _ rng: inout SynthRandom) -> String {
