@@ -12,9 +12,23 @@ enum Phrases {
         "the \(rng.pick(Lexicon.colors)) \(rng.pick(Lexicon.animals).singular) \(rng.pick(verbs)) the \(rng.pick(Lexicon.outings))"
     }
 
-    /// A sentence about a named person, with its period ("Lomi has 3 red cups.").
-    static func namedSentence(_ name: String, _ rng: inout SynthRandom) -> String {
+    /// Past-tense verbs of `namedSentence`'s open forms (none of the robustness set's deeds).
+    static let deeds = ["found", "sold", "carried", "washed", "opened", "lost", "made", "bought", "moved", "drew"]
+
+    /// A sentence about a named person, with its period ("Lomi has 3 red cups.", "Lomi sold a quvex tkrzab."). In
+    /// half of them the words are drawn like list words (lexicon, made-up, letter strings): a sentence whose
+    /// next word the world's facts do not predict is copied, not recalled.
+    static func namedSentence(_ name: String, names: inout NameGenerator, _ rng: inout SynthRandom) -> String {
         let n = rng.int(in: 2...9)
+        if rng.chance(50) {
+            let first = names.word(&rng), second = names.word(&rng)
+            return switch rng.below(4) {
+            case 0: "\(name) \(rng.pick(deeds)) \(Lexicon.article(for: first)) \(first) \(second)."
+            case 1: "\(name) \(rng.pick(deeds)) \(n) \(first) near the \(second)."
+            case 2: "\(name) and \(names.next(&rng)) \(rng.pick(deeds)) the \(first) on \(rng.pick(Lexicon.days))."
+            default: "The \(first) of \(name) is \(second)."
+            }
+        }
         return rng.pick([
             "\(name) has \(n) \(rng.pick(Lexicon.colors)) \(rng.pick(Lexicon.objects).plural).",
             "\(name) went to the \(rng.pick(Lexicon.outings)) on \(rng.pick(Lexicon.days)).",
@@ -48,7 +62,7 @@ enum Phrases {
         switch rng.below(5) {
         case 0: return lowercaseWords(max: 6, names: &names, &rng)
         case 1: return lowercaseSentence(&rng)
-        case 2: return namedSentence(names.next(&rng), &rng)
+        case 2: return namedSentence(names.next(&rng), names: &names, &rng)
         case 3: return (0..<rng.int(in: 2...4)).map { _ in names.nameOrString(&rng) }.joined(separator: " ")
         default: return code(names: names, &rng)
         }

@@ -2,9 +2,9 @@ import Foundation
 @testable import Synthetic
 import Testing
 
-/// Codes in copy requests (`Phrases.code`): the shapes people type (cases, separators, one to three parts),
-/// each on its generator's side of the train / held-out divide.
-@Suite struct CopyCodeTests {
+/// What copy requests ask to copy (`Phrases`): codes in the shapes people type (cases, separators, one to three
+/// parts), each on its generator's side of the train / held-out divide; sentences whose words facts do not predict.
+@Suite struct CopyContentTests {
     @Test func codesVaryInCaseAndSeparatorAndKeepToTheirSplit() {
         for split in DataSplit.allCases {
             let names = NameGenerator(split: split)
@@ -27,6 +27,22 @@ import Testing
                 return parts.count == 2 && parts.allSatisfy { (2...3).contains($0.count) } && code != code.lowercased()
             }
             #expect(robustShaped.isEmpty, "\(robustShaped)")
+        }
+    }
+
+    /// Half the named sentences hold list words (lexicon, made-up, letter strings) in open forms, and none holds
+    /// a robustness word or deed.
+    @Test func namedSentencesMixFixedAndOpenFormsWithoutRobustnessWords() {
+        var names = NameGenerator(split: .train)
+        var rng = SynthRandom(seed: 6)
+        let sentences = (0..<400).map { _ in Phrases.namedSentence(names.next(&rng), names: &names, &rng) }
+        // Three of the four open forms have a deed: about 150 of 400.
+        let withDeed = sentences.filter { s in Phrases.deeds.contains { s.contains(" \($0) ") } }
+        #expect(withDeed.count > 100 && withDeed.count < 200, "\(withDeed.count) of 400 with a deed")
+        for sentence in sentences {
+            #expect(sentence.hasSuffix("."), "\(sentence)")
+            let words = sentence.dropLast().split(separator: " ").map { String($0).lowercased() }
+            #expect(!words.contains { RobustWords.all.contains($0) || RobustPhrases.deeds.contains($0) }, "\(sentence)")
         }
     }
 }
