@@ -80,6 +80,10 @@ import Testing
         }
         #expect(maxScaledError(dx, expectedDx) < 1e-5)
         #expect(maxScaledError(dW, expectedDW) < 1e-5)
+        // A frozen norm (no weight gradient) gives the same input gradient, split over the workers by rows.
+        var frozenDx = [Float](repeating: 0, count: x.count)
+        RMSNorm.backward(dy, x: x, weight: w, rstd: rstd, rows: rows, dim: dim, dx: &frozenDx, accumulate: false, dWeight: nil)
+        #expect(frozenDx == dx)
     }
 
     /// The fused post-norm and residual add gives the same bits as the norm followed by the add, also

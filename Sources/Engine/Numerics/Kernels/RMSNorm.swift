@@ -49,8 +49,12 @@ public enum RMSNorm {
                 dk_rmsnorm_backward_f32(dy + r * dim, x + r * dim, weight, rstd[r], dx + r * dim, dim, add, dw)
             }
         }
+        guard let dWeight else {
+            EngineThreads.parallelFor(rows, minimumPerChunk: minimumPerChunk) { rowsBackward($0, nil) }
+            return
+        }
         let chunks = EngineThreads.chunkCount(rows, minimumPerChunk: minimumPerChunk)
-        guard let dWeight, chunks > 1 else {
+        guard chunks > 1 else {
             rowsBackward(0..<rows, dWeight)
             return
         }
