@@ -30,10 +30,14 @@ public struct PretrainWriter {
     private var tasks: TaskGenerator
     /// Percentage of documents that are arithmetic drills (the other kinds share the rest by weight).
     public let arithmeticDrillPercent: Int
+    /// How worked examples draw their task (one weight per `TaskType.allCases`).
+    public let taskWeights: [Int]
 
-    public init(world: World, arithmeticDrillPercent: Int = 0, englishShapedPercent: Int = 0) {
+    public init(world: World, arithmeticDrillPercent: Int = 0, englishShapedPercent: Int = 0,
+                taskWeights: [Int] = TaskType.allCases.map(\.weight)) {
         self.world = world
         self.arithmeticDrillPercent = arithmeticDrillPercent
+        self.taskWeights = taskWeights
         tasks = TaskGenerator(split: world.split, englishShapedPercent: englishShapedPercent)
     }
 
@@ -93,7 +97,7 @@ public struct PretrainWriter {
             }
             return passage.text
         case .workedExample:
-            let instance = tasks.makeAny(twoTurnPercent: 20, &rng)
+            let instance = tasks.makeAny(twoTurnPercent: 20, weights: taskWeights, &rng)
             return WorkedExampleRenderer.render(instance, &rng)
         case .repetition:
             return repetition(&rng)

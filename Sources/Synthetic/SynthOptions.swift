@@ -18,6 +18,10 @@ public struct SynthOptions: Sendable, Equatable {
     /// English-shaped made-up words (`NameGenerator.englishShapedWord`); the held-out set is unchanged.
     /// 0 keeps the files byte for byte as without the option.
     public var englishShapedPercent = 0
+    /// Per-task weights of the training chats and worked examples, replacing `TaskType.weight` for the
+    /// tasks named (`[.arithmetic: 6]` doubles arithmetic's share against the default 3). Empty keeps the
+    /// files byte for byte as without the option; the held-out set is unchanged either way.
+    public var taskWeights: [TaskType: Int] = [:]
     /// People and towns of the training world and of the held-out world.
     public var trainPeople = 1000, trainTowns = 100, heldOutPeople = 200, heldOutTowns = 25
 
@@ -43,10 +47,15 @@ public struct SynthOptions: Sendable, Equatable {
         guard (0...100).contains(twoTurnPercent) else { throw bad("two-turn-percent", "must be in 0...100") }
         guard (0...100).contains(arithmeticDrillPercent) else { throw bad("arithmetic-drill-percent", "must be in 0...100") }
         guard (0...100).contains(englishShapedPercent) else { throw bad("english-shaped-percent", "must be in 0...100") }
+        guard taskWeights.values.allSatisfy({ (0...1000).contains($0) }) else { throw bad("task-weight", "must be in 0...1000") }
+        guard weights.contains(where: { $0 > 0 }) else { throw bad("task-weight", "leaves no task to draw") }
         guard trainPeople >= 2, heldOutPeople >= 2, trainTowns >= 1, heldOutTowns >= 1 else {
             throw bad("world", "needs at least 2 people and 1 town per world")
         }
     }
+
+    /// The weight of every task, in `TaskType.allCases` order.
+    public var weights: [Int] { TaskType.allCases.map { taskWeights[$0] ?? $0.weight } }
 
     /// Target bytes of pretrain.txt, sft.jsonl and valid.txt.
     var pretrainBytes: Int { Int((sizeMB * 1e6 * (1 - sftFraction)).rounded()) }

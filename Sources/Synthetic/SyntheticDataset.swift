@@ -27,7 +27,7 @@ public enum SyntheticDataset {
         var trainWorldRNG = SynthRandom(seed: SynthRandom.derive(seed, "train/world"))
         let trainWorld = World(split: .train, people: options.trainPeople, towns: options.trainTowns, rng: &trainWorldRNG)
         var pretrain = PretrainWriter(world: trainWorld, arithmeticDrillPercent: options.arithmeticDrillPercent,
-                                      englishShapedPercent: options.englishShapedPercent)
+                                      englishShapedPercent: options.englishShapedPercent, taskWeights: options.weights)
         let pretrainFile = try textFile(directory, "pretrain.txt", target: options.pretrainBytes,
                                         rng: SynthRandom(seed: SynthRandom.derive(seed, "train/pretrain")), writer: &pretrain)
         pending.append(pretrainFile.file)
@@ -45,7 +45,7 @@ public enum SyntheticDataset {
         heldOutNames.formUnion(heldOutWorld.towns.map(\.name))
         heldOutNames.formUnion(heldOutWorld.people.flatMap { [$0.name, $0.pet.name] })
         var valid = PretrainWriter(world: heldOutWorld, arithmeticDrillPercent: options.arithmeticDrillPercent,
-                                   englishShapedPercent: options.englishShapedPercent)
+                                   englishShapedPercent: options.englishShapedPercent, taskWeights: options.weights)
         valid.recordNames()
         let validFile = try textFile(directory, "valid.txt", target: options.validBytes,
                                      rng: SynthRandom(seed: SynthRandom.derive(seed, "held-out/valid")), writer: &valid)
@@ -109,7 +109,7 @@ public enum SyntheticDataset {
         let file = try AtomicFile.prepare(directory.appendingPathComponent("sft.jsonl")) { sink in
             var buffer = ChunkBuffer(sink: sink)
             while written < options.sftBytes {
-                let instance = tasks.makeAny(twoTurnPercent: options.twoTurnPercent, &rng)
+                let instance = tasks.makeAny(twoTurnPercent: options.twoTurnPercent, weights: options.weights, &rng)
                 report.sft[instance.task, default: .init()].add(instance)
                 if report.sftSamples[instance.task] == nil { report.sftSamples[instance.task] = instance.messages }
                 let line = SFTRecord.jsonLine(instance.messages) + "\n"

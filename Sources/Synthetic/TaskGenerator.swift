@@ -25,9 +25,11 @@ public struct TaskGenerator {
         }
     }
 
-    /// A task drawn by `TaskType.weight`, then an instance of it (two turns with `twoTurnPercent`).
-    public mutating func makeAny(twoTurnPercent: Int, _ rng: inout SynthRandom) -> TaskInstance {
-        let task = TaskType.allCases[rng.weightedIndex(TaskType.allCases.map(\.weight))]
+    /// A task drawn by `weights` (one per `TaskType.allCases`, default `TaskType.weight`), then an instance
+    /// of it (two turns with `twoTurnPercent`).
+    public mutating func makeAny(twoTurnPercent: Int, weights: [Int] = TaskType.allCases.map(\.weight),
+                                 _ rng: inout SynthRandom) -> TaskInstance {
+        let task = TaskType.allCases[rng.weightedIndex(weights)]
         return make(task, twoTurn: rng.chance(twoTurnPercent), &rng)
     }
 

@@ -115,6 +115,9 @@ import Testing
         let root = scratch.path
         let synth = try runDuet(["data", "synth", "--out", root, "--size-mb", "0"])
         #expect(synth.status != 0 && synth.stderr.contains("size-mb"))
+        let weight = try runDuet(["data", "synth", "--out", root, "--task-weight", "algebra=3"])
+        #expect(weight.status != 0 && weight.stderr.contains("algebra=3") && weight.stderr.contains("passage_qa"),
+                "\(weight.stderr)")
         let eval = try runDuet(["eval", "tasks", "--model", root, "--eval", root + "/missing.jsonl"])
         #expect(eval.status != 0 && eval.stderr.contains(root))
     }

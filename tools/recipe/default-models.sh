@@ -55,6 +55,11 @@ fi
 # SHAPED_PERCENT > 0: that share of training list and text words are English-shaped made-up words ("flaskent"),
 # whose tokens are the pieces real words are made of (not yet measured, see tools/recipe/README.md).
 : "${SHAPED_PERCENT:=0}"
+# TASK_WEIGHTS: space-separated TASK=N overrides of the task mix of the SFT chats and worked examples
+# ("arithmetic=12"; defaults: arithmetic 3, passage_qa 4, copy 1, the others 2).
+: "${TASK_WEIGHTS:=}"
+weight_args=()
+for w in $TASK_WEIGHTS; do weight_args+=(--task-weight "$w"); done
 # DISTILL_WEIGHT > 0: the encoder-decoder's PrefixLM also learns the pretrained decoder-only model's top-32
 # next-token probabilities with this weight (the paper's distillation; see assets/models/README.md for what it did).
 : "${DISTILL_WEIGHT:=0}"
@@ -99,7 +104,7 @@ evaluate() {
 
 log "data: synthetic world, ${SIZE_MB} MB, seed $SEED"
 done_ "$out/data/stats.json" || "$duet" data synth --out "$out/data" --size-mb "$SIZE_MB" --seed "$SEED" --eval-per-task "$EVAL_PER_TASK" \
-  --arithmetic-drill-percent "$DRILL_PERCENT" --english-shaped-percent "$SHAPED_PERCENT"
+  --arithmetic-drill-percent "$DRILL_PERCENT" --english-shaped-percent "$SHAPED_PERCENT" ${weight_args[@]+"${weight_args[@]}"}
 
 # BPE whose alphabet holds every printable ASCII character, so that a name no training file has ("Ysolde")
 # is spelled with letters, not bytes. TOKENIZER=char gives one token per character instead (see

@@ -38,12 +38,25 @@ struct DataSynthCommand: ParsableCommand {
     @Option(help: "Percentage of training list and text words that are English-shaped made-up words (\"flaskent\").")
     var englishShapedPercent = 0
 
+    @Option(name: .customLong("task-weight"),
+            help: ArgumentHelp("A task's weight in the training chats and worked examples, as TASK=N (repeatable).",
+                               discussion: "Defaults: arithmetic 3, passage_qa 4, copy 1, the others 2."))
+    var taskWeight: [String] = []
+
     func run() throws {
         global.apply()
         var options = SynthOptions(sizeMB: sizeMb, seed: seed, evalPerTask: evalPerTask, sftFraction: sftFraction,
                                    validFraction: validFraction, twoTurnPercent: twoTurnPercent)
         options.arithmeticDrillPercent = arithmeticDrillPercent
         options.englishShapedPercent = englishShapedPercent
+        for entry in taskWeight {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let task = TaskType(rawValue: parts[0]), let weight = Int(parts[1]) else {
+                let names = TaskType.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--task-weight \(entry): expected TASK=N with TASK one of \(names)")
+            }
+            options.taskWeights[task] = weight
+        }
         do { try options.validate() } catch { throw ValidationError("\(error)") }
         let directory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         let start = Date()
