@@ -168,6 +168,30 @@ import Glibc
         #expect(try store.metricSeries(runId: continued.id, name: "loss").map(\.step) == Array(9...12))
     }
 
+    /// A resumed run's checkpoints copy the tokenizer from the run's latest checkpoint: they used to copy it
+    /// from the checkpoint the resume started from, and once pruning deleted that one every later checkpoint
+    /// had no tokenizer, so neither Duet nor transformers could load it.
+    @Test(.timeLimit(.minutes(5))) func checkpointsAfterAResumeStillHoldTheTokenizer() throws {
+        let dir = TemporaryDirectory()
+        try Self.prepare(dir)
+        let first = try runDuet(Self.trainArguments(dir, out: "pruned", steps: 8))
+        try #require(first.status == 0, "\(first.stderr)")
+        let files = { (step: Int) in
+            try Set(FileManager.default.contentsOfDirectory(atPath: dir.file("pruned/checkpoints/step-\(step)")))
+        }
+        let before = try files(8)
+        #expect(before.contains("tokenizer.json"), "\(before)")
+        // Checkpoints at 16 and 24, one kept: step-8, where the resume started, is gone before step-24 is saved.
+        let resumed = try runDuet(["train", "--out", dir.file("pruned"), "--resume", "--steps", "24", "--keep-checkpoints", "1",
+                                   "--threads", "2"])
+        try #require(resumed.status == 0, "\(resumed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("pruned/checkpoints/step-8")))
+        #expect(try files(24) == before)
+        let generated = try runDuet(["generate", "--model", dir.file("pruned/checkpoints/step-24"), "--prompt", "the",
+                                     "--max-tokens", "2", "--threads", "2"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+    }
+
     @Test func badInputsFailWithClearMessages() throws {
         let dir = TemporaryDirectory()
         let missing = try runDuet(["train", "--out", dir.file("run"), "--db", dir.file("duet.sqlite")])

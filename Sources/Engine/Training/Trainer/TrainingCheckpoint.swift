@@ -43,8 +43,9 @@ public enum TrainingCheckpoint {
     public static let latestFileName = "latest"
     public static let optimizerFileName = "optimizer.safetensors"
 
-    /// Saves `trainer` at its current step and points `latest` at it. `assets` is a model directory
-    /// whose tokenizer files and generation config are copied along. Returns the checkpoint directory.
+    /// Saves `trainer` at its current step and points `latest` at it. Tokenizer files, generation config
+    /// and carried tensors come from `assetSource`: the run's latest checkpoint, else `assets` (the starting
+    /// model directory, or the checkpoint a resumed run started from). Returns the checkpoint directory.
     @discardableResult
     public static func save(_ trainer: Trainer, dataPosition: DataPosition, assets: URL?, runDirectory: URL,
                             extra: [String: String] = [:]) throws -> URL {
@@ -57,7 +58,8 @@ public enum TrainingCheckpoint {
         try? fm.removeItem(at: temporary)
         try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
         do {
-            try writeContents(trainer, dataPosition: dataPosition, assets: assets, extra: extra, to: temporary)
+            try writeContents(trainer, dataPosition: dataPosition, assets: assetSource(runDirectory: runDirectory, fallback: assets),
+                              extra: extra, to: temporary)
             try replaceDirectory(final, with: temporary)
         } catch {
             try? fm.removeItem(at: temporary)
@@ -65,6 +67,18 @@ public enum TrainingCheckpoint {
         }
         try AtomicFile.write(Data("checkpoints/\(name)\n".utf8), to: runDirectory.appendingPathComponent(latestFileName))
         return final
+    }
+
+    /// Where a new checkpoint copies its tokenizer files, generation config and carried tensors from: the
+    /// run's latest checkpoint when it holds a tokenizer, else `fallback`. Pruning never deletes the latest
+    /// checkpoint, while the checkpoint a resumed run started from is pruned a few saves later: copying from
+    /// it left every later checkpoint without a tokenizer, unloadable by Duet and transformers alike.
+    static func assetSource(runDirectory: URL, fallback: URL?) -> URL? {
+        if let latest = try? latest(in: runDirectory),
+           TokenizerFiles.names.contains(where: { FileManager.default.fileExists(atPath: latest.appendingPathComponent($0).path) }) {
+            return latest
+        }
+        return fallback
     }
 
     private static func writeContents(_ trainer: Trainer, dataPosition: DataPosition, assets: URL?,
