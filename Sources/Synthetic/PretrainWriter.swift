@@ -34,7 +34,7 @@ public struct PretrainWriter {
     public let taskWeights: [Int]
 
     public init(world: World, arithmeticDrillPercent: Int = 0, englishShapedPercent: Int = 0,
-                taskWeights: [Int] = TaskType.allCases.map(\.weight)) {
+                taskWeights: [Int] = TaskType.defaultWeights) {
         self.world = world
         self.arithmeticDrillPercent = arithmeticDrillPercent
         self.taskWeights = taskWeights

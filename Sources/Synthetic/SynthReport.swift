@@ -52,7 +52,7 @@ public struct SynthReport: Sendable {
             ("arithmetic_drill_percent", .int(o.arithmeticDrillPercent)),
             ("english_shaped_percent", .int(o.englishShapedPercent)),
             ("eval_per_task", .int(o.evalPerTask)),
-            ("task_weights", .object(TaskType.allCases.map { ($0.rawValue, .int(o.taskWeights[$0] ?? $0.weight)) })),
+            ("task_weights", .object(zip(TaskType.allCases, o.weights).map { ($0.rawValue, .int($1)) })),
             ("files", .object(files.map { ($0.name, .int($0.bytes)) })),
             ("pretrain_documents", kinds(pretrainDocuments)),
             ("valid_documents", kinds(validDocuments)),

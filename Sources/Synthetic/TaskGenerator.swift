@@ -27,7 +27,7 @@ public struct TaskGenerator {
 
     /// A task drawn by `weights` (one per `TaskType.allCases`, default `TaskType.weight`), then an instance
     /// of it (two turns with `twoTurnPercent`).
-    public mutating func makeAny(twoTurnPercent: Int, weights: [Int] = TaskType.allCases.map(\.weight),
+    public mutating func makeAny(twoTurnPercent: Int, weights: [Int] = TaskType.defaultWeights,
                                  _ rng: inout SynthRandom) -> TaskInstance {
         let task = TaskType.allCases[rng.weightedIndex(weights)]
         return make(task, twoTurn: rng.chance(twoTurnPercent), &rng)

@@ -30,6 +30,9 @@ public enum TaskType: String, Sendable, Codable, CaseIterable {
         default: 2
         }
     }
+
+    /// Every task's `weight`, in `allCases` order (what `duet data synth` draws by without `--task-weight`).
+    public static var defaultWeights: [Int] { allCases.map(\.weight) }
 }
 
 /// One user request and the model's reply.
