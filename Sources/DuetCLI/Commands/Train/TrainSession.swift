@@ -61,8 +61,9 @@ struct TrainSession {
         }
         let data = try openData(runFile, tokenizer: tokenizer)
         let validation = data.validationBatches(maxBatches: runFile.evalBatches)
-        // Tokenizer and generation config for checkpoints: from the checkpoint being resumed (the
-        // starting model may have moved since), else from the starting model.
+        // Tokenizer, generation config and carried tensors for checkpoints come from the run's latest
+        // checkpoint (`TrainingCheckpoint.assetSource`); before the first one, from the checkpoint being
+        // resumed (the starting model may have moved since), else from the starting model.
         let assets = checkpoint ?? URL(fileURLWithPath: runFile.modelDirectory)
         let loop = TrainingLoop(trainer: trainer, source: data.batches(from: position, shard: shard), validation: validation,
                                 runDirectory: runDirectory, assets: assets)
